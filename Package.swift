@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Module map: see DESIGN.md ("Source layout"). Modules depend downward only:
+// winnow -> WinnowPipeline -> stage modules (WinnowFilters, …) -> WinnowText / WinnowCore.
+let package = Package(
+    name: "Winnow",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "winnow", targets: ["winnow"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // System libraries (Debian -dev packages installed by Scripts/setup.sh).
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CSQLite3", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // ICU behind a C shim (see its header for why): word boundaries for every script.
+        .target(name: "CWinnowICU", linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icudata")]),
+        // Linux calls Swift cannot make directly (variadic prctl).
+        .systemLibrary(name: "CLinux"),
+
+        .target(name: "WinnowCore", dependencies: ["CZstd", "CZlib"]),
+        .target(name: "WinnowText", dependencies: ["WinnowCore", "CWinnowICU"]),
+        .target(name: "WinnowFilters", dependencies: ["WinnowCore", "WinnowText"]),
+        .target(name: "WinnowPipeline", dependencies: [
+            "WinnowCore", "WinnowFilters", "CSQLite3", "CLinux",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        .executableTarget(name: "winnow", dependencies: [
+            "WinnowCore", "WinnowPipeline",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "WinnowCoreTests", dependencies: ["WinnowCore"]),
+        .testTarget(name: "WinnowTextTests", dependencies: ["WinnowText"]),
+        .testTarget(name: "WinnowFiltersTests", dependencies: ["WinnowFilters"]),
+        .testTarget(name: "WinnowPipelineTests", dependencies: ["WinnowPipeline"]),
+        .testTarget(name: "WinnowCLITests", dependencies: ["winnow"]),
+    ]
+)

@@ -1,0 +1,11 @@
+#include <sys/prctl.h>
+#include <signal.h>
+/* prctl is variadic, which Swift cannot call; this wrapper asks the kernel to send `sig` to
+   the calling process when its parent dies, so task processes never outlive a killed runner. */
+static inline int clinux_set_parent_death_signal(int sig) {
+#ifdef PR_SET_PDEATHSIG
+    return prctl(PR_SET_PDEATHSIG, (unsigned long)sig, 0, 0, 0);
+#else
+    return -1;
+#endif
+}

@@ -1,0 +1,67 @@
+/// A stream of bytes read in chunks: a plain file or a decompressor in front of one.
+///
+/// Readers fill the caller's buffer directly, so decompressed bytes are written once, straight
+/// into the line buffer that the JSON scanner reads.
+public protocol ByteSource {
+    /// Fills up to `buffer.count` bytes and returns how many were written; 0 means end of stream.
+    mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int
+    /// Bytes consumed from the underlying file so far (compressed bytes for a decompressor),
+    /// used for progress and to name the offset of damage.
+    var fileOffset: Int64 { get }
+    /// The path of the underlying file, for messages.
+    var path: String { get }
+}
+
+/// Reads a file with `read(2)`; closes the descriptor when the last copy is released.
+public final class FileSource: ByteSource {
+    public let path: String
+    private let fd: Int32
+    public private(set) var fileOffset: Int64 = 0
+
+    public init(path: String) throws {
+        self.path = path
+        fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { throw WinnowError.io(path: path, operation: "open", errno: errno) }
+    }
+
+    deinit { close(fd) }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        while true {
+            let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
+            if n >= 0 {
+                fileOffset += Int64(n)
+                return n
+            }
+            if errno == EINTR { continue }
+            throw WinnowError.io(path: path, operation: "read", errno: errno)
+        }
+    }
+
+    /// The size of the file in bytes, for progress estimates.
+    public var size: Int64 {
+        var st = stat()
+        return fstat(fd, &st) == 0 ? Int64(st.st_size) : 0
+    }
+}
+
+/// The compression of a shard, decided by its file name as datatrove and Dolma do.
+public enum ShardCompression: Sendable {
+    case none, zstd, gzip
+
+    public init(path: String) {
+        if path.hasSuffix(".zst") || path.hasSuffix(".zstd") { self = .zstd }
+        else if path.hasSuffix(".gz") { self = .gzip }
+        else { self = .none }
+    }
+}
+
+/// Opens `path` and puts the decompressor its name calls for in front of it.
+public func openByteSource(path: String) throws -> any ByteSource {
+    let file = try FileSource(path: path)
+    switch ShardCompression(path: path) {
+    case .none: return file
+    case .zstd: return try ZstdSource(file: file)
+    case .gzip: return try GzipSource(file: file)
+    }
+}

@@ -1,0 +1,99 @@
+import CZstd
+
+/// Writes JSON lines to a `.jsonl.zst` file atomically: bytes go to a temporary name beside the
+/// target, and only `finish()` renames it into place, so a killed task never leaves a file that
+/// looks complete.
+public final class ShardWriter {
+    public let path: String
+    private let temporaryPath: String
+    private let fd: Int32
+    private let context: OpaquePointer
+    private var pending: [UInt8] = []
+    private var compressed: UnsafeMutableRawBufferPointer
+    private var finished = false
+    /// Uncompressed bytes written so far.
+    public private(set) var bytesWritten: Int64 = 0
+    public private(set) var linesWritten = 0
+    private static let flushThreshold = 1 << 20
+
+    /// `level` is the zstd level (1 is fastest; 3 is zstd's default).
+    public init(path: String, level: Int32 = 3) throws {
+        self.path = path
+        temporaryPath = "\(path).tmp-\(getpid())"
+        try makeDirectories(parentOf: path)
+        fd = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        if fd < 0 { throw WinnowError.io(path: temporaryPath, operation: "create", errno: errno) }
+        guard let context = ZSTD_createCCtx() else {
+            close(fd)
+            throw WinnowError.invalid("\(path): cannot allocate a zstd compression context")
+        }
+        self.context = context
+        ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, level)
+        ZSTD_CCtx_setParameter(context, ZSTD_c_checksumFlag, 1)
+        compressed = .allocate(byteCount: ZSTD_CStreamOutSize(), alignment: 16)
+        pending.reserveCapacity(ShardWriter.flushThreshold + (64 << 10))
+    }
+
+    deinit {
+        ZSTD_freeCCtx(context)
+        compressed.deallocate()
+        if !finished {
+            close(fd)
+            unlink(temporaryPath)
+        }
+    }
+
+    /// Appends one line; `body` writes its bytes (without the newline) into the buffer.
+    public func writeLine(_ body: (inout [UInt8]) -> Void) throws {
+        let before = pending.count
+        body(&pending)
+        pending.append(0x0A)
+        bytesWritten += Int64(pending.count - before)
+        linesWritten += 1
+        if pending.count >= ShardWriter.flushThreshold { try compressPending(end: false) }
+    }
+
+    public func write(_ doc: Document) throws {
+        try writeLine { DocumentCodec.encode(doc, into: &$0) }
+    }
+
+    /// Completes the zstd frame, syncs the file and renames it to its final name.
+    public func finish() throws {
+        try compressPending(end: true)
+        if fsync(fd) != 0 { throw WinnowError.io(path: temporaryPath, operation: "fsync", errno: errno) }
+        close(fd)
+        finished = true
+        if rename(temporaryPath, path) != 0 {
+            throw WinnowError.io(path: path, operation: "rename", errno: errno)
+        }
+    }
+
+    private func compressPending(end: Bool) throws {
+        try pending.withUnsafeBytes { raw in
+            var input = ZSTD_inBuffer(src: raw.baseAddress, size: raw.count, pos: 0)
+            while true {
+                var output = ZSTD_outBuffer(dst: compressed.baseAddress, size: compressed.count, pos: 0)
+                let remaining = ZSTD_compressStream2(context, &output, &input, end ? ZSTD_e_end : ZSTD_e_continue)
+                if ZSTD_isError(remaining) != 0 {
+                    throw WinnowError.invalid("\(path): zstd compression failed: \(String(cString: ZSTD_getErrorName(remaining)))")
+                }
+                try writeAll(UnsafeRawBufferPointer(rebasing: compressed[0..<output.pos]))
+                let done = end ? remaining == 0 : input.pos == input.size
+                if done { break }
+            }
+        }
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    private func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw WinnowError.io(path: temporaryPath, operation: "write", errno: errno)
+            }
+            offset += n
+        }
+    }
+}

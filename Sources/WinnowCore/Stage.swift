@@ -1,0 +1,131 @@
+/// The stage contract (DESIGN.md, "The stage contract"). The framework owns settings decoding,
+/// task planning, reading, writing, counters and the ledger; a stage supplies its settings, its
+/// plan and its work. The runner sees only `Stage`; a new stage never changes it.
+public protocol Stage: Sendable {
+    /// How many tasks the step runs, given its input shards and the pipeline's `tasks:` setting.
+    func taskCount(inputShards: Int, requested: Int?) -> Int
+    /// Does the work of one task.
+    func run(_ task: TaskContext) throws -> TaskStats
+}
+
+/// What a per-document stage decides about a document.
+public enum Verdict: Sendable, Equatable {
+    case keep
+    /// Drop it to `rejected/`, with `metadata.rejected_by = "rule: reason"`. Keep `reason` a
+    /// short fixed phrase (it is counted); put measured values in metadata instead.
+    case reject(rule: String, reason: String)
+}
+
+/// The work of a per-document stage: one value made per task, called once per document, in
+/// order. It may add metadata to the document whatever it decides.
+public protocol DocumentProcessor {
+    mutating func process(_ doc: inout Document) -> Verdict
+}
+
+/// A stage that maps each document to keep-or-reject. Its task count and its task loop come
+/// from the framework: one output shard per input shard, named like it.
+public protocol DocumentStage: Stage {
+    func makeProcessor(_ task: TaskContext) throws -> any DocumentProcessor
+}
+
+extension DocumentStage {
+    public func taskCount(inputShards: Int, requested: Int?) -> Int {
+        max(1, min(requested ?? inputShards, max(inputShards, 1)))
+    }
+
+    public func run(_ task: TaskContext) throws -> TaskStats {
+        var processor = try makeProcessor(task)
+        return try DocumentLoop(task: task).run { doc in processor.process(&doc) }
+    }
+}
+
+/// Everything a task needs from the framework.
+public struct TaskContext: Sendable {
+    public var stepID: String
+    public var rank: Int
+    public var world: Int
+    /// All input shards of the step, sorted; this task's are `shards`.
+    public var inputShards: [String]
+    public var outputDirectory: String
+    public var rejectedDirectory: String
+    /// The seed for this task's randomness, derived from the pipeline seed, step and rank.
+    public var seed: UInt64
+    /// zstd level of written shards.
+    public var compressionLevel: Int32
+    /// Documents whose line is longer are rejected rather than processed (0: no limit).
+    public var maxDocBytes: Int
+    /// Called now and then with progress, for the runner's progress line.
+    public var progress: @Sendable (TaskProgress) -> Void
+
+    public init(stepID: String, rank: Int, world: Int, inputShards: [String], outputDirectory: String,
+                rejectedDirectory: String, seed: UInt64, compressionLevel: Int32, maxDocBytes: Int,
+                progress: @escaping @Sendable (TaskProgress) -> Void) {
+        self.stepID = stepID
+        self.rank = rank
+        self.world = world
+        self.inputShards = inputShards
+        self.outputDirectory = outputDirectory
+        self.rejectedDirectory = rejectedDirectory
+        self.seed = seed
+        self.compressionLevel = compressionLevel
+        self.maxDocBytes = maxDocBytes
+        self.progress = progress
+    }
+
+    /// This task's shards: rank r of N takes shards r, r+N, r+2N, … (datatrove's convention).
+    public var shards: [String] {
+        stride(from: rank, to: inputShards.count, by: world).map { inputShards[$0] }
+    }
+
+    /// The output name of an input shard: its path relative to the inputs' common folder, with
+    /// `/` turned into `__` so shards from different folders cannot collide, ending `.jsonl.zst`.
+    public func outputName(for shard: String) -> String {
+        ShardNaming.outputName(for: shard, among: inputShards)
+    }
+}
+
+/// How far a task has come.
+public struct TaskProgress: Sendable {
+    public var docs: Int
+    /// Compressed input bytes consumed, and the total of this task's input files.
+    public var inputBytesDone: Int64
+    public var inputBytesTotal: Int64
+    /// Uncompressed bytes read.
+    public var bytesRead: Int64
+
+    public init(docs: Int, inputBytesDone: Int64, inputBytesTotal: Int64, bytesRead: Int64) {
+        self.docs = docs
+        self.inputBytesDone = inputBytesDone
+        self.inputBytesTotal = inputBytesTotal
+        self.bytesRead = bytesRead
+    }
+}
+
+public enum ShardNaming {
+    public static func outputName(for shard: String, among all: [String]) -> String {
+        let prefix = commonDirectory(all)
+        var relative = shard.hasPrefix(prefix) ? String(shard.dropFirst(prefix.count)) : shard
+        relative = relative.split(separator: "/", omittingEmptySubsequences: false).joined(separator: "__")
+        for suffix in [".jsonl.zst", ".jsonl.zstd", ".jsonl.gz", ".jsonl", ".json.zst", ".json.gz", ".json", ".zst", ".gz"]
+        where relative.hasSuffix(suffix) {
+            relative.removeLast(suffix.count)
+            break
+        }
+        return relative + ".jsonl.zst"
+    }
+
+    /// The longest folder prefix (ending in `/`) shared by all paths.
+    static func commonDirectory(_ paths: [String]) -> String {
+        guard var prefix = paths.first.map({ p -> String in
+            guard let slash = p.lastIndex(of: "/") else { return "" }
+            return String(p[...slash])
+        }) else { return "" }
+        for path in paths.dropFirst() {
+            while !path.hasPrefix(prefix) {
+                prefix.removeLast()
+                if let slash = prefix.lastIndex(of: "/") { prefix = String(prefix[...slash]) } else { prefix = "" }
+            }
+        }
+        return prefix
+    }
+}

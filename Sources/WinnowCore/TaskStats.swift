@@ -1,0 +1,74 @@
+/// The counters of one task. They always add up: `docsIn == docsKept + docsRejected`, where
+/// invalid lines count as documents read and rejected (blank lines are not documents).
+public struct TaskStats: Sendable, Equatable {
+    public var docsIn = 0
+    public var docsKept = 0
+    public var docsRejected = 0
+    /// Lines that were not documents (also counted in `docsRejected` under "reader: …").
+    public var invalidLines = 0
+    public var blankLines = 0
+    /// Uncompressed bytes read and written (kept documents only).
+    public var bytesIn: Int64 = 0
+    public var bytesOut: Int64 = 0
+    /// Characters of text read and kept.
+    public var charsIn: Int64 = 0
+    public var charsKept: Int64 = 0
+    /// Rejections by "rule: reason".
+    public var rejectedBy: [String: Int] = [:]
+    public var seconds: Double = 0
+
+    public init() {}
+
+    public mutating func add(_ other: TaskStats) {
+        docsIn += other.docsIn
+        docsKept += other.docsKept
+        docsRejected += other.docsRejected
+        invalidLines += other.invalidLines
+        blankLines += other.blankLines
+        bytesIn += other.bytesIn
+        bytesOut += other.bytesOut
+        charsIn += other.charsIn
+        charsKept += other.charsKept
+        rejectedBy.merge(other.rejectedBy, uniquingKeysWith: +)
+        seconds += other.seconds
+    }
+
+    public var json: JSONValue {
+        let reasons = rejectedBy.sorted { $0.key < $1.key }.map { JSONObject.Member(key: $0.key, value: JSONValue($0.value)) }
+        return .object(JSONObject([
+            .init(key: "docs_in", value: JSONValue(docsIn)),
+            .init(key: "docs_kept", value: JSONValue(docsKept)),
+            .init(key: "docs_rejected", value: JSONValue(docsRejected)),
+            .init(key: "invalid_lines", value: JSONValue(invalidLines)),
+            .init(key: "blank_lines", value: JSONValue(blankLines)),
+            .init(key: "bytes_in", value: JSONValue(Int(bytesIn))),
+            .init(key: "bytes_out", value: JSONValue(Int(bytesOut))),
+            .init(key: "chars_in", value: JSONValue(Int(charsIn))),
+            .init(key: "chars_kept", value: JSONValue(Int(charsKept))),
+            .init(key: "rejected_by", value: .object(JSONObject(reasons))),
+            .init(key: "seconds", value: JSONValue((seconds * 1000).rounded() / 1000)),
+        ]))
+    }
+
+    public init(json: JSONValue) {
+        guard case let .object(o) = json else { return }
+        func int(_ key: String) -> Int { Int(o[key]?.doubleValue ?? 0) }
+        docsIn = int("docs_in"); docsKept = int("docs_kept"); docsRejected = int("docs_rejected")
+        invalidLines = int("invalid_lines"); blankLines = int("blank_lines")
+        bytesIn = Int64(int("bytes_in")); bytesOut = Int64(int("bytes_out"))
+        charsIn = Int64(int("chars_in")); charsKept = Int64(int("chars_kept"))
+        seconds = o["seconds"]?.doubleValue ?? 0
+        if case let .object(reasons)? = o["rejected_by"] {
+            for member in reasons { rejectedBy[member.key] = Int(member.value.doubleValue ?? 0) }
+        }
+    }
+}
+
+/// Counts the Unicode scalars (characters, as Python counts `len(text)`) in UTF-8 bytes.
+public func scalarCount(_ utf8: [UInt8]) -> Int {
+    utf8.withUnsafeBufferPointer { buffer in
+        var count = 0
+        for b in buffer where b & 0xC0 != 0x80 { count &+= 1 }
+        return count
+    }
+}

@@ -1,0 +1,77 @@
+import WinnowCore
+
+/// The `filter` stage: its rules run in order on each document. A rule in `drop` mode (the
+/// default) rejects a failing document at once; in `tag` mode it writes what it measured to
+/// the metadata, notes the failure in `metadata.flagged_by`, and lets the document go on.
+public struct FilterStage: DocumentStage {
+    public static let name = "filter"
+
+    public enum Mode: String, Sendable { case drop, tag }
+
+    public struct ConfiguredRule: Sendable {
+        public var rule: any FilterRule
+        /// The label in `rejected_by` and the counters (the rule's name unless renamed).
+        public var label: String
+        public var mode: Mode
+    }
+
+    public let rules: [ConfiguredRule]
+
+    public init(rules: [ConfiguredRule]) { self.rules = rules }
+
+    public init(settings: SettingsReader) throws {
+        var rules: [ConfiguredRule] = []
+        if let list = settings.node("rules") {
+            guard case let .sequence(items) = list.value else {
+                throw settings.error("rules", "must be a list of rules")
+            }
+            for item in items {
+                let ruleSettings = try SettingsReader(item, owner: "\(settings.owner), rule \(rules.count + 1)")
+                guard let name = try ruleSettings.string("rule") else {
+                    throw WinnowError.config(path: item.file, line: item.line,
+                                             detail: "\(ruleSettings.owner): 'rule' must name the rule")
+                }
+                guard let type = FilterRules.named(name) else {
+                    let known = FilterRules.all.map { $0.name }.joined(separator: ", ")
+                    throw ruleSettings.error("rule", "names an unknown rule '\(name)' (known rules: \(known))")
+                }
+                let label = try ruleSettings.string("name", default: name)
+                let mode = Mode(rawValue: try ruleSettings.choice("mode", ["drop", "tag"], default: "drop"))!
+                let rule = try type.init(settings: ruleSettings)
+                try ruleSettings.finish()
+                rules.append(ConfiguredRule(rule: rule, label: label, mode: mode))
+            }
+        }
+        self.rules = rules
+    }
+
+    public func makeProcessor(_ task: TaskContext) throws -> any DocumentProcessor {
+        FilterProcessor(rules: rules, context: RuleContext())
+    }
+}
+
+struct FilterProcessor: DocumentProcessor {
+    let rules: [FilterStage.ConfiguredRule]
+    let context: RuleContext
+
+    mutating func process(_ doc: inout Document) -> Verdict {
+        for configured in rules {
+            var measured = JSONObject()
+            let failure = configured.rule.check(doc, context: context, measured: &measured)
+            if configured.mode == .tag || failure != nil {
+                for member in measured { doc.metadata[member.key] = member.value }
+            }
+            guard let failure else { continue }
+            switch configured.mode {
+            case .drop:
+                return .reject(rule: configured.label, reason: failure)
+            case .tag:
+                var flags: [JSONValue] = []
+                if case let .array(existing)? = doc.metadata["flagged_by"] { flags = existing }
+                flags.append(.string("\(configured.label): \(failure)"))
+                doc.metadata["flagged_by"] = .array(flags)
+            }
+        }
+        return .keep
+    }
+}

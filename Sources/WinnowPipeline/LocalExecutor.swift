@@ -1,0 +1,173 @@
+import WinnowCore
+
+/// Runs a pipeline's steps on this machine: each task is its own `winnow task` process, at most
+/// `workers` at a time, step after step in dependency order. Finished tasks (per the ledger) are
+/// skipped, so running again after a crash or a kill redoes only what was unfinished.
+public final class LocalExecutor {
+    public struct Options: Sendable {
+        public var workers: Int?
+        /// Run only this step (its upstream must be finished).
+        public var only: String?
+        /// Redo this step and everything downstream of it from scratch.
+        public var from: String?
+        public init(workers: Int? = nil, only: String? = nil, from: String? = nil) {
+            self.workers = workers
+            self.only = only
+            self.from = from
+        }
+    }
+
+    /// A task that failed after all its attempts.
+    public struct Failure: Sendable {
+        public var step: String
+        public var rank: Int
+        public var error: String
+        public var log: String
+    }
+
+    let pipeline: Pipeline
+    let options: Options
+    let workdir: Workdir
+    let display: ProgressDisplay
+
+    public init(pipeline: Pipeline, options: Options, display: ProgressDisplay) {
+        self.pipeline = pipeline
+        self.options = options
+        workdir = Workdir(pipeline.workdir)
+        self.display = display
+    }
+
+    /// Runs the pipeline; returns the tasks that failed (empty on success).
+    public func run() throws -> [Failure] {
+        try makeDirectories(workdir.root)
+        let lock = try WorkdirLock(path: workdir.lockFile)
+        defer { lock.release() }
+        let ledger = try Ledger(workdir: workdir.root)
+
+        var steps = pipeline.steps
+        if let from = options.from {
+            guard pipeline.step(from) != nil else { throw unknownStep(from) }
+            for step in pipeline.downstream(of: from) {
+                try ledger.forgetStep(step.id)
+                try removeTree(workdir.stepDirectory(step.id))
+            }
+        }
+        if let only = options.only {
+            guard let step = pipeline.step(only) else { throw unknownStep(only) }
+            steps = [step]
+        }
+        for step in steps {
+            let failures = try runStep(step, ledger: ledger)
+            if !failures.isEmpty { return failures }
+        }
+        return []
+    }
+
+    private func unknownStep(_ id: String) -> WinnowError {
+        .invalid("\(pipeline.path): no step '\(id)' (steps: \(pipeline.steps.map(\.id).joined(separator: ", ")))")
+    }
+
+    private func runStep(_ step: Pipeline.Step, ledger: Ledger) throws -> [Failure] {
+        if step.from != "input" {
+            let upstream = try ledger.step(step.from)
+            guard let upstream, upstream.finished != nil else {
+                throw WinnowError.invalid("step '\(step.id)' reads from '\(step.from)', which has not finished; run it first")
+            }
+        }
+        let shards = try StepInputs.shards(for: step, in: pipeline)
+        let world = step.stage.taskCount(inputShards: shards.count, requested: step.tasks)
+        if let previous = try ledger.step(step.id), previous.fingerprint != step.fingerprint || previous.world != world {
+            let finished = try ledger.tasks(step: step.id).contains { $0.status == .done }
+            if finished {
+                let what = previous.world != world ? "its task count changed (\(previous.world) → \(world))"
+                                                   : "its settings or an earlier step changed"
+                throw WinnowError.invalid("step '\(step.id)' has finished tasks but \(what) since; redo it with --from \(step.id)")
+            }
+        }
+        try ledger.planStep(step.id, stage: step.stageName, world: world, fingerprint: step.fingerprint)
+        let done = Set(try ledger.tasks(step: step.id).filter { $0.status == .done && $0.world == world }.map(\.rank))
+        var queue = (0..<world).filter { !done.contains($0) }
+        var attempts: [Int: Int] = [:]
+        var running: [pid_t: Int] = [:]
+        var failures: [Failure] = []
+        let workers = options.workers ?? pipeline.workers
+        let tracker = StepProgress(step: step.id, world: world, alreadyDone: done, shards: shards, workdir: workdir)
+        display.stepStarted(step.id, stage: step.stageName, world: world, skipped: done.count)
+
+        while !queue.isEmpty || !running.isEmpty {
+            while running.count < workers, !queue.isEmpty {
+                let rank = queue.removeFirst()
+                attempts[rank, default: 0] += 1
+                let pid = try ChildProcess.spawn(
+                    arguments: [ChildProcess.selfExecutable, "task", pipeline.path, "--step", step.id,
+                                "--rank", String(rank), "--world", String(world)],
+                    logPath: workdir.log(step.id, rank: rank),
+                    environment: ["WINNOW_PARENT_PID": String(getpid())])
+                running[pid] = rank
+                tracker.started(rank)
+            }
+            var status: Int32 = 0
+            let pid = waitpid(-1, &status, WNOHANG)
+            if pid <= 0 {
+                display.update(tracker.snapshot())
+                usleep(100_000)
+                continue
+            }
+            guard let rank = running.removeValue(forKey: pid) else { continue }
+            let exitCode = exitStatus(status)
+            let record = try ledger.tasks(step: step.id).first { $0.rank == rank }
+            if exitCode == 0, record?.status == .done {
+                tracker.finished(rank, stats: record?.stats)
+                continue
+            }
+            let reason = record?.error ?? (exitCode == 0 ? "exited without recording its result" : describe(status))
+            try ledger.failTask(step: step.id, rank: rank, attempt: nil, exitCode: exitCode == 0 ? 1 : exitCode, error: reason)
+            tracker.stopped(rank)
+            if attempts[rank, default: 0] <= pipeline.retries {
+                display.note("step \(step.id) task \(rank) failed (\(reason)); retrying")
+                queue.append(rank)
+            } else {
+                failures.append(Failure(step: step.id, rank: rank, error: reason, log: workdir.log(step.id, rank: rank)))
+            }
+        }
+        display.stepFinished(tracker.snapshot(), failed: failures.count)
+        if failures.isEmpty { try ledger.finishStep(step.id) }
+        return failures
+    }
+
+    private func exitStatus(_ status: Int32) -> Int {
+        let signal = status & 0x7F
+        return signal == 0 ? Int((status >> 8) & 0xFF) : 128 + Int(signal)
+    }
+
+    private func describe(_ status: Int32) -> String {
+        let signal = status & 0x7F
+        return signal == 0 ? "exit code \((status >> 8) & 0xFF)" : "killed by signal \(signal)"
+    }
+}
+
+/// An exclusive lock on a workdir, so two runners never write into the same run.
+final class WorkdirLock {
+    private let fd: Int32
+
+    init(path: String) throws {
+        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        if fd < 0 { throw WinnowError.io(path: path, operation: "open", errno: errno) }
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            close(fd)
+            throw WinnowError.invalid("another winnow process is running in this workdir (lock \(path))")
+        }
+    }
+
+    func release() { close(fd) }
+}
+
+/// Deletes a directory tree (used by --from to redo steps from scratch).
+func removeTree(_ path: String) throws {
+    guard isDirectory(path) else {
+        if unlink(path) != 0 && errno != ENOENT { throw WinnowError.io(path: path, operation: "unlink", errno: errno) }
+        return
+    }
+    for name in listDirectory(path) { try removeTree("\(path)/\(name)") }
+    if rmdir(path) != 0 { throw WinnowError.io(path: path, operation: "rmdir", errno: errno) }
+}

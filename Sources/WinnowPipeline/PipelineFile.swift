@@ -1,0 +1,166 @@
+import WinnowCore
+import Yams
+
+/// A pipeline definition file (YAML), validated: every key known, every step's `from` pointing
+/// at `input` or an earlier-defined step, no cycles, every stage registered and its settings
+/// decoded. Paths are taken relative to the directory winnow is run from.
+public struct Pipeline: Sendable {
+    public struct Step: Sendable {
+        public var id: String
+        public var stageName: String
+        /// `input` or another step's id.
+        public var from: String
+        /// The `tasks:` setting, if given.
+        public var tasks: Int?
+        public var stage: any Stage
+        /// Changes whenever the step's settings or anything upstream changes.
+        public var fingerprint: String
+        public var line: Int
+    }
+
+    public var path: String
+    public var name: String
+    public var workdir: String
+    public var seed: UInt64
+    public var input: [String]
+    public var executor: String
+    public var workers: Int
+    public var retries: Int
+    public var compressionLevel: Int32
+    public var maxDocBytes: Int
+    /// In dependency order: every step comes after the step it reads from.
+    public var steps: [Step]
+
+    public func step(_ id: String) -> Step? { steps.first { $0.id == id } }
+
+    /// Steps that read, directly or not, from `id` (including `id`), in dependency order.
+    public func downstream(of id: String) -> [Step] {
+        var affected: Set<String> = [id]
+        for step in steps where affected.contains(step.from) { affected.insert(step.id) }
+        return steps.filter { affected.contains($0.id) }
+    }
+
+    /// The steps `id` depends on (including `id`), in dependency order.
+    public func upstream(of id: String) -> [Step] {
+        var needed: Set<String> = [id]
+        for step in steps.reversed() where needed.contains(step.id) { needed.insert(step.from) }
+        return steps.filter { needed.contains($0.id) }
+    }
+
+    public static let topLevelKeys: Set<String> = [
+        "name", "workdir", "seed", "input", "executor", "workers", "retries", "compression_level",
+        "max_doc_bytes", "steps",
+    ]
+    static let stepFrameworkKeys: Set<String> = ["id", "stage", "from", "tasks"]
+
+    public static func load(path: String, registry: StageRegistry = .builtin) throws -> Pipeline {
+        let bytes: [UInt8]
+        do { bytes = try readFile(path) } catch {
+            throw WinnowError.config(path: path, line: nil, detail: "cannot read the pipeline file: \(error)")
+        }
+        return try parse(yaml: String(decoding: bytes, as: UTF8.self), path: path, registry: registry)
+    }
+
+    public static func parse(yaml: String, path: String, registry: StageRegistry = .builtin) throws -> Pipeline {
+        let root = try YAMLTree.parse(yaml, path: path)
+        let top = try SettingsReader(root, owner: "pipeline")
+        guard let name = try top.string("name") else { throw top.error("name", "must be given") }
+        let workdir = try top.string("workdir", default: "runs/\(name)")
+        let seed = UInt64(try top.int("seed", default: 0))
+        let input = try top.strings("input") ?? []
+        let executor = try top.choice("executor", ["local"], default: "local")
+        let workers = try top.int("workers", default: 2)
+        guard workers >= 1 else { throw top.error("workers", "must be at least 1") }
+        let retries = try top.int("retries", default: 1)
+        let level = try top.int("compression_level", default: 3)
+        guard (-7...22).contains(level) else { throw top.error("compression_level", "must be a zstd level from -7 to 22") }
+        let maxDocBytes = try top.int("max_doc_bytes", default: 0)
+        guard let stepsNode = top.node("steps"), case let .sequence(stepNodes) = stepsNode.value, !stepNodes.isEmpty else {
+            throw top.error("steps", "must be a non-empty list of steps")
+        }
+        try top.finish()
+
+        var parsed: [Step] = []
+        var seenIDs: [String: Int] = [:]
+        for node in stepNodes {
+            let settings = try SettingsReader(node, owner: "step \(parsed.count + 1)", ignoring: stepFrameworkKeys)
+            guard let id = settings.node("id")?.scalar, !id.isEmpty else {
+                throw WinnowError.config(path: path, line: node.line, detail: "step \(parsed.count + 1): 'id' must be given")
+            }
+            guard id != "input", id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
+                throw settings.error("id", "must be letters, digits, '-' or '_' and not 'input'")
+            }
+            if let first = seenIDs[id] {
+                throw settings.error("id", "'\(id)' is already used by the step on line \(first)")
+            }
+            seenIDs[id] = node.line
+            let owner = "step '\(id)'"
+            let stepSettings = try SettingsReader(node, owner: owner, ignoring: stepFrameworkKeys)
+            guard let stageName = settings.node("stage")?.scalar else { throw stepSettings.error("stage", "must be given") }
+            guard let factory = registry.factories[stageName] else {
+                throw stepSettings.error("stage", "names an unknown stage '\(stageName)' (known stages: \(registry.names.joined(separator: ", ")))")
+            }
+            guard let from = settings.node("from")?.scalar else {
+                throw stepSettings.error("from", "must be given: 'input' or the id of another step")
+            }
+            var tasks: Int?
+            if let text = settings.node("tasks")?.scalar {
+                guard let n = Int(text), n >= 1 else { throw stepSettings.error("tasks", "must be a whole number of at least 1") }
+                tasks = n
+            }
+            let stage = try factory(stepSettings)
+            try stepSettings.finish()
+            parsed.append(Step(id: id, stageName: stageName, from: from, tasks: tasks, stage: stage,
+                               fingerprint: YAMLTree.canonical(node), line: node.line))
+        }
+        if input.isEmpty, parsed.contains(where: { $0.from == "input" }) {
+            throw WinnowError.config(path: path, line: root.line, detail: "pipeline: 'input' must be given (a step reads from it)")
+        }
+        let ordered = try order(parsed, path: path, input: input, seed: seed)
+        return Pipeline(path: path, name: name, workdir: workdir, seed: seed, input: input, executor: executor,
+                        workers: workers, retries: retries, compressionLevel: Int32(level), maxDocBytes: maxDocBytes,
+                        steps: ordered)
+    }
+
+    /// Orders steps so each follows the one it reads from; rejects unknown sources and cycles.
+    /// Each step's fingerprint is extended with its upstream's, so a change upstream is a change here.
+    private static func order(_ steps: [Step], path: String, input: [String], seed: UInt64) throws -> [Step] {
+        let byID = Dictionary(uniqueKeysWithValues: steps.map { ($0.id, $0) })
+        for step in steps where step.from != "input" && byID[step.from] == nil {
+            throw WinnowError.config(path: path, line: step.line,
+                                     detail: "step '\(step.id)': 'from' names '\(step.from)', which is neither 'input' nor a step")
+        }
+        var ordered: [Step] = []
+        var placed: [String: String] = [:] // id -> fingerprint
+        var remaining = steps
+        while !remaining.isEmpty {
+            guard let index = remaining.firstIndex(where: { $0.from == "input" || placed[$0.from] != nil }) else {
+                let cycle = remaining.map(\.id).joined(separator: ", ")
+                throw WinnowError.config(path: path, line: remaining[0].line,
+                                         detail: "steps \(cycle) read from each other in a cycle")
+            }
+            var step = remaining.remove(at: index)
+            let upstream = step.from == "input" ? "input=\(input.joined(separator: "\u{1}"))" : placed[step.from]!
+            step.fingerprint = stableHash("\(seed)\u{2}\(upstream)\u{2}\(step.fingerprint)")
+            placed[step.id] = step.fingerprint
+            ordered.append(step)
+        }
+        return ordered
+    }
+}
+
+/// A 64-bit FNV-1a hash as 16 hex digits: stable across runs and machines (unlike `Hasher`).
+func stableHash(_ text: String) -> String {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for b in text.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+    let hex = String(h, radix: 16)
+    return String(repeating: "0", count: 16 - hex.count) + hex
+}
+
+/// Derives a task's seed from the pipeline seed, the step and the rank (SplitMix64 finaliser).
+func taskSeed(pipelineSeed: UInt64, step: String, rank: Int) -> UInt64 {
+    var z = pipelineSeed ^ UInt64(stableHash(step), radix: 16)! ^ (UInt64(rank) &* 0x9E37_79B9_7F4A_7C15)
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+}

@@ -1,0 +1,16 @@
+import WinnowCore
+import WinnowFilters
+
+/// The stages a pipeline file may name. Adding a stage is one line here; the runner never
+/// changes.
+public struct StageRegistry: Sendable {
+    public typealias Factory = @Sendable (SettingsReader) throws -> any Stage
+
+    public var factories: [String: Factory]
+
+    public var names: [String] { factories.keys.sorted() }
+
+    public static let builtin = StageRegistry(factories: [
+        FilterStage.name: { try FilterStage(settings: $0) },
+    ])
+}

@@ -1,0 +1,82 @@
+import CLinux
+import WinnowCore
+
+/// Runs one task of one step in this process (`winnow task`), recording it in the ledger: an
+/// attempt when it starts, its counters once its files are in place, or its error.
+public enum TaskRunner {
+    public static func run(pipeline: Pipeline, stepID: String, rank: Int, world: Int) throws -> TaskStats {
+        guard let step = pipeline.step(stepID) else {
+            throw WinnowError.invalid("\(pipeline.path): no step '\(stepID)' (steps: \(pipeline.steps.map(\.id).joined(separator: ", ")))")
+        }
+        guard world >= 1, (0..<world).contains(rank) else {
+            throw WinnowError.invalid("rank \(rank) is not within 0..<\(world)")
+        }
+        let workdir = Workdir(pipeline.workdir)
+        let ledger = try Ledger(workdir: workdir.root)
+        let attempt = try ledger.startAttempt(step: stepID, rank: rank, world: world, log: workdir.log(stepID, rank: rank))
+        do {
+            let shards = try StepInputs.shards(for: step, in: pipeline)
+            let progressPath = workdir.progress(stepID, rank: rank)
+            let context = TaskContext(
+                stepID: stepID, rank: rank, world: world, inputShards: shards,
+                outputDirectory: workdir.output(stepID), rejectedDirectory: workdir.rejected(stepID),
+                seed: taskSeed(pipelineSeed: pipeline.seed, step: stepID, rank: rank),
+                compressionLevel: pipeline.compressionLevel, maxDocBytes: pipeline.maxDocBytes,
+                progress: { progress in try? ProgressFile.write(progress, to: progressPath) })
+            try makeDirectories(context.outputDirectory)
+            log("step \(stepID) task \(rank)/\(world) attempt \(attempt): \(context.shards.count) shard(s)")
+            let stats = try step.stage.run(context)
+            try writeFileAtomically(workdir.stats(stepID, rank: rank), Array((JSONWriter.string(stats.json) + "\n").utf8))
+            try ledger.finishTask(step: stepID, rank: rank, attempt: attempt, stats: stats)
+            log("step \(stepID) task \(rank)/\(world) done: \(stats.docsIn) in, \(stats.docsKept) kept, \(stats.docsRejected) rejected in \(String(format1: stats.seconds)) s")
+            return stats
+        } catch {
+            log("step \(stepID) task \(rank)/\(world) failed: \(error)")
+            try? ledger.failTask(step: stepID, rank: rank, attempt: attempt, exitCode: 1, error: "\(error)")
+            throw error
+        }
+    }
+
+    /// When started by the local executor, die with it: a killed runner must not leave tasks
+    /// writing into a workdir that the next run will use.
+    public static func followParent() {
+        guard let text = getenv("WINNOW_PARENT_PID"), let parent = Int32(String(cString: text)) else { return }
+        _ = clinux_set_parent_death_signal(SIGKILL)
+        if getppid() != parent { exit(1) }
+    }
+
+    static func log(_ message: String) {
+        print(message)
+        fflush(nil)
+    }
+}
+
+extension String {
+    /// A number with one decimal, without Foundation's formatter.
+    init(format1 value: Double) {
+        let tenths = Int((value * 10).rounded())
+        self = "\(tenths / 10).\(abs(tenths % 10))"
+    }
+}
+
+/// The small file through which a running task tells the runner how far it is.
+enum ProgressFile {
+    static func write(_ progress: TaskProgress, to path: String) throws {
+        let value = JSONValue.object(JSONObject([
+            .init(key: "docs", value: JSONValue(progress.docs)),
+            .init(key: "input_bytes_done", value: JSONValue(Int(progress.inputBytesDone))),
+            .init(key: "input_bytes_total", value: JSONValue(Int(progress.inputBytesTotal))),
+            .init(key: "bytes_read", value: JSONValue(Int(progress.bytesRead))),
+        ]))
+        try writeFileAtomically(path, Array(JSONWriter.string(value).utf8))
+    }
+
+    static func read(_ path: String) -> TaskProgress? {
+        guard let bytes = try? readFile(path), case let .object(o)? = try? bytes.withUnsafeBytes({ try JSONValue.parse($0) }) else {
+            return nil
+        }
+        func number(_ key: String) -> Int64 { Int64(o[key]?.doubleValue ?? 0) }
+        return TaskProgress(docs: Int(number("docs")), inputBytesDone: number("input_bytes_done"),
+                            inputBytesTotal: number("input_bytes_total"), bytesRead: number("bytes_read"))
+    }
+}

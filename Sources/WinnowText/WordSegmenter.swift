@@ -1,0 +1,63 @@
+import CWinnowICU
+import WinnowCore
+
+/// Finds the words of a text with ICU's word-boundary rules, so that Chinese, Japanese and Thai
+/// are split into words (by ICU's dictionaries) instead of counting as one giant token, and
+/// punctuation and spaces are not words.
+///
+/// One segmenter per thread: it reuses its ICU iterator and buffers across documents.
+public final class WordSegmenter {
+    private let breaker: OpaquePointer
+    private var utf16: [UInt16] = []
+    /// For each UTF-16 unit, the UTF-8 byte offset where its scalar starts.
+    private var utf8Offsets: [Int32] = []
+
+    public init() throws {
+        var errorName: UnsafePointer<CChar>?
+        guard let breaker = cwinnow_word_breaker_open(&errorName) else {
+            throw WinnowError.invalid("ICU word break iterator: \(errorName.map { String(cString: $0) } ?? "unknown error")")
+        }
+        self.breaker = breaker
+    }
+
+    deinit { cwinnow_word_breaker_close(breaker) }
+
+    /// Calls `body` with the UTF-8 byte range of every word of `text` (valid UTF-8).
+    public func forEachWord(in text: [UInt8], _ body: (Range<Int>) -> Void) {
+        load(text)
+        utf16.withUnsafeBufferPointer { units in
+            guard cwinnow_word_breaker_set_text(breaker, units.baseAddress, Int32(units.count)) == 0 else { return }
+            var start = 0
+            var isWord: Int32 = 0
+            while case let end = Int(cwinnow_word_breaker_next(breaker, &isWord)), end >= 0 {
+                if isWord != 0 {
+                    let to = end < utf8Offsets.count ? Int(utf8Offsets[end]) : text.count
+                    body(Int(utf8Offsets[start])..<to)
+                }
+                start = end
+            }
+            // The iterator points into `units`; detach it before the buffer can move.
+            _ = cwinnow_word_breaker_set_text(breaker, nil, 0)
+        }
+    }
+
+    public func wordCount(_ text: [UInt8]) -> Int {
+        var count = 0
+        forEachWord(in: text) { _ in count += 1 }
+        return count
+    }
+
+    /// Converts UTF-8 to UTF-16, remembering where each unit's scalar starts in the UTF-8.
+    private func load(_ text: [UInt8]) {
+        utf16.removeAll(keepingCapacity: true)
+        utf8Offsets.removeAll(keepingCapacity: true)
+        var offset = 0
+        for scalar in String(decoding: text, as: UTF8.self).unicodeScalars {
+            for unit in UTF16.encode(scalar)! {
+                utf16.append(unit)
+                utf8Offsets.append(Int32(offset))
+            }
+            offset += UTF8.width(scalar)
+        }
+    }
+}

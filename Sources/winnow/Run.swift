@@ -1,0 +1,63 @@
+import ArgumentParser
+import WinnowCore
+import WinnowPipeline
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a pipeline's steps on this machine, skipping tasks that already finished.")
+
+    @Argument(help: "The pipeline file (YAML).")
+    var pipeline: String
+
+    @Option(help: "Task processes to run at once (default: the pipeline's `workers`).")
+    var workers: Int?
+
+    @Option(help: "Run only this step; the steps it reads from must have finished.")
+    var only: String?
+
+    @Option(help: "Redo this step and every step after it from scratch.")
+    var from: String?
+
+    func run() throws {
+        let failures = try reportingErrors {
+            let loaded = try Pipeline.load(path: pipeline)
+            let executor = LocalExecutor(pipeline: loaded, options: .init(workers: workers, only: only, from: from),
+                                         display: ProgressDisplay(live: isatty(2) != 0))
+            return try executor.run()
+        }
+        guard failures.isEmpty else {
+            for failure in failures {
+                FileOutput.standardError("winnow: step \(failure.step) task \(failure.rank) failed: \(failure.error)\n  log: \(failure.log)\n")
+            }
+            throw ExitCode(1)
+        }
+    }
+}
+
+struct Task: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run one task of one step in this process (what executors and Slurm array jobs call).")
+
+    @Argument(help: "The pipeline file (YAML).")
+    var pipeline: String
+
+    @Option(help: "The step's id.")
+    var step: String
+
+    @Option(help: "This task's rank, from 0.")
+    var rank: Int
+
+    @Option(help: "The step's number of tasks; rank r takes input shards r, r+N, r+2N, ….")
+    var world: Int
+
+    func run() throws {
+        TaskRunner.followParent()
+        do {
+            _ = try reportingErrors {
+                try TaskRunner.run(pipeline: try Pipeline.load(path: pipeline), stepID: step, rank: rank, world: world)
+            }
+        } catch let exit as ExitCode {
+            throw ExitCode(exit.rawValue == 2 ? 1 : exit.rawValue)
+        }
+    }
+}
