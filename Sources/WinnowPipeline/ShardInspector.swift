@@ -29,9 +29,7 @@ public struct ShardInspection {
 
     public init(path: String, headCount: Int) throws {
         if isDirectory(path) {
-            paths = listDirectory(path)
-                .filter { name in StepInputs.shardSuffixes.contains { name.hasSuffix($0) } }
-                .map { "\(path)/\($0)" }
+            paths = listDirectory(path).map { "\(path)/\($0)" }.filter(StepInputs.isShardName)
             if paths.isEmpty { throw WinnowError.invalid("\(path): no .jsonl, .jsonl.zst or .jsonl.gz shards here") }
         } else {
             guard fileExists(path) else { throw WinnowError.io(path: path, operation: "open", errno: ENOENT) }
@@ -185,5 +183,5 @@ public struct ShardInspection {
 
 private func abbreviate(_ s: String) -> String {
     let flat = s.split(whereSeparator: \.isNewline).joined(separator: " ")
-    return flat.count > 40 ? String(flat.prefix(37)) + "…" : flat
+    return flat.count > 80 ? String(flat.prefix(77)) + "…" : flat
 }

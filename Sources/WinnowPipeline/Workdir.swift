@@ -33,9 +33,11 @@ public enum StepInputs {
             var matches = expandGlob(pattern)
             if matches.count == 1, isDirectory(matches[0]) {
                 let directory = matches[0]
-                matches = listDirectory(directory)
-                    .filter { name in shardSuffixes.contains { name.hasSuffix($0) } }
-                    .map { "\(directory)/\($0)" }
+                matches = listDirectory(directory).map { "\(directory)/\($0)" }.filter(isShardName)
+            } else if pattern.contains(where: { "*?[".contains($0) }) {
+                // A wildcard may sweep up READMEs and checksums beside the shards; a file named
+                // outright is read whatever its name.
+                matches = matches.filter(isShardName)
             }
             if matches.isEmpty {
                 throw WinnowError.config(path: pipeline.path, line: nil, detail: "input '\(pattern)' matches no shard")
@@ -43,5 +45,9 @@ public enum StepInputs {
             for match in matches where seen.insert(match).inserted { shards.append(match) }
         }
         return shards.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+    }
+
+    static func isShardName(_ path: String) -> Bool {
+        shardSuffixes.contains { path.hasSuffix($0) }
     }
 }

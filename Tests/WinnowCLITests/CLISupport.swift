@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+
+/// Runs the real `winnow` binary (built beside the test bundle) in the repository root.
+enum CLI {
+    static let repoRoot: String = {
+        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+        parts.removeLast(3)
+        return parts.joined(separator: "/")
+    }()
+
+    static var binary: String {
+        let tests = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
+        var dir = tests.deletingLastPathComponent()
+        // The test bundle may be a directory (…/X.xctest/…) on some layouts.
+        while !FileManager.default.fileExists(atPath: dir.appendingPathComponent("winnow").path), dir.path != "/" {
+            dir = dir.deletingLastPathComponent()
+        }
+        return dir.appendingPathComponent("winnow").path
+    }
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    @discardableResult
+    static func run(_ arguments: [String]) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: repoRoot)
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // Drain stderr on another thread while reading stdout, so a chatty child cannot block
+        // on a full pipe.
+        let stderrBox = DataBox()
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) { stderrBox.data = err.fileHandleForReading.readDataToEndOfFile() }
+        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        let stderrData = stderrBox.data
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
+                      stderr: String(decoding: stderrData, as: UTF8.self))
+    }
+
+    static func temporaryDirectory(_ name: String) throws -> String {
+        let path = NSTemporaryDirectory() + "winnow-cli-\(name)-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    static func writePipeline(_ yaml: String, in dir: String) throws -> String {
+        let path = "\(dir)/pipeline.yaml"
+        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    static func json(_ text: String) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] ?? [:]
+    }
+
+    /// Every file under `dir` (relative path → bytes), for byte-for-byte comparisons of runs.
+    static func tree(_ dir: String, excluding: (String) -> Bool = { _ in false }) throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        guard let walker = FileManager.default.enumerator(atPath: dir) else { return files }
+        for case let relative as String in walker where !excluding(relative) {
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: "\(dir)/\(relative)", isDirectory: &isDir), !isDir.boolValue {
+                files[relative] = FileManager.default.contents(atPath: "\(dir)/\(relative)")
+            }
+        }
+        return files
+    }
+}
+
+final class DataBox: @unchecked Sendable {
+    var data = Data()
+}

@@ -1,0 +1,100 @@
+import Testing
+import WinnowCore
+@testable import WinnowPipeline
+
+func load(_ yaml: String) throws -> Pipeline { try Pipeline.parse(yaml: yaml, path: "p.yaml") }
+
+func configError(_ yaml: String) -> WinnowError? {
+    do { _ = try load(yaml); return nil } catch let error as WinnowError { return error } catch { return nil }
+}
+
+@Suite struct PipelineFileTests {
+    let valid = """
+        name: demo
+        workdir: /tmp/demo
+        seed: 7
+        input: [a/*.jsonl.zst, b/]
+        workers: 3
+        steps:
+          - id: second
+            stage: filter
+            from: first
+          - id: first
+            stage: filter
+            from: input
+            tasks: 2
+            rules:
+              - rule: length
+                min: 10
+        """
+
+    @Test func parsesAndOrdersSteps() throws {
+        let p = try load(valid)
+        #expect(p.name == "demo")
+        #expect(p.seed == 7)
+        #expect(p.input == ["a/*.jsonl.zst", "b/"])
+        #expect(p.workers == 3)
+        #expect(p.steps.map(\.id) == ["first", "second"])
+        #expect(p.step("first")?.tasks == 2)
+        #expect(p.downstream(of: "first").map(\.id) == ["first", "second"])
+    }
+
+    @Test func fingerprintsFollowSettingsAndUpstream() throws {
+        let p = try load(valid)
+        let changed = try load(valid.replacingOccurrences(of: "min: 10", with: "min: 11"))
+        #expect(p.step("first")?.fingerprint != changed.step("first")?.fingerprint)
+        #expect(p.step("second")?.fingerprint != changed.step("second")?.fingerprint, "a change upstream changes downstream")
+        let reformatted = try load(valid.replacingOccurrences(of: "input: [a/*.jsonl.zst, b/]", with: "input:\n  - a/*.jsonl.zst\n  - b/"))
+        #expect(p.step("second")?.fingerprint == reformatted.step("second")?.fingerprint, "layout is not a change")
+    }
+
+    @Test func unknownTopLevelKeyNamesKeyAndLine() {
+        let error = configError(valid.replacingOccurrences(of: "seed: 7", with: "seeed: 7"))
+        #expect(error == .config(path: "p.yaml", line: 3, detail:
+            "pipeline: unknown key 'seeed' (known keys: compression_level, executor, input, max_doc_bytes, name, retries, seed, steps, workdir, workers)"))
+    }
+
+    @Test func unknownStepKeyNamesKeyAndLine() {
+        let error = configError(valid.replacingOccurrences(of: "tasks: 2", with: "taks: 2"))
+        #expect(error?.description.hasPrefix("p.yaml:13: step 'first': unknown key 'taks'") == true)
+    }
+
+    @Test func unknownStage() {
+        let error = configError(valid.replacingOccurrences(of: "stage: filter\n    from: first", with: "stage: filtre\n    from: first"))
+        #expect(error?.description == "p.yaml:8: step 'second': 'stage' names an unknown stage 'filtre' (known stages: filter)")
+    }
+
+    @Test func missingAndDanglingFrom() {
+        let missing = configError(valid.replacingOccurrences(of: "    from: first\n", with: ""))
+        #expect(missing?.description.contains("'from' must be given") == true)
+        let dangling = configError(valid.replacingOccurrences(of: "from: first", with: "from: nowhere"))
+        #expect(dangling?.description == "p.yaml:7: step 'second': 'from' names 'nowhere', which is neither 'input' nor a step")
+    }
+
+    @Test func cycles() {
+        let error = configError(valid.replacingOccurrences(of: "from: input", with: "from: second"))
+        #expect(error?.description == "p.yaml:7: steps second, first read from each other in a cycle")
+    }
+
+    @Test func duplicateIDs() {
+        let error = configError(valid.replacingOccurrences(of: "id: second", with: "id: first"))
+        #expect(error?.description.contains("'first' is already used by the step on line 7") == true)
+    }
+
+    @Test func invalidYAMLNamesTheLine() {
+        let error = configError("name: x\nsteps: [\n  - a: b\n")
+        guard case let .config(path, line, detail)? = error else { Issue.record("no config error"); return }
+        #expect(path == "p.yaml")
+        #expect(line != nil)
+        #expect(detail.hasPrefix("not valid YAML"))
+    }
+
+    @Test func shardAssignmentFollowsDatatrove() {
+        let context = TaskContext(stepID: "s", rank: 1, world: 3, inputShards: (0..<8).map { "/d/p\($0).jsonl" },
+                                  outputDirectory: "/o", rejectedDirectory: "/r", seed: 0, compressionLevel: 3,
+                                  maxDocBytes: 0, progress: { _ in })
+        #expect(context.shards == ["/d/p1.jsonl", "/d/p4.jsonl", "/d/p7.jsonl"])
+        #expect(context.outputName(for: "/d/p1.jsonl") == "p1.jsonl.zst")
+        #expect(ShardNaming.outputName(for: "/x/a/p.jsonl.gz", among: ["/x/a/p.jsonl.gz", "/x/b/p.jsonl.gz"]) == "a__p.jsonl.zst")
+    }
+}
