@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+
+/// `kill -9` of the runner and its tasks at arbitrary moments, then `winnow run` again: the
+/// end result must be byte-identical to a run that was never interrupted.
+@Suite(.serialized) struct ResumeTests {
+    func pipeline(workdir: String) -> String {
+        """
+        name: resume
+        workdir: \(workdir)
+        seed: 11
+        input: [\(CLI.repoRoot)/Samples/web/*.jsonl.zst, \(CLI.repoRoot)/Samples/broken/bad-lines.jsonl]
+        workers: 1
+        retries: 0
+        steps:
+          - id: words
+            stage: filter
+            from: input
+            rules:
+              - rule: length
+                unit: words
+                min: 300
+                mode: tag
+              - rule: length
+                unit: characters
+                max: 60000
+          - id: english
+            stage: filter
+            from: words
+            rules:
+              - rule: field
+                key: language
+                in: [en]
+        """
+    }
+
+    /// Starts `winnow run` as the leader of a new process group, so the test can kill the
+    /// runner and every task it started in one blow.
+    func spawnRunner(_ pipelinePath: String) -> pid_t {
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+        posix_spawnattr_setpgroup(&attributes, 0)
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let words: [String] = [CLI.binary, "run", pipelinePath]
+        let argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let status = posix_spawn(&pid, CLI.binary, &actions, &attributes, argv, environ)
+        posix_spawn_file_actions_destroy(&actions)
+        posix_spawnattr_destroy(&attributes)
+        #expect(status == 0)
+        return pid
+    }
+
+    func outputs(_ workdir: String) throws -> [String: Data] {
+        // Stats hold timings and logs hold pids; the data and the rejects must be identical.
+        try CLI.tree(workdir) { path in
+            !(path.contains("/output/") || path.contains("/rejected/")) && !path.hasSuffix("/output") && !path.hasSuffix("/rejected")
+        }
+    }
+
+    @Test func killedRunsResumeToTheSameBytes() throws {
+        let dir = try CLI.temporaryDirectory("resume")
+        let reference = try CLI.writePipeline(pipeline(workdir: "\(dir)/reference"), in: dir)
+        #expect(try CLI.run(["run", reference]).status == 0)
+        let expected = try outputs("\(dir)/reference")
+        #expect(expected.keys.contains("english/output/web__part-00003.jsonl.zst"))
+        #expect(expected.keys.contains("words/rejected/broken__bad-lines.jsonl.zst"))
+
+        let killedDir = "\(dir)/killed"
+        try FileManager.default.createDirectory(atPath: killedDir, withIntermediateDirectories: true)
+        let path = try CLI.writePipeline(pipeline(workdir: "\(killedDir)/run"), in: killedDir)
+        var kills = 0, partialKills = 0
+        var delay = 0.15
+        while kills < 30 {
+            let pid = spawnRunner(path)
+            Thread.sleep(forTimeInterval: delay)
+            var status: Int32 = 0
+            if waitpid(pid, &status, WNOHANG) == pid { break } // finished before the kill
+            kill(-pid, SIGKILL)
+            waitpid(pid, &status, 0)
+            kills += 1
+            delay *= 1.3
+            // A kill "mid-step" leaves a step with some tasks done and some not.
+            if let report = try? CLI.json(try CLI.run(["status", "\(killedDir)/run", "--json"]).stdout),
+               let steps = report["steps"] as? [[String: Any]],
+               steps.contains(where: { step in
+                   let tasks = step["tasks"] as? [String: Int] ?? [:]
+                   return (tasks["done"] ?? 0) > 0 && (tasks["done"] ?? 0) < (tasks["total"] ?? 0)
+               }) {
+                partialKills += 1
+            }
+        }
+        let final = try CLI.run(["run", path])
+        #expect(final.status == 0, "\(final.stderr)")
+        #expect(kills > 0)
+        #expect(partialKills > 0, "no kill landed in the middle of a step")
+        let got = try outputs("\(killedDir)/run")
+        #expect(got.keys.sorted() == expected.keys.sorted())
+        for (name, bytes) in expected { #expect(got[name] == bytes, "\(name) differs after kill and resume") }
+        // No temporary file survives a finished run.
+        let leftovers = try CLI.tree("\(killedDir)/run").keys.filter { $0.contains(".tmp-") }
+        #expect(leftovers.isEmpty, "\(leftovers)")
+    }
+}
