@@ -38,7 +38,8 @@ public struct DocumentLoop {
                 case .document(var doc, _):
                     let lineBytes = doc.original.count
                     stats.bytesIn += Int64(lineBytes) + 1
-                    stats.charsIn += Int64(scalarCount(doc.text))
+                    let characters = scalarCount(doc.text)
+                    stats.charsIn += Int64(characters)
                     let verdict: Verdict
                     if task.maxDocBytes > 0, lineBytes > task.maxDocBytes {
                         verdict = .reject(rule: "reader", reason: "document over max_doc_bytes")
@@ -48,7 +49,7 @@ public struct DocumentLoop {
                     switch verdict {
                     case .keep:
                         stats.docsKept += 1
-                        stats.charsKept += Int64(scalarCount(doc.text))
+                        stats.charsKept += Int64(doc.edited ? scalarCount(doc.text) : characters)
                         let before = kept.bytesWritten
                         try kept.write(doc)
                         stats.bytesOut += kept.bytesWritten - before

@@ -64,11 +64,25 @@ public struct TaskStats: Sendable, Equatable {
     }
 }
 
-/// Counts the Unicode scalars (characters, as Python counts `len(text)`) in UTF-8 bytes.
+/// Counts the Unicode scalars (characters, as Python counts `len(text)`) in UTF-8 bytes: every
+/// byte that is not a continuation byte (10xxxxxx) starts one. Eight bytes at a time.
 public func scalarCount(_ utf8: [UInt8]) -> Int {
     utf8.withUnsafeBufferPointer { buffer in
+        guard let base = buffer.baseAddress else { return 0 }
+        let n = buffer.count
         var count = 0
-        for b in buffer where b & 0xC0 != 0x80 { count &+= 1 }
+        var i = 0
+        while i + 8 <= n {
+            let w = ByteScan.load(base, i)
+            // High bit set and the next bit clear marks a continuation byte.
+            let continuation = w & ~(w << 1) & ByteScan.highs
+            count &+= 8 &- continuation.nonzeroBitCount
+            i += 8
+        }
+        while i < n {
+            if base[i] & 0xC0 != 0x80 { count &+= 1 }
+            i += 1
+        }
         return count
     }
 }

@@ -69,7 +69,7 @@ final class StepProgress {
 /// Shows what the runner is doing: a live line on a terminal, plain log lines otherwise.
 public final class ProgressDisplay {
     let live: Bool
-    private var lastPlain = 0.0
+    private var lastPlain = monotonicSeconds()
     private var lineShown = false
 
     public init(live: Bool) { self.live = live }
