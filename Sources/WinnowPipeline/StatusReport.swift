@@ -11,7 +11,7 @@ public struct StatusReport: Sendable {
         public var totals = TaskStats()
         public var wallSeconds: Double?
         public var finished: Bool
-        public var failures: [(rank: Int, error: String, log: String)] = []
+        public var failures: [(rank: Int, attempts: Int, error: String, log: String)] = []
     }
 
     public var workdir: String
@@ -35,7 +35,7 @@ public struct StatusReport: Sendable {
                     if let stats = task.stats { status.totals.add(stats) }
                 case .failed:
                     status.failed += 1
-                    status.failures.append((task.rank, task.error ?? "unknown error", task.log ?? ""))
+                    status.failures.append((task.rank, task.attempts, task.error ?? "unknown error", task.log ?? ""))
                 case .running: status.running += 1
                 }
                 lastFinish = max(lastFinish, task.finished ?? 0)
@@ -72,7 +72,7 @@ public struct StatusReport: Sendable {
             if let wall = s.wallSeconds { out += "; wall \(String(format1: wall)) s" }
             out += "\n"
             for failure in s.failures {
-                out += "  task \(failure.rank) failed: \(failure.error)\n    log: \(failure.log)\n"
+                out += "  task \(failure.rank) failed after \(failure.attempts) attempt(s): \(failure.error)\n    log: \(failure.log)\n"
             }
         }
         return out
@@ -94,7 +94,8 @@ public struct StatusReport: Sendable {
                 o["counters"] = s.totals.json
                 o["wall_seconds"] = s.wallSeconds.map { JSONValue(($0 * 1000).rounded() / 1000) } ?? .null
                 o["failures"] = .array(s.failures.map { f in
-                    .object(JSONObject([.init(key: "rank", value: JSONValue(f.rank)), .init(key: "error", value: .string(f.error)),
+                    .object(JSONObject([.init(key: "rank", value: JSONValue(f.rank)), .init(key: "attempts", value: JSONValue(f.attempts)),
+                                        .init(key: "error", value: .string(f.error)),
                                         .init(key: "log", value: .string(f.log))]))
                 })
                 return .object(o)

@@ -110,6 +110,36 @@ import Testing
         #expect(raw.flatMap { Data(base64Encoded: $0) } == original.data(using: .isoLatin1))
     }
 
+    @Test func failedTasksAreRetriedThenReported() throws {
+        let dir = try CLI.temporaryDirectory("retry")
+        let yaml = pipeline(workdir: "\(dir)/run", input: "Samples/broken/truncated.jsonl.zst").replacingOccurrences(of: "retries: 0", with: "retries: 2")
+        let path = try CLI.writePipeline(yaml, in: dir)
+        let result = try CLI.run(["run", path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("task 0 failed (") && result.stderr.contains("retrying"))
+        let status = try CLI.json(try CLI.run(["status", "\(dir)/run", "--json"]).stdout)
+        let failures = (status["steps"] as? [[String: Any]])?.first?["failures"] as? [[String: Any]] ?? []
+        #expect(failures.count == 1)
+        #expect(failures.first?["attempts"] as? Int == 3)
+        let log = try String(contentsOfFile: "\(dir)/run/clean/logs/0.log", encoding: .utf8)
+        #expect(log.components(separatedBy: "attempt ").count - 1 == 3, "every attempt is in the task's log")
+        // Nothing of the damaged shard is published.
+        #expect(try CLI.tree("\(dir)/run/clean/output").isEmpty)
+    }
+
+    @Test func aTaskRunsOnItsOwnAsASchedulerWouldStartIt() throws {
+        let dir = try CLI.temporaryDirectory("task")
+        let path = try CLI.writePipeline(pipeline(workdir: "\(dir)/run"), in: dir)
+        let result = try CLI.run(["task", path, "--step", "clean", "--rank", "1", "--world", "3"])
+        #expect(result.status == 0, "\(result.stderr)")
+        // Rank 1 of 3 takes shards 1 and 4, 7, …: of four shards, only part-00001.
+        #expect(try CLI.tree("\(dir)/run/clean/output").keys.sorted() == ["part-00001.jsonl.zst"])
+        #expect(result.stdout.contains("step clean task 1/3 attempt 1: 1 shard(s)"))
+        let bad = try CLI.run(["task", path, "--step", "nope", "--rank", "0", "--world", "1"])
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("no step 'nope' (steps: clean, copy)"))
+    }
+
     @Test func unknownKeyIsAClearError() throws {
         let dir = try CLI.temporaryDirectory("unknown")
         let path = try CLI.writePipeline(pipeline(workdir: "\(dir)/run").replacingOccurrences(of: "unit: words", with: "units: words"), in: dir)

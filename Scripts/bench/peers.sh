@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Install the peer tools that Scripts/bench/io.sh compares Winnow against, into a private venv
+# at <repo>/.venv-peers (kept out of git via .gitignore).
+#
+#   Scripts/bench/peers.sh            # create or reuse the venv; prints its python path on the last line
+#   PEERS_VENV=/elsewhere Scripts/bench/peers.sh
+#
+# Idempotent: a stamp file inside the venv records the exact pins; when it matches and the
+# modules import, nothing is downloaded. Change a pin below and the next run reinstalls.
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+venv="${PEERS_VENV:-$repo_root/.venv-peers}"
+python_bin="${PYTHON:-python3}"
+
+# Pinned so that numbers from different days compare the same code.
+#  - datatrove: the [io] extra would also pull pyarrow, datasets, warcio, python-magic ... which the
+#    JSONL path never touches. JsonlReader/JsonlWriter only need orjson (serialisation) and
+#    zstandard (fsspec's "zstd" codec is registered only when zstandard imports), so we install
+#    those two explicitly instead of the extra.
+pins=(
+  "datatrove==0.10.1"
+  "zstandard==0.25.0"
+  "orjson==3.13.0"
+)
+stamp="$venv/.winnow-peers-stamp"
+want="$(printf '%s\n' "${pins[@]}")"
+
+if [[ -x "$venv/bin/python" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]] \
+   && "$venv/bin/python" -c 'import datatrove, zstandard, orjson' 2>/dev/null; then
+  echo "peers: $venv is up to date ($(tr '\n' ' ' <"$stamp"))" >&2
+  echo "$venv/bin/python"
+  exit 0
+fi
+
+if [[ ! -x "$venv/bin/python" ]]; then
+  echo "peers: creating venv $venv with $("$python_bin" --version 2>&1)" >&2
+  "$python_bin" -m venv "$venv"
+fi
+
+echo "peers: installing ${pins[*]}" >&2
+# --disable-pip-version-check: the pip upgrade nag is noise, and no other index is reachable anyway.
+"$venv/bin/python" -m pip install --disable-pip-version-check -q "${pins[@]}" >&2
+
+# Fail here, not half-way through a benchmark, if something did not install.
+"$venv/bin/python" - <<'PY' >&2
+import datatrove, zstandard, orjson, fsspec.compression as fc
+from importlib.metadata import version
+assert "zstd" in fc.compr, "fsspec has no zstd codec registered (is zstandard importable?)"
+print("peers: datatrove", version("datatrove"), "| zstandard", zstandard.__version__,
+      "| orjson", orjson.__version__, "| fsspec", version("fsspec"))
+PY
+
+# Record the full resolved set (numpy, fsspec, ...) next to the stamp, for the report.
+"$venv/bin/python" -m pip freeze --disable-pip-version-check >"$venv/freeze.txt"
+printf '%s\n' "$want" >"$stamp"
+echo "$venv/bin/python"
