@@ -329,41 +329,38 @@ def select_within_budget(candidates, budget):
     return taken
 
 
+def group_documents(source, pages, stats):
+    """Turn (group, locale, stem, path, url) pages into {group: [(doc, line)]}, dropping short ones."""
+    groups = {}
+    for group, locale, stem, path, url in pages:
+        text = html_to_text(read_html(path))
+        key = (source, locale)
+        stats.setdefault(key, {"pages": 0, "short": 0})
+        stats[key]["pages"] += 1
+        if len(text) < MIN_TEXT_CHARS:
+            stats[key]["short"] += 1
+            continue
+        doc = make_doc(source, locale, stem, url, text)
+        groups.setdefault(group, []).append((doc, jsonl_line(doc)))
+    return groups
+
+
 def collect(handbook_dir, reference_dir, stats):
     """Return the selected documents as (doc, line) pairs, in output order."""
     selected = []
 
     # Handbook: group pages per locale, drop short ones, apply the budget.
-    per_locale = {}
-    for locale, stem, path in handbook_pages(handbook_dir):
-        text = html_to_text(read_html(path))
-        key = ("debian-handbook", locale)
-        stats.setdefault(key, {"pages": 0, "short": 0})
-        stats[key]["pages"] += 1
-        if len(text) < MIN_TEXT_CHARS:
-            stats[key]["short"] += 1
-            continue
-        url = HANDBOOK_URL.format(locale=locale, page=stem)
-        doc = make_doc("debian-handbook", locale, stem, url, text)
-        per_locale.setdefault(locale, []).append((doc, jsonl_line(doc)))
+    per_locale = group_documents("debian-handbook", (
+        (locale, locale, stem, path, HANDBOOK_URL.format(locale=locale, page=stem))
+        for locale, stem, path in handbook_pages(handbook_dir)), stats)
     for locale in sorted(per_locale):
         budget = HANDBOOK_BUDGET_EN if locale == "en-US" else HANDBOOK_BUDGET_OTHER
         selected.extend(select_within_budget(per_locale[locale], budget))
 
     # debian-reference: same, per language.
-    per_tag = {}
-    for tag, stem, path in reference_pages(reference_dir):
-        locale = REFERENCE_LANGS[tag]
-        text = html_to_text(read_html(path))
-        key = ("debian-reference", locale)
-        stats.setdefault(key, {"pages": 0, "short": 0})
-        stats[key]["pages"] += 1
-        if len(text) < MIN_TEXT_CHARS:
-            stats[key]["short"] += 1
-            continue
-        url = REFERENCE_URL.format(page=stem, tag=tag)
-        doc = make_doc("debian-reference", locale, stem, url, text)
-        per_tag.setdefault(tag, []).append((doc, jsonl_line(doc)))
+    per_tag = group_documents("debian-reference", (
+        (tag, REFERENCE_LANGS[tag], stem, path, REFERENCE_URL.format(page=stem, tag=tag))
+        for tag, stem, path in reference_pages(reference_dir)), stats)
     for tag in sorted(per_tag):
         selected.extend(select_within_budget(per_tag[tag], REFERENCE_BUDGET))
 
