@@ -26,6 +26,7 @@ let package = Package(
         .target(name: "WinnowCore", dependencies: ["CZstd", "CZlib"]),
         .target(name: "WinnowText", dependencies: ["WinnowCore", "CWinnowICU"]),
         .target(name: "WinnowFilters", dependencies: ["WinnowCore", "WinnowText"]),
+        .target(name: "WinnowClassifier", dependencies: ["WinnowCore"]),
         .target(name: "WinnowPipeline", dependencies: [
             "WinnowCore", "WinnowFilters", "CSQLite3", "CLinux",
             .product(name: "Yams", package: "Yams"),
@@ -38,6 +39,7 @@ let package = Package(
         .testTarget(name: "WinnowCoreTests", dependencies: ["WinnowCore"]),
         .testTarget(name: "WinnowTextTests", dependencies: ["WinnowText"]),
         .testTarget(name: "WinnowFiltersTests", dependencies: ["WinnowFilters"]),
+        .testTarget(name: "WinnowClassifierTests", dependencies: ["WinnowClassifier"]),
         .testTarget(name: "WinnowPipelineTests", dependencies: ["WinnowPipeline"]),
         .testTarget(name: "WinnowCLITests", dependencies: ["winnow"]),
     ]
