@@ -32,7 +32,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "winnow", dependencies: [
-            "WinnowCore", "WinnowPipeline",
+            "WinnowCore", "WinnowPipeline", "WinnowClassifier",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

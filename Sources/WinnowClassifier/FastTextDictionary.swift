@@ -3,7 +3,7 @@ import WinnowCore
 /// fastText's dictionary: the vocabulary of words and labels, and the mapping from a line of
 /// text to feature ids (word ids, character n-gram buckets, word n-gram buckets) exactly as
 /// fastText computes them (`dictionary.cc`, methods.md §2.2).
-public final class FastTextDictionary {
+public final class FastTextDictionary: Sendable {
     public enum EntryKind: Int8, Sendable { case word = 0, label = 1 }
 
     public struct Entry: Sendable {
@@ -12,7 +12,7 @@ public final class FastTextDictionary {
         public var kind: EntryKind
     }
 
-    public private(set) var entries: [Entry]
+    public let entries: [Entry]
     public let nwords: Int32
     public let nlabels: Int32
     /// Tokens in the training data (words, labels and end-of-line markers).
@@ -25,7 +25,7 @@ public final class FastTextDictionary {
     let maxn: Int32
     let wordNgrams: Int32
     let labelPrefix: [UInt8]
-    private var table: [Int32]
+    private let table: [Int32]
     private let tableMask: Int
 
     static let endOfSentence = Array("</s>".utf8)
@@ -45,13 +45,14 @@ public final class FastTextDictionary {
         labelPrefix = Array(args.labelPrefix.utf8)
         var size = 16
         while size < entries.count * 2 { size <<= 1 }
-        table = [Int32](repeating: -1, count: size)
-        tableMask = size - 1
+        var table = [Int32](repeating: -1, count: size)
         for (i, entry) in entries.enumerated() {
-            var slot = Int(FastTextDictionary.hash(entry.word)) & tableMask
-            while table[slot] != -1 { slot = (slot + 1) & tableMask }
+            var slot = Int(FastTextDictionary.hash(entry.word)) & (size - 1)
+            while table[slot] != -1 { slot = (slot + 1) & (size - 1) }
             table[slot] = Int32(i)
         }
+        self.table = table
+        tableMask = size - 1
     }
 
     /// fastText's word hash: 32-bit FNV-1a over the bytes taken as signed chars.

@@ -54,6 +54,12 @@ final class DenseMatrix: FastTextMatrix, @unchecked Sendable {
         return d
     }
 
+    /// row += scale · vector (training updates).
+    func addToRow(_ i: Int, _ vector: UnsafePointer<Float>, scaled scale: Float) {
+        let r = row(i)
+        for j in 0..<cols { r[j] += scale * vector[j] }
+    }
+
     func add(row i: Int, scaled scale: Float, to vector: UnsafeMutablePointer<Float>) {
         let r = row(i)
         if scale == 1 {
