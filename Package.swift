@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "WinnowFilters", dependencies: ["WinnowCore", "WinnowText"]),
         .target(name: "WinnowClassifier", dependencies: ["WinnowCore"]),
         .target(name: "WinnowPipeline", dependencies: [
-            "WinnowCore", "WinnowFilters", "CSQLite3", "CLinux",
+            "WinnowCore", "WinnowFilters", "WinnowClassifier", "CSQLite3", "CLinux",
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "winnow", dependencies: [

@@ -198,3 +198,21 @@ struct SigmoidTable: Sendable {
         return values[i]
     }
 }
+
+extension FastTextModel {
+    /// The index of a label, given with or without the label prefix.
+    public func labelIndex(_ name: String) -> Int32? {
+        let names = labels
+        if let i = names.firstIndex(of: name) { return Int32(i) }
+        if let i = names.firstIndex(of: args.labelPrefix + name) { return Int32(i) }
+        return nil
+    }
+
+    /// One label's probability for a line, as `predict(k: all)` would report it.
+    public func probability(of label: Int32, in text: UnsafeBufferPointer<UInt8>, scratch: Scratch) -> Float {
+        dictionary.features(of: text, endOfLine: true, words: &scratch.words, labels: &scratch.labels, hashes: &scratch.hashes)
+        let predictions = predict(features: scratch.words, k: nil, threshold: 0, scratch: scratch)
+        guard let hit = predictions.first(where: { $0.label == label }) else { return 0 }
+        return Float(exp(Double(hit.score)))
+    }
+}

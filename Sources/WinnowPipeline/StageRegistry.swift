@@ -1,4 +1,5 @@
 import WinnowCore
+import WinnowClassifier
 import WinnowFilters
 
 /// The stages a pipeline file may name. Adding a stage is one line here; the runner never
@@ -12,5 +13,6 @@ public struct StageRegistry: Sendable {
 
     public static let builtin = StageRegistry(factories: [
         FilterStage.name: { try FilterStage(settings: $0) },
+        ScoreStage.name: { try ScoreStage(settings: $0) },
     ])
 }

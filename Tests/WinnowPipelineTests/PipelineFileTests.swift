@@ -91,7 +91,7 @@ func configError(_ yaml: String) -> WinnowError? {
 
     @Test func shardAssignmentFollowsDatatrove() {
         let context = TaskContext(stepID: "s", rank: 1, world: 3, inputShards: (0..<8).map { "/d/p\($0).jsonl" },
-                                  outputDirectory: "/o", rejectedDirectory: "/r", seed: 0, compressionLevel: 3,
+                                  outputDirectory: "/o", rejectedDirectory: "/r", stepDirectory: "/s", seed: 0, compressionLevel: 3,
                                   maxDocBytes: 0, progress: { _ in })
         #expect(context.shards == ["/d/p1.jsonl", "/d/p4.jsonl", "/d/p7.jsonl"])
         #expect(context.outputName(for: "/d/p1.jsonl") == "p1.jsonl.zst")
