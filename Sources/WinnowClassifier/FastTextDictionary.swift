@@ -1,4 +1,18 @@
+import CLinux
 import WinnowCore
+
+/// The features of one line and the buffers used to find them, reused from line to line.
+public final class LineFeatures {
+    /// Feature ids: word ids, character n-gram buckets, word n-gram buckets.
+    public internal(set) var words: [Int32] = []
+    /// Label indices (0-based among labels).
+    public internal(set) var labels: [Int32] = []
+    var hashes: [Int32] = []
+    /// Token byte ranges and hashes (an empty range is the end-of-line token).
+    var tokens: [(Int, Int, UInt32)] = []
+
+    public init() {}
+}
 
 /// fastText's dictionary: the vocabulary of words and labels, and the mapping from a line of
 /// text to feature ids (word ids, character n-gram buckets, word n-gram buckets) exactly as
@@ -25,10 +39,23 @@ public final class FastTextDictionary: Sendable {
     let maxn: Int32
     let wordNgrams: Int32
     let labelPrefix: [UInt8]
-    private let table: [Int32]
+    /// A slot of the open-addressing word table: the word's hash, id and where its bytes are,
+    /// so a probe costs one cache line plus the bytes it compares.
+    struct Slot {
+        var hash: UInt32
+        var id: Int32
+        var start: UInt32
+        var length: UInt32
+        static let empty = Slot(hash: 0, id: -1, start: 0, length: 0)
+    }
+
+    private let table: [Slot]
     private let tableMask: Int
+    /// All words' bytes back to back.
+    private let wordBytes: [UInt8]
 
     static let endOfSentence = Array("</s>".utf8)
+    static let endOfSentenceHash = hash(endOfSentence)
     static let beginOfWord: UInt8 = 0x3C // <
     static let endOfWord: UInt8 = 0x3E // >
 
@@ -45,14 +72,19 @@ public final class FastTextDictionary: Sendable {
         labelPrefix = Array(args.labelPrefix.utf8)
         var size = 16
         while size < entries.count * 2 { size <<= 1 }
-        var table = [Int32](repeating: -1, count: size)
+        var table = [Slot](repeating: .empty, count: size)
+        var bytes: [UInt8] = []
         for (i, entry) in entries.enumerated() {
-            var slot = Int(FastTextDictionary.hash(entry.word)) & (size - 1)
-            while table[slot] != -1 { slot = (slot + 1) & (size - 1) }
-            table[slot] = Int32(i)
+            let h = FastTextDictionary.hash(entry.word)
+            var slot = Int(h) & (size - 1)
+            while table[slot].id != -1 { slot = (slot + 1) & (size - 1) }
+            // Vocabularies hold millions of words, not gigabytes of them; 32-bit offsets suffice.
+            table[slot] = Slot(hash: h, id: Int32(i), start: UInt32(truncatingIfNeeded: bytes.count), length: UInt32(entry.word.count))
+            bytes.append(contentsOf: entry.word)
         }
         self.table = table
         tableMask = size - 1
+        wordBytes = bytes
     }
 
     /// fastText's word hash: 32-bit FNV-1a over the bytes taken as signed chars.
@@ -65,17 +97,26 @@ public final class FastTextDictionary: Sendable {
 
     /// The id of a word or label, or -1.
     func id(of word: UnsafeBufferPointer<UInt8>, hash: UInt32) -> Int32 {
-        var slot = Int(hash) & tableMask
-        while true {
-            let id = table[slot]
-            if id < 0 { return -1 }
-            let candidate = entries[Int(id)].word
-            if candidate.count == word.count,
-               candidate.withUnsafeBufferPointer({ memcmp($0.baseAddress!, word.baseAddress!, word.count) }) == 0 {
-                return id
+        table.withUnsafeBufferPointer { table in
+            wordBytes.withUnsafeBufferPointer { bytes in
+                var slot = Int(hash) & tableMask
+                while true {
+                    let entry = table[slot]
+                    if entry.id < 0 { return -1 }
+                    if entry.hash == hash, Int(entry.length) == word.count,
+                       memcmp(bytes.baseAddress! + Int(entry.start), word.baseAddress!, word.count) == 0 {
+                        return entry.id
+                    }
+                    slot = (slot + 1) & tableMask
+                }
             }
-            slot = (slot + 1) & tableMask
         }
+    }
+
+    /// Starts loading the table slot a hash will probe, ahead of the lookup.
+    @inline(__always)
+    func prefetchSlot(_ hash: UInt32) {
+        table.withUnsafeBufferPointer { clinux_prefetch($0.baseAddress! + (Int(hash) & tableMask)) }
     }
 
     public func label(_ index: Int32) -> String {
@@ -135,17 +176,19 @@ public final class FastTextDictionary: Sendable {
     /// on ASCII white space and NUL, a newline becomes `</s>` (which ends the line), labels are
     /// tokens starting with the label prefix. Returns the number of tokens read.
     @discardableResult
-    func features(of line: UnsafeBufferPointer<UInt8>, endOfLine: Bool,
-                  words: inout [Int32], labels: inout [Int32], hashes: inout [Int32]) -> Int {
+    func features(of line: UnsafeBufferPointer<UInt8>, endOfLine: Bool, into buffers: LineFeatures) -> Int {
+        // Work on local arrays (moved out of the class and back, keeping their capacity): class
+        // properties would pay a dynamic exclusivity check on every append.
+        var words = buffers.words, labels = buffers.labels, hashes = buffers.hashes, tokenRanges = buffers.tokens
+        buffers.words = []; buffers.labels = []; buffers.hashes = []; buffers.tokens = []
+        defer { buffers.words = words; buffers.labels = labels; buffers.hashes = hashes; buffers.tokens = tokenRanges }
         words.removeAll(keepingCapacity: true)
         labels.removeAll(keepingCapacity: true)
         hashes.removeAll(keepingCapacity: true)
+        tokenRanges.removeAll(keepingCapacity: true)
         var tokens = 0
-        var i = 0
-        let n = line.count
-        func handle(_ token: UnsafeBufferPointer<UInt8>) -> Bool {
+        func handle(_ token: UnsafeBufferPointer<UInt8>, hash h: UInt32) -> Bool {
             tokens += 1
-            let h = FastTextDictionary.hash(token)
             let wid = id(of: token, hash: h)
             let kind: EntryKind = wid < 0 ? (isLabel(token) ? .label : .word) : entries[Int(wid)].kind
             if kind == .word {
@@ -161,21 +204,34 @@ public final class FastTextDictionary: Sendable {
             }
             return FastTextDictionary.endOfSentence.elementsEqual(token)
         }
-        var ended = false
-        while i < n, !ended {
+        // Pass 1 finds the tokens and starts loading their table slots; pass 2 looks them up,
+        // by then mostly from cache (vocabularies of millions of words miss it otherwise).
+        var i = 0
+        let n = line.count
+        while i < n {
             let b = line[i]
             if b == 0x0A {
-                // A newline is the token `</s>`, which ends the line.
-                ended = FastTextDictionary.endOfSentence.withUnsafeBufferPointer { handle($0) }
-                continue
+                tokenRanges.append((i, i, FastTextDictionary.endOfSentenceHash))
+                break
             }
             if FastTextDictionary.isSeparator(b) { i += 1; continue }
             let start = i
             while i < n, !FastTextDictionary.isSeparator(line[i]) { i += 1 }
-            ended = handle(UnsafeBufferPointer(rebasing: line[start..<i]))
+            let h = FastTextDictionary.hash(UnsafeBufferPointer(rebasing: line[start..<i]))
+            prefetchSlot(h)
+            tokenRanges.append((start, i, h))
+        }
+        var ended = false
+        for (start, end, h) in tokenRanges {
+            if start == end {
+                ended = FastTextDictionary.endOfSentence.withUnsafeBufferPointer { handle($0, hash: h) }
+            } else {
+                ended = handle(UnsafeBufferPointer(rebasing: line[start..<end]), hash: h)
+            }
+            if ended { break }
         }
         if endOfLine, !ended {
-            FastTextDictionary.endOfSentence.withUnsafeBufferPointer { _ = handle($0) }
+            _ = FastTextDictionary.endOfSentence.withUnsafeBufferPointer { handle($0, hash: FastTextDictionary.endOfSentenceHash) }
         }
         appendWordNgrams(hashes, into: &words)
         return tokens

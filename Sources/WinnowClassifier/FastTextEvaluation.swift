@@ -17,14 +17,14 @@ extension FastTextModel {
         var result = TestResult()
         let lines = LineReader(source: try FileSource(path: path))
         while try lines.nextLine({ (line: UnsafeRawBufferPointer) -> Void in
-            dictionary.features(of: line.assumingMemoryBound(to: UInt8.self), endOfLine: true,
-                                words: &scratch.words, labels: &scratch.labels, hashes: &scratch.hashes)
-            guard !scratch.labels.isEmpty, !scratch.words.isEmpty else { return }
-            let predictions = predict(features: scratch.words, k: k, threshold: threshold, scratch: scratch)
+            let features = scratch.line
+            dictionary.features(of: line.assumingMemoryBound(to: UInt8.self), endOfLine: true, into: features)
+            guard !features.labels.isEmpty, !features.words.isEmpty else { return }
+            let predictions = predict(features: features.words, k: k, threshold: threshold, scratch: scratch)
             result.examples += 1
-            result.gold += scratch.labels.count
+            result.gold += features.labels.count
             result.predicted += predictions.count
-            result.correct += predictions.filter { scratch.labels.contains($0.label) }.count
+            result.correct += predictions.filter { features.labels.contains($0.label) }.count
         }) != nil {}
         return result
     }

@@ -1,3 +1,4 @@
+import CLinux
 import WinnowCore
 
 /// A fastText weight matrix: dense float32 rows, or product-quantised rows (`.ftz`).
@@ -17,25 +18,41 @@ final class DenseMatrix: FastTextMatrix, @unchecked Sendable {
     let rows: Int
     let cols: Int
     let data: UnsafeMutablePointer<Float>
+    /// The mapped file the rows live in, when they were not copied.
+    private let mapping: AnyObject?
 
     init(rows: Int, cols: Int) {
         self.rows = rows
         self.cols = cols
         data = .allocate(capacity: max(1, rows * cols))
         data.initialize(repeating: 0, count: max(1, rows * cols))
+        mapping = nil
     }
 
-    deinit { data.deallocate() }
+    /// Rows read in place from a mapped file (copy-on-write, so training may still update them).
+    private init(rows: Int, cols: Int, mappedAt data: UnsafeMutablePointer<Float>, owner: AnyObject) {
+        self.rows = rows
+        self.cols = cols
+        self.data = data
+        mapping = owner
+    }
+
+    deinit { if mapping == nil { data.deallocate() } }
 
     static func read(_ r: inout BinaryReader, what: String) throws -> DenseMatrix {
         let m = try r.int64("\(what) rows"), n = try r.int64("\(what) columns")
         guard m >= 0, n >= 0, m * n * 4 <= Int64(r.remaining) else {
             throw r.error("\(what) of \(m) × \(n) floats does not fit in the \(r.remaining) bytes left (truncated file?)")
         }
-        let matrix = DenseMatrix(rows: Int(m), cols: Int(n))
         let values = try r.raw(Int(m * n) * 4, what)
-        values.withUnsafeBytes { raw in memcpy(matrix.data, raw.baseAddress!, raw.count) }
-        return matrix
+        guard let start = values.baseAddress, Int(bitPattern: start) % MemoryLayout<Float>.alignment == 0, m * n > 0 else {
+            // Unaligned in the file (the dictionary before it has any length): copy.
+            let matrix = DenseMatrix(rows: Int(m), cols: Int(n))
+            if let start = values.baseAddress { memcpy(matrix.data, start, values.count) }
+            return matrix
+        }
+        return DenseMatrix(rows: Int(m), cols: Int(n),
+                           mappedAt: UnsafeMutableRawPointer(mutating: start).assumingMemoryBound(to: Float.self), owner: r.storage)
     }
 
     func write(_ w: inout BinaryWriter) {
@@ -52,6 +69,27 @@ final class DenseMatrix: FastTextMatrix, @unchecked Sendable {
         var d: Float = 0
         for j in 0..<cols { d += r[j] * vector[j] }
         return d
+    }
+
+    /// vector += the given rows, in order, fetching rows ahead of use (the rows of a large
+    /// model are scattered over gigabytes, so each is a trip to memory).
+    func sum(rows ids: [Int32], into vector: UnsafeMutablePointer<Float>) {
+        let lookahead = 4
+        let lines = (cols * 4 + 63) / 64
+        ids.withUnsafeBufferPointer { ids in
+            for k in 0..<min(lookahead, ids.count) { prefetch(row: Int(ids[k]), lines: lines) }
+            for k in 0..<ids.count {
+                if k + lookahead < ids.count { prefetch(row: Int(ids[k + lookahead]), lines: lines) }
+                let r = row(Int(ids[k]))
+                for j in 0..<cols { vector[j] += r[j] }
+            }
+        }
+    }
+
+    @inline(__always)
+    private func prefetch(row i: Int, lines: Int) {
+        let start = UnsafeRawPointer(row(i))
+        for line in 0..<lines { clinux_prefetch(start + line * 64) }
     }
 
     /// row += scale · vector (training updates).

@@ -85,9 +85,7 @@ public final class FastTextModel: @unchecked Sendable {
 
     /// Reusable buffers, so predicting allocates nothing per line. One per thread.
     public final class Scratch {
-        var words: [Int32] = []
-        var labels: [Int32] = []
-        var hashes: [Int32] = []
+        let line = LineFeatures()
         var hidden: [Float]
         var scores: [Float]
 
@@ -101,8 +99,8 @@ public final class FastTextModel: @unchecked Sendable {
     /// (a newline inside it ends the line, as in fastText), as Python's `model.predict` returns them.
     public func predict(_ text: UnsafeBufferPointer<UInt8>, k: Int? = 1, threshold: Float = 0,
                         scratch: Scratch) -> [Prediction] {
-        dictionary.features(of: text, endOfLine: true, words: &scratch.words, labels: &scratch.labels, hashes: &scratch.hashes)
-        return predict(features: scratch.words, k: k, threshold: threshold, scratch: scratch).map {
+        dictionary.features(of: text, endOfLine: true, into: scratch.line)
+        return predict(features: scratch.line.words, k: k, threshold: threshold, scratch: scratch).map {
             Prediction(label: dictionary.label($0.label), probability: Float(exp(Double($0.score))))
         }
     }
@@ -138,7 +136,11 @@ public final class FastTextModel: @unchecked Sendable {
     func computeHidden(_ features: [Int32], into hidden: UnsafeMutablePointer<Float>) {
         let dim = Int(args.dim)
         hidden.update(repeating: 0, count: dim)
-        for id in features { input.add(row: Int(id), scaled: 1, to: hidden) }
+        if let dense = input as? DenseMatrix {
+            dense.sum(rows: features, into: hidden)
+        } else {
+            for id in features { input.add(row: Int(id), scaled: 1, to: hidden) }
+        }
         let scale = Float(1.0 / Double(features.count))
         for j in 0..<dim { hidden[j] *= scale }
     }
@@ -210,8 +212,8 @@ extension FastTextModel {
 
     /// One label's probability for a line, as `predict(k: all)` would report it.
     public func probability(of label: Int32, in text: UnsafeBufferPointer<UInt8>, scratch: Scratch) -> Float {
-        dictionary.features(of: text, endOfLine: true, words: &scratch.words, labels: &scratch.labels, hashes: &scratch.hashes)
-        let predictions = predict(features: scratch.words, k: nil, threshold: 0, scratch: scratch)
+        dictionary.features(of: text, endOfLine: true, into: scratch.line)
+        let predictions = predict(features: scratch.line.words, k: nil, threshold: 0, scratch: scratch)
         guard let hit = predictions.first(where: { $0.label == label }) else { return 0 }
         return Float(exp(Double(hit.score)))
     }

@@ -190,11 +190,11 @@ struct Examples: @unchecked Sendable {
             let shared = UncheckedSendable(bytes)
             DispatchQueue.concurrentPerform(iterations: parts) { part in
                 var piece = Examples()
-                var words: [Int32] = [], labels: [Int32] = [], hashes: [Int32] = []
+                let buffers = LineFeatures()
                 for line in (part * lines / parts)..<((part + 1) * lines / parts) {
                     let slice = UnsafeBufferPointer(rebasing: shared.value[lineStarts[line]..<lineStarts[line + 1]])
-                    let n = dictionary.features(of: slice, endOfLine: false, words: &words, labels: &labels, hashes: &hashes)
-                    piece.append(features: words, labels: labels, tokens: n)
+                    let n = dictionary.features(of: slice, endOfLine: false, into: buffers)
+                    piece.append(features: buffers.words, labels: buffers.labels, tokens: n)
                 }
                 pieces.withLock { $0[part] = piece }
             }
