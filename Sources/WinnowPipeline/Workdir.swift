@@ -79,7 +79,7 @@ public enum StepInputs {
         return shards.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
     }
 
-    static func isShardName(_ path: String) -> Bool {
+    public static func isShardName(_ path: String) -> Bool {
         shardSuffixes.contains { path.hasSuffix($0) }
     }
 }

@@ -104,3 +104,20 @@ import Testing
         #expect(result.stderr.contains("'model' names '\(dir)/missing.bin', which does not exist"))
     }
 }
+
+@Suite struct PreSelectCLITests {
+    @Test func labelsTheToyLosses() throws {
+        let dir = try CLI.temporaryDirectory("preselect")
+        let result = try CLI.run(["preselect", "label", "--losses", "Pipelines/preselect/losses.jsonl",
+                                  "--benchmarks", "Pipelines/preselect/benchmarks.json", "--documents", "Samples/web",
+                                  "--output", "\(dir)/train.txt"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("560 documents with losses (0 missing a model), 6 model pairs"))
+        let lines = try String(contentsOfFile: "\(dir)/train.txt", encoding: .utf8).split(separator: "\n")
+        let positives = lines.filter { $0.hasPrefix("__label__1 ") }.count
+        let negatives = lines.filter { $0.hasPrefix("__label__0 ") }.count
+        #expect(positives + negatives == lines.count)
+        #expect(positives > 0 && negatives > 0 && negatives <= positives)
+        #expect(result.stderr.contains("\(positives) positives, \(negatives) negatives"))
+    }
+}
