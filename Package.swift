@@ -39,7 +39,7 @@ let package = Package(
         .testTarget(name: "WinnowCoreTests", dependencies: ["WinnowCore"]),
         .testTarget(name: "WinnowTextTests", dependencies: ["WinnowText"]),
         .testTarget(name: "WinnowFiltersTests", dependencies: ["WinnowFilters"]),
-        .testTarget(name: "WinnowTokenizersTests", dependencies: ["WinnowTokenizers", "WinnowCore"]),
+        .testTarget(name: "WinnowTokenizersTests", dependencies: ["WinnowTokenizers", "WinnowCore"], exclude: ["Fixtures"]),
         .testTarget(name: "WinnowPipelineTests", dependencies: ["WinnowPipeline"]),
         .testTarget(name: "WinnowCLITests", dependencies: ["winnow"]),
     ]

@@ -6,7 +6,9 @@
 public enum SplitPattern: String, Sendable, CaseIterable {
     /// GPT-2 (HF `ByteLevel(use_regex: true)`, tiktoken r50k/p50k/gpt2).
     case gpt2
-    /// GPT-4's cl100k_base as tiktoken 0.14 ships it (possessive form, `\s++$`).
+    /// GPT-4's cl100k_base as tiktoken 0.14 ships it (possessive form, `\s++$`). Its regex is
+    /// written with `\p{N}{1,3}` where tiktoken has `\p{N}{1,3}+`: the same in tiktoken's
+    /// engine, but Oniguruma (HF) reads `{1,3}+` as a repeated group and would not cap digit runs.
     case cl100k
     /// GPT-4o's o200k_base.
     case o200k
@@ -14,6 +16,8 @@ public enum SplitPattern: String, Sendable, CaseIterable {
     /// the text and holds a line break: cl100k keeps the whole run, Llama 3 splits after the
     /// last line break.
     case llama3
+    /// Qwen 2 and 2.5: Llama 3's pattern with single digits (`\p{N}` for `\p{N}{1,3}`).
+    case qwen2
 
     /// The pattern as a regex, for tokenizer.json's `Split` and for tiktoken.
     public var regex: String {
@@ -21,7 +25,7 @@ public enum SplitPattern: String, Sendable, CaseIterable {
         case .gpt2:
             return #"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"#
         case .cl100k:
-            return #"'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++[\r\n]*+|\s++$|\s*[\r\n]|\s+(?!\S)|\s"#
+            return #"'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}| ?[^\s\p{L}\p{N}]++[\r\n]*+|\s++$|\s*[\r\n]|\s+(?!\S)|\s"#
         case .o200k:
             return [
                 #"[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?"#,
@@ -34,15 +38,23 @@ public enum SplitPattern: String, Sendable, CaseIterable {
             ].joined(separator: "|")
         case .llama3:
             return #"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"#
+        case .qwen2:
+            return #"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"#
         }
     }
 
-    /// The pattern whose regex is `regex`, if it is one of ours (tokenizer.json import). The
-    /// GPT-2 pattern also has tiktoken's equivalent possessive spelling.
+    /// The pattern whose regex is `regex`, if it is one of ours (tokenizer.json import). GPT-2
+    /// and cl100k are also recognised in tiktoken's own spellings.
     public init?(regex: String) {
-        if regex == #"'(?:[sdmt]|ll|ve|re)| ?\p{L}++| ?\p{N}++| ?[^\s\p{L}\p{N}]++|\s++$|\s+(?!\S)|\s"# {
+        switch regex {
+        case #"'(?:[sdmt]|ll|ve|re)| ?\p{L}++| ?\p{N}++| ?[^\s\p{L}\p{N}]++|\s++$|\s+(?!\S)|\s"#:
             self = .gpt2
             return
+        case #"'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++[\r\n]*+|\s++$|\s*[\r\n]|\s+(?!\S)|\s"#:
+            self = .cl100k
+            return
+        default:
+            break
         }
         guard let match = SplitPattern.allCases.first(where: { $0.regex == regex }) else { return nil }
         self = match
@@ -59,8 +71,9 @@ public enum SplitPattern: String, Sendable, CaseIterable {
             while i < text.count {
                 switch self {
                 case .gpt2: i = reader.gpt2Piece(at: i)
-                case .cl100k: i = reader.cl100kPiece(at: i, wholeTrailingSpace: true)
-                case .llama3: i = reader.cl100kPiece(at: i, wholeTrailingSpace: false)
+                case .cl100k: i = reader.cl100kPiece(at: i, wholeTrailingSpace: true, digits: 3)
+                case .llama3: i = reader.cl100kPiece(at: i, wholeTrailingSpace: false, digits: 3)
+                case .qwen2: i = reader.cl100kPiece(at: i, wholeTrailingSpace: false, digits: 1)
                 case .o200k: i = reader.o200kPiece(at: i)
                 }
                 body(i)
@@ -98,16 +111,16 @@ extension ScalarReader {
         return whitespacePiece(at: i, lineBreaks: false)
     }
 
-    /// cl100k (`wholeTrailingSpace`) and Llama 3:
+    /// cl100k (`wholeTrailingSpace`), Llama 3 and Qwen 2 (`digits` 1):
     /// `(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+`
-    func cl100kPiece(at i: Int, wholeTrailingSpace: Bool) -> Int {
+    func cl100kPiece(at i: Int, wholeTrailingSpace: Bool, digits: Int) -> Int {
         if let end = contraction(at: i, ignoringCase: true) { return end }
         let (c, len) = scalar(at: i)
         if c.contains(.letter) { return run(from: i) { $0.contains(.letter) } }
         if c.isDisjoint(with: [.newline, .letter, .number]), classAt(i + len).contains(.letter) {
             return run(from: i + len) { $0.contains(.letter) }
         }
-        if c.contains(.number) { return numberRun(at: i) }
+        if c.contains(.number) { return numberRun(at: i, limit: digits) }
         if let end = punctuationPiece(at: i, trailing: { $0 == 0x0D || $0 == 0x0A }) { return end }
         if wholeTrailingSpace {
             let end = run(from: i) { $0.contains(.space) }
@@ -127,7 +140,7 @@ extension ScalarReader {
         for prefix in prefixes {
             if let end = caseWord(at: i + prefix, upperFirst: true) { return end }
         }
-        if c.contains(.number) { return numberRun(at: i) }
+        if c.contains(.number) { return numberRun(at: i, limit: 3) }
         if let end = punctuationPiece(at: i, trailing: { $0 == 0x0D || $0 == 0x0A || $0 == 0x2F }) { return end }
         return whitespacePiece(at: i, lineBreaks: true)
     }
@@ -166,10 +179,10 @@ extension ScalarReader {
         return end
     }
 
-    /// `\p{N}{1,3}`
-    private func numberRun(at i: Int) -> Int {
+    /// `\p{N}{1,limit}`
+    private func numberRun(at i: Int, limit: Int) -> Int {
         var end = i
-        for _ in 0..<3 {
+        for _ in 0..<limit {
             guard end < count else { break }
             let (c, len) = scalar(at: end)
             guard c.contains(.number) else { break }

@@ -1,0 +1,166 @@
+/// The lookup tables that turn one pre-tokenised piece of bytes into token ids by merge rank:
+/// the same ids HF tokenizers' BPE model and tiktoken produce for the same vocabulary.
+struct BPEModel: Sendable {
+    let pairs: PairTable
+    /// The token of each single byte (`UInt32.max`: none, the byte is dropped as HF drops an
+    /// unknown character when the model has no unknown token).
+    let byteIDs: [UInt32]
+    /// Whole pieces that are tokens, for `ignore_merges` (tiktoken's rule: a piece that is
+    /// itself in the vocabulary is one token).
+    let wholeTokens: ByteKeyTable
+    let wholeTokenIDs: [UInt32]
+    let ignoreMerges: Bool
+
+    init(_ vocabulary: BPEVocabulary, ignoreMerges: Bool) {
+        pairs = PairTable(vocabulary.merges)
+        var byteIDs = [UInt32](repeating: .max, count: 256)
+        var table = ByteKeyTable(capacity: vocabulary.count)
+        var ids: [UInt32] = []
+        for (id, bytes) in vocabulary.tokens.enumerated() where !vocabulary.isSpecial(UInt32(id)) {
+            if bytes.count == 1, byteIDs[Int(bytes[0])] == .max { byteIDs[Int(bytes[0])] = UInt32(id) }
+            if table.insert(bytes).inserted { ids.append(UInt32(id)) }
+        }
+        self.byteIDs = byteIDs
+        wholeTokens = table
+        wholeTokenIDs = ids
+        self.ignoreMerges = ignoreMerges
+    }
+
+    /// Appends the ids of `piece` to `out`. `scratch` is reused between calls.
+    @inline(__always)
+    func encode(_ piece: UnsafeBufferPointer<UInt8>, into out: inout [UInt32], scratch: inout [UInt32]) {
+        if piece.count == 1 {
+            let id = byteIDs[Int(piece[0])]
+            if id != .max { out.append(id) }
+            return
+        }
+        if ignoreMerges, let entry = wholeTokens.find(piece) {
+            out.append(wholeTokenIDs[entry])
+            return
+        }
+        scratch.removeAll(keepingCapacity: true)
+        for byte in piece {
+            let id = byteIDs[Int(byte)]
+            if id != .max { scratch.append(id) }
+        }
+        if scratch.count <= 64 {
+            mergeByScanning(&scratch)
+        } else {
+            mergeWithHeap(&scratch)
+        }
+        out.append(contentsOf: scratch)
+    }
+
+    /// Repeatedly merges the adjacent pair of lowest rank (the leftmost on ties): quadratic, and
+    /// the fastest way for the short pieces that are nearly all of text.
+    private func mergeByScanning(_ symbols: inout [UInt32]) {
+        guard symbols.count > 1 else { return }
+        var n = symbols.count
+        symbols.withUnsafeMutableBufferPointer { s in
+            var rules = [UInt64](repeating: .max, count: n - 1)
+            rules.withUnsafeMutableBufferPointer { r in
+                for k in 0..<(n - 1) { r[k] = pairs.lookup(s[k], s[k + 1]) }
+                while n > 1 {
+                    var best = UInt64.max, at = -1
+                    for k in 0..<(n - 1) where r[k] < best {
+                        best = r[k]
+                        at = k
+                    }
+                    if at < 0 { break }
+                    s[at] = UInt32(truncatingIfNeeded: best)
+                    // Close the gap left by the right symbol.
+                    for k in (at + 1)..<(n - 1) { s[k] = s[k + 1] }
+                    for k in (at + 1)..<max(at + 1, n - 2) { r[k] = r[k + 1] }
+                    n -= 1
+                    if at > 0 { r[at - 1] = pairs.lookup(s[at - 1], s[at]) }
+                    if at < n - 1 { r[at] = pairs.lookup(s[at], s[at + 1]) }
+                }
+            }
+        }
+        symbols.removeLast(symbols.count - n)
+    }
+
+    /// The same merges for long pieces (runs of spaces or digits, minified code): a heap of
+    /// candidate pairs by (rank, position) over a linked list, O(n log n).
+    private func mergeWithHeap(_ symbols: inout [UInt32]) {
+        let n = symbols.count
+        var next = Array(1...n)
+        var prev = Array(-1..<(n - 1))
+        var alive = [Bool](repeating: true, count: n)
+        var heap = MinHeap()
+        for k in 0..<(n - 1) {
+            let rule = pairs.lookup(symbols[k], symbols[k + 1])
+            if rule != .max { heap.push(rank: rule >> 32, position: k, result: UInt32(truncatingIfNeeded: rule)) }
+        }
+        while let top = heap.pop() {
+            let k = top.position
+            guard alive[k], next[k] < n else { continue }
+            let rule = pairs.lookup(symbols[k], symbols[next[k]])
+            guard rule != .max, UInt32(truncatingIfNeeded: rule) == top.result else { continue }
+            let right = next[k]
+            symbols[k] = top.result
+            alive[right] = false
+            next[k] = next[right]
+            if next[k] < n { prev[next[k]] = k }
+            if prev[k] >= 0 {
+                let p = prev[k]
+                let r = pairs.lookup(symbols[p], symbols[k])
+                if r != .max { heap.push(rank: r >> 32, position: p, result: UInt32(truncatingIfNeeded: r)) }
+            }
+            if next[k] < n {
+                let r = pairs.lookup(symbols[k], symbols[next[k]])
+                if r != .max { heap.push(rank: r >> 32, position: k, result: UInt32(truncatingIfNeeded: r)) }
+            }
+        }
+        var out: [UInt32] = []
+        out.reserveCapacity(n)
+        var k = 0
+        while k < n {
+            out.append(symbols[k])
+            k = next[k]
+        }
+        symbols = out
+    }
+}
+
+/// Candidate merges ordered by rank, then position (HF's order).
+private struct MinHeap {
+    struct Item {
+        var key: UInt64 // rank << 32 | position
+        var result: UInt32
+        var position: Int { Int(truncatingIfNeeded: key & 0xFFFF_FFFF) }
+    }
+
+    private var items: [Item] = []
+
+    mutating func push(rank: UInt64, position: Int, result: UInt32) {
+        items.append(Item(key: rank << 32 | UInt64(position), result: result))
+        var i = items.count - 1
+        while i > 0 {
+            let parent = (i - 1) / 2
+            guard items[i].key < items[parent].key else { break }
+            items.swapAt(i, parent)
+            i = parent
+        }
+    }
+
+    mutating func pop() -> Item? {
+        guard !items.isEmpty else { return nil }
+        let top = items[0]
+        let last = items.removeLast()
+        if !items.isEmpty {
+            items[0] = last
+            var i = 0
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var best = i
+                if l < items.count, items[l].key < items[best].key { best = l }
+                if r < items.count, items[r].key < items[best].key { best = r }
+                if best == i { break }
+                items.swapAt(i, best)
+                i = best
+            }
+        }
+        return top
+    }
+}

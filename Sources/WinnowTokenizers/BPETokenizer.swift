@@ -1,0 +1,143 @@
+import WinnowCore
+
+/// A byte-level BPE tokenizer: special tokens matched first, then a split pattern, then merges
+/// by rank on each piece's bytes. What GPT-2, Llama 3, Qwen and our own trained tokenizers are.
+public struct BPETokenizer: Tokenizer {
+    public let vocabulary: BPEVocabulary
+    public let pattern: SplitPattern
+    /// A piece that is itself a token is emitted whole (HF `ignore_merges`; always so in tiktoken).
+    public let ignoreMerges: Bool
+    let model: BPEModel
+    public let specialTokens: [String: UInt32]
+
+    public init(vocabulary: BPEVocabulary, pattern: SplitPattern, ignoreMerges: Bool = true) {
+        self.vocabulary = vocabulary
+        self.pattern = pattern
+        self.ignoreMerges = ignoreMerges
+        model = BPEModel(vocabulary, ignoreMerges: ignoreMerges)
+        var specials: [String: UInt32] = [:]
+        for special in vocabulary.specials { specials[special.content] = special.id }
+        specialTokens = specials
+    }
+
+    public var vocabularySize: Int { vocabulary.count }
+
+    public func makeEncoder(specials: SpecialTokenPolicy) -> any TokenEncoder {
+        BPEEncoder(tokenizer: self, policy: specials)
+    }
+
+    /// Encodes `text` with a fresh encoder (convenience for tests and one-off calls).
+    public func encode(_ text: [UInt8], specials: SpecialTokenPolicy = .recognize) throws -> [UInt32] {
+        var encoder = makeEncoder(specials: specials)
+        var ids: [UInt32] = []
+        try text.withUnsafeBufferPointer { try encoder.encode($0, into: &ids) }
+        return ids
+    }
+
+    public func decode(_ ids: [UInt32]) throws -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(ids.count * 4)
+        for id in ids {
+            guard Int(id) < vocabulary.tokens.count else {
+                throw WinnowError.invalid("token id \(id) is outside the vocabulary (size \(vocabulary.count))")
+            }
+            out += vocabulary.tokens[Int(id)]
+        }
+        return out
+    }
+}
+
+/// One thread's encoder: finds special tokens, splits, and encodes each piece through a cache
+/// of pieces already seen (most words of a corpus repeat), so merges run only on new words.
+struct BPEEncoder: TokenEncoder {
+    let tokenizer: BPETokenizer
+    let policy: SpecialTokenPolicy
+    let specials: SpecialMatcher
+    private var cache = ByteKeyTable(capacity: 1 << 16)
+    private var cacheEnds: [Int] = [0]
+    private var cacheIDs: [UInt32] = []
+    private var scratch: [UInt32] = []
+    /// Above this many cached pieces the cache starts over (bounds memory on endless new text).
+    static let cacheLimit = 1 << 20
+
+    init(tokenizer: BPETokenizer, policy: SpecialTokenPolicy) {
+        self.tokenizer = tokenizer
+        self.policy = policy
+        specials = SpecialMatcher(policy == .ordinary ? [] : tokenizer.vocabulary.specials)
+    }
+
+    mutating func encode(_ text: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32]) throws {
+        var start = 0
+        while let (at, length, id) = specials.first(in: text, from: start) {
+            if policy == .refuse {
+                let content = String(decoding: text[at..<(at + length)], as: UTF8.self)
+                throw WinnowError.invalid("the text holds the special token '\(content)' at byte offset \(at); allow special tokens to encode it as one")
+            }
+            encodeOrdinary(UnsafeBufferPointer(rebasing: text[start..<at]), into: &ids)
+            ids.append(id)
+            start = at + length
+        }
+        encodeOrdinary(UnsafeBufferPointer(rebasing: text[start...]), into: &ids)
+    }
+
+    private mutating func encodeOrdinary(_ text: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32]) {
+        var start = 0
+        tokenizer.pattern.split(text) { end in
+            encodePiece(UnsafeBufferPointer(rebasing: text[start..<end]), into: &ids)
+            start = end
+        }
+    }
+
+    @inline(__always)
+    private mutating func encodePiece(_ piece: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32]) {
+        if piece.count == 1 {
+            tokenizer.model.encode(piece, into: &ids, scratch: &scratch)
+            return
+        }
+        let hash = ByteKeyTable.hash(piece)
+        if let entry = cache.find(piece, hash: hash) {
+            ids.append(contentsOf: cacheIDs[cacheEnds[entry]..<cacheEnds[entry + 1]])
+            return
+        }
+        let before = ids.count
+        tokenizer.model.encode(piece, into: &ids, scratch: &scratch)
+        if cache.count >= Self.cacheLimit {
+            cache.removeAll()
+            cacheEnds = [0]
+            cacheIDs.removeAll(keepingCapacity: true)
+        }
+        _ = cache.insert(piece, hash: hash)
+        cacheIDs.append(contentsOf: ids[before...])
+        cacheEnds.append(cacheIDs.count)
+    }
+}
+
+/// Finds special-token text, leftmost first and longest at one position (as HF's added-token
+/// matcher does).
+struct SpecialMatcher: Sendable {
+    private let tokens: [(bytes: [UInt8], id: UInt32)]
+    private let firstBytes: [Bool]
+
+    init(_ specials: [(content: String, id: UInt32)]) {
+        tokens = specials.map { (Array($0.content.utf8), $0.id) }.filter { !$0.0.isEmpty }
+            .sorted { $0.0.count > $1.0.count }
+        var first = [Bool](repeating: false, count: 256)
+        for token in tokens { first[Int(token.bytes[0])] = true }
+        firstBytes = first
+    }
+
+    /// The first special token at or after `from`: its offset, length and id.
+    func first(in text: UnsafeBufferPointer<UInt8>, from: Int) -> (Int, Int, UInt32)? {
+        guard !tokens.isEmpty, let base = text.baseAddress else { return nil }
+        var i = from
+        while i < text.count {
+            if firstBytes[Int(base[i])] {
+                for token in tokens where token.bytes.count <= text.count - i {
+                    if memcmp(base + i, token.bytes, token.bytes.count) == 0 { return (i, token.bytes.count, token.id) }
+                }
+            }
+            i += 1
+        }
+        return nil
+    }
+}
