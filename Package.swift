@@ -26,7 +26,7 @@ let package = Package(
         .target(name: "WinnowCore", dependencies: ["CZstd", "CZlib"]),
         .target(name: "WinnowText", dependencies: ["WinnowCore", "CWinnowICU"]),
         .target(name: "WinnowFilters", dependencies: ["WinnowCore", "WinnowText"]),
-        .target(name: "WinnowTokenizers", dependencies: ["WinnowCore"]),
+        .target(name: "WinnowTokenizers", dependencies: ["WinnowCore", "WinnowText"]),
         .target(name: "WinnowPipeline", dependencies: [
             "WinnowCore", "WinnowFilters", "WinnowTokenizers", "CSQLite3", "CLinux",
             .product(name: "Yams", package: "Yams"),

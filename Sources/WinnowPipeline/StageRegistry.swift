@@ -1,5 +1,6 @@
 import WinnowCore
 import WinnowFilters
+import WinnowTokenizers
 
 /// The stages a pipeline file may name. Adding a stage is one line here; the runner never
 /// changes.
@@ -12,5 +13,6 @@ public struct StageRegistry: Sendable {
 
     public static let builtin = StageRegistry(factories: [
         FilterStage.name: { try FilterStage(settings: $0) },
+        TokenizerTrainStage.name: { try TokenizerTrainStage(settings: $0) },
     ])
 }

@@ -7,9 +7,11 @@ public struct TextCorpus: Sendable {
     public let paths: [String]
     /// Stop after this many bytes of text (nil: read everything).
     public var byteBudget: Int64?
+    /// Which documents of JSONL shards to use (a sampler, e.g. by language); nil: all.
+    public var keep: (@Sendable (Document) -> Bool)?
 
     /// `inputs` are files, folders (every file in them) or glob patterns.
-    public init(inputs: [String], byteBudget: Int64? = nil) throws {
+    public init(inputs: [String], byteBudget: Int64? = nil, keep: (@Sendable (Document) -> Bool)? = nil) throws {
         var paths: [String] = []
         for input in inputs {
             var matches = isDirectory(input) ? [input] : expandGlob(input)
@@ -21,6 +23,7 @@ public struct TextCorpus: Sendable {
         }
         self.paths = paths
         self.byteBudget = byteBudget
+        self.keep = keep
     }
 
     static func isShard(_ path: String) -> Bool {
@@ -91,7 +94,7 @@ public final class TextBatches: @unchecked Sendable {
         while true {
             if let shard = s.shard {
                 guard let record = try shard.next() else { s.shard = nil; continue }
-                guard case let .document(doc, _) = record else { continue }
+                guard case let .document(doc, _) = record, corpus.keep?(doc) ?? true else { continue }
                 let language = doc.metadata.value(atPath: "language")?.stringValue
                 doc.text.withUnsafeBytes { batch.append($0, language: language) }
                 s.bytesRead += Int64(doc.text.count)
