@@ -1,15 +1,31 @@
 /// The lookup tables that turn one pre-tokenised piece of bytes into token ids by merge rank:
 /// the same ids HF tokenizers' BPE model and tiktoken produce for the same vocabulary.
 struct BPEModel: Sendable {
-    let pairs: PairTable
+    private(set) var pairs: PairTable
     /// The token of each single byte (`UInt32.max`: none, the byte is dropped as HF drops an
     /// unknown character when the model has no unknown token).
-    let byteIDs: [UInt32]
+    private(set) var byteIDs: [UInt32]
     /// Whole pieces that are tokens, for `ignore_merges` (tiktoken's rule: a piece that is
     /// itself in the vocabulary is one token).
-    let wholeTokens: ByteKeyTable
-    let wholeTokenIDs: [UInt32]
+    private(set) var wholeTokens: ByteKeyTable
+    private(set) var wholeTokenIDs: [UInt32]
     let ignoreMerges: Bool
+
+    /// Reusable buffers of one encoder.
+    struct Scratch {
+        var symbols: [UInt32] = []
+        var rules: [UInt64] = []
+    }
+
+    /// A copy sharing no storage, for one encoding thread.
+    func privateCopy() -> BPEModel {
+        var copy = self
+        copy.pairs = pairs.privateCopy()
+        copy.byteIDs = byteIDs.privateCopy()
+        copy.wholeTokens = wholeTokens.privateCopy()
+        copy.wholeTokenIDs = wholeTokenIDs.privateCopy()
+        return copy
+    }
 
     init(_ vocabulary: BPEVocabulary, ignoreMerges: Bool) {
         pairs = PairTable(vocabulary.merges)
@@ -28,7 +44,7 @@ struct BPEModel: Sendable {
 
     /// Appends the ids of `piece` to `out`. `scratch` is reused between calls.
     @inline(__always)
-    func encode(_ piece: UnsafeBufferPointer<UInt8>, into out: inout [UInt32], scratch: inout [UInt32]) {
+    func encode(_ piece: UnsafeBufferPointer<UInt8>, into out: inout [UInt32], scratch: inout Scratch) {
         if piece.count == 1 {
             let id = byteIDs[Int(piece[0])]
             if id != .max { out.append(id) }
@@ -38,26 +54,26 @@ struct BPEModel: Sendable {
             out.append(wholeTokenIDs[entry])
             return
         }
-        scratch.removeAll(keepingCapacity: true)
+        scratch.symbols.removeAll(keepingCapacity: true)
         for byte in piece {
             let id = byteIDs[Int(byte)]
-            if id != .max { scratch.append(id) }
+            if id != .max { scratch.symbols.append(id) }
         }
-        if scratch.count <= 64 {
-            mergeByScanning(&scratch)
+        if scratch.symbols.count <= 64 {
+            mergeByScanning(&scratch.symbols, rules: &scratch.rules)
         } else {
-            mergeWithHeap(&scratch)
+            mergeWithHeap(&scratch.symbols)
         }
-        out.append(contentsOf: scratch)
+        out.append(contentsOf: scratch.symbols)
     }
 
     /// Repeatedly merges the adjacent pair of lowest rank (the leftmost on ties): quadratic, and
     /// the fastest way for the short pieces that are nearly all of text.
-    private func mergeByScanning(_ symbols: inout [UInt32]) {
+    private func mergeByScanning(_ symbols: inout [UInt32], rules: inout [UInt64]) {
         guard symbols.count > 1 else { return }
         var n = symbols.count
+        if rules.count < n { rules = [UInt64](repeating: .max, count: max(n, 64)) }
         symbols.withUnsafeMutableBufferPointer { s in
-            var rules = [UInt64](repeating: .max, count: n - 1)
             rules.withUnsafeMutableBufferPointer { r in
                 for k in 0..<(n - 1) { r[k] = pairs.lookup(s[k], s[k + 1]) }
                 while n > 1 {

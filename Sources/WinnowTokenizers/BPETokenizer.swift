@@ -50,18 +50,23 @@ public struct BPETokenizer: Tokenizer {
 /// One thread's encoder: finds special tokens, splits, and encodes each piece through a cache
 /// of pieces already seen (most words of a corpus repeat), so merges run only on new words.
 struct BPEEncoder: TokenEncoder {
-    let tokenizer: BPETokenizer
+    let pattern: SplitPattern
+    /// This thread's own copies of the model and the scalar classes (see `privateCopy`).
+    let model: BPEModel
+    let classes: [UInt8]
     let policy: SpecialTokenPolicy
     let specials: SpecialMatcher
     private var cache = ByteKeyTable(capacity: 1 << 16)
     private var cacheEnds: [Int] = [0]
     private var cacheIDs: [UInt32] = []
-    private var scratch: [UInt32] = []
+    private var scratch = BPEModel.Scratch()
     /// Above this many cached pieces the cache starts over (bounds memory on endless new text).
     static let cacheLimit = 1 << 20
 
     init(tokenizer: BPETokenizer, policy: SpecialTokenPolicy) {
-        self.tokenizer = tokenizer
+        pattern = tokenizer.pattern
+        model = tokenizer.model.privateCopy()
+        classes = ScalarClass.basicPlane.privateCopy()
         self.policy = policy
         specials = SpecialMatcher(policy == .ordinary ? [] : tokenizer.vocabulary.specials)
     }
@@ -82,7 +87,7 @@ struct BPEEncoder: TokenEncoder {
 
     private mutating func encodeOrdinary(_ text: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32]) {
         var start = 0
-        tokenizer.pattern.split(text) { end in
+        pattern.split(text, classes: classes) { end in
             encodePiece(UnsafeBufferPointer(rebasing: text[start..<end]), into: &ids)
             start = end
         }
@@ -91,23 +96,24 @@ struct BPEEncoder: TokenEncoder {
     @inline(__always)
     private mutating func encodePiece(_ piece: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32]) {
         if piece.count == 1 {
-            tokenizer.model.encode(piece, into: &ids, scratch: &scratch)
+            model.encode(piece, into: &ids, scratch: &scratch)
             return
         }
         let hash = ByteKeyTable.hash(piece)
         if let entry = cache.find(piece, hash: hash) {
-            ids.append(contentsOf: cacheIDs[cacheEnds[entry]..<cacheEnds[entry + 1]])
+            // Element by element: an ArraySlice would retain and release the cache's buffer.
+            for k in cacheEnds[entry]..<cacheEnds[entry + 1] { ids.append(cacheIDs[k]) }
             return
         }
         let before = ids.count
-        tokenizer.model.encode(piece, into: &ids, scratch: &scratch)
+        model.encode(piece, into: &ids, scratch: &scratch)
         if cache.count >= Self.cacheLimit {
             cache.removeAll()
             cacheEnds = [0]
             cacheIDs.removeAll(keepingCapacity: true)
         }
         _ = cache.insert(piece, hash: hash)
-        cacheIDs.append(contentsOf: ids[before...])
+        for k in before..<ids.count { cacheIDs.append(ids[k]) }
         cacheEnds.append(cacheIDs.count)
     }
 }

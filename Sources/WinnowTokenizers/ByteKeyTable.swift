@@ -63,8 +63,7 @@ struct ByteKeyTable {
                 if slotHashes[slot] == tag {
                     let e = Int(entry - 1)
                     let start = offsets[e], length = offsets[e + 1] - start
-                    if length == key.count,
-                       length == 0 || memcmp(keys.baseAddress! + start, key.baseAddress!, length) == 0 {
+                    if length == key.count, Self.equal(keys.baseAddress! + start, key.baseAddress, length) {
                         return e
                     }
                 }
@@ -74,6 +73,35 @@ struct ByteKeyTable {
     }
 
     func find(_ key: UnsafeBufferPointer<UInt8>) -> Int? { find(key, hash: Self.hash(key)) }
+
+    /// Compares short keys inline, eight bytes at a time (most pieces are a few bytes; a call to
+    /// memcmp costs more than the compare).
+    @inline(__always)
+    private static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>?, _ count: Int) -> Bool {
+        guard count > 0, let b else { return true }
+        var i = 0
+        let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
+        while i + 8 <= count {
+            if ra.loadUnaligned(fromByteOffset: i, as: UInt64.self) != rb.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
+            i += 8
+        }
+        while i < count {
+            if a[i] != b[i] { return false }
+            i += 1
+        }
+        return true
+    }
+
+    /// A copy that shares no storage with this table, for a thread of its own: reading arrays
+    /// shared between threads costs atomic reference counting on one cache line.
+    func privateCopy() -> ByteKeyTable {
+        var copy = self
+        copy.arena = arena.privateCopy()
+        copy.offsets = offsets.privateCopy()
+        copy.slots = slots.privateCopy()
+        copy.slotHashes = slotHashes.privateCopy()
+        return copy
+    }
 
     func find(_ key: [UInt8]) -> Int? { key.withUnsafeBufferPointer { find($0) } }
 
@@ -116,6 +144,16 @@ struct ByteKeyTable {
                 Self.hash(UnsafeBufferPointer(rebasing: keys[offsets[e]..<offsets[e + 1]]))
             }
             place(entry: e, hash: h)
+        }
+    }
+}
+
+extension Array where Element: BitwiseCopyable {
+    /// The same elements in a buffer of their own.
+    func privateCopy() -> [Element] {
+        [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
+            _ = withUnsafeBufferPointer { buffer.initialize(fromContentsOf: $0) }
+            initialized = count
         }
     }
 }

@@ -23,6 +23,14 @@ struct PairTable: Sendable {
         }
     }
 
+    /// A copy sharing no storage (see `ByteKeyTable.privateCopy`).
+    func privateCopy() -> PairTable {
+        var copy = self
+        copy.keys = keys.privateCopy()
+        copy.values = values.privateCopy()
+        return copy
+    }
+
     @inline(__always)
     private static func slot(_ key: UInt64, _ mask: Int) -> Int {
         Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask

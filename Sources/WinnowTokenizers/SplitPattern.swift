@@ -64,8 +64,14 @@ public enum SplitPattern: String, Sendable, CaseIterable {
     /// `[end(k-1), end(k))`. Every byte is in exactly one piece.
     @inline(__always)
     public func split(_ text: UnsafeBufferPointer<UInt8>, _ body: (Int) -> Void) {
+        split(text, classes: ScalarClass.basicPlane, body)
+    }
+
+    /// `split` with the class table given (encoders pass their own copy, see `privateCopy`).
+    @inline(__always)
+    func split(_ text: UnsafeBufferPointer<UInt8>, classes: [UInt8], _ body: (Int) -> Void) {
         guard let base = text.baseAddress, !text.isEmpty else { return }
-        ScalarClass.basicPlane.withUnsafeBufferPointer { table in
+        classes.withUnsafeBufferPointer { table in
             let reader = ScalarReader(base: base, count: text.count, table: table.baseAddress!)
             var i = 0
             while i < text.count {

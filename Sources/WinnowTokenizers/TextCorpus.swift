@@ -10,14 +10,16 @@ public struct TextCorpus: Sendable {
     /// Which documents of JSONL shards to use (a sampler, e.g. by language); nil: all.
     public var keep: (@Sendable (Document) -> Bool)?
 
-    /// `inputs` are files, folders (every file in them) or glob patterns.
+    /// `inputs` are files, folders (their JSONL shards and `.txt` files) or glob patterns.
     public init(inputs: [String], byteBudget: Int64? = nil, keep: (@Sendable (Document) -> Bool)? = nil) throws {
         var paths: [String] = []
         for input in inputs {
             var matches = isDirectory(input) ? [input] : expandGlob(input)
             if matches.isEmpty { throw WinnowError.invalid("\(input): no such file") }
             matches = matches.flatMap { path in
-                isDirectory(path) ? listDirectory(path).filter { !$0.hasPrefix(".") }.map { "\(path)/\($0)" } : [path]
+                isDirectory(path)
+                    ? listDirectory(path).filter { Self.isShard($0) || $0.hasSuffix(".txt") }.map { "\(path)/\($0)" }
+                    : [path]
             }
             paths += matches.sorted()
         }
@@ -27,7 +29,7 @@ public struct TextCorpus: Sendable {
     }
 
     static func isShard(_ path: String) -> Bool {
-        [".jsonl", ".jsonl.zst", ".jsonl.zstd", ".jsonl.gz", ".json", ".json.gz", ".json.zst"].contains { path.hasSuffix($0) }
+        [".jsonl", ".jsonl.zst", ".jsonl.zstd", ".jsonl.gz"].contains { path.hasSuffix($0) }
     }
 
     /// Sequences in order, many at a time. Thread-safe: workers call `next()` until nil.

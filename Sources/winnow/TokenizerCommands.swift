@@ -110,9 +110,15 @@ func seconds(_ s: Double) -> String { String(Double(Int(s * 1000)) / 1000) + " s
 struct EncodeText: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "encode",
-        abstract: "Encode standard input; print the ids (or the tokens) on standard output.")
+        abstract: "Encode standard input, or with --input each sequence of a corpus (one output line each); print ids or tokens.")
 
     @OptionGroup var file: TokenizerFileOptions
+
+    @Option(parsing: .upToNextOption, help: "JSONL shards or text files: print one line per document (or text line) instead of reading standard input.")
+    var input: [String] = []
+
+    @Option(help: "With --input: read at most this many bytes of text.")
+    var byteBudget: Int64?
 
     @Flag(help: "Print ids (the default) or tokens (in the vocabulary's own spelling).")
     var output: Output = .ids
@@ -124,13 +130,33 @@ struct EncodeText: ParsableCommand {
 
     func run() throws {
         let tokenizer = try file.load()
-        let text = try reportingErrors { try readFile("/dev/stdin") }
-        let ids = try reportingErrors { try tokenizer.encode(text, specials: specials) }
+        guard !input.isEmpty else {
+            let text = try reportingErrors { try readFile("/dev/stdin") }
+            FileOutput.standardOutput(format(try reportingErrors { try tokenizer.encode(text, specials: specials) }, tokenizer))
+            return
+        }
+        try reportingErrors {
+            let batches = try TextCorpus(inputs: input, byteBudget: byteBudget).batches()
+            var encoder = tokenizer.makeEncoder(specials: specials)
+            var ids: [UInt32] = []
+            while let batch = try batches.next() {
+                var out = ""
+                try batch.bytes.withUnsafeBufferPointer { all in
+                    for k in 0..<batch.count {
+                        ids.removeAll(keepingCapacity: true)
+                        try encoder.encode(UnsafeBufferPointer(rebasing: all[batch.range(k)]), into: &ids)
+                        out += format(ids, tokenizer)
+                    }
+                }
+                FileOutput.standardOutput(out)
+            }
+        }
+    }
+
+    private func format(_ ids: [UInt32], _ tokenizer: BPETokenizer) -> String {
         switch output {
-        case .ids:
-            FileOutput.standardOutput(ids.map(String.init).joined(separator: " ") + "\n")
-        case .tokens:
-            FileOutput.standardOutput(ids.map { tokenizer.vocabulary.vocabString($0) }.joined(separator: " ") + "\n")
+        case .ids: return ids.map(String.init).joined(separator: " ") + "\n"
+        case .tokens: return ids.map { tokenizer.vocabulary.vocabString($0) }.joined(separator: " ") + "\n"
         }
     }
 }
