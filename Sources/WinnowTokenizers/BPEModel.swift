@@ -67,6 +67,49 @@ struct BPEModel: Sendable {
         out.append(contentsOf: scratch.symbols)
     }
 
+    /// What a character-level model (sentencepiece-style BPE: Llama 2, Mistral) does with a
+    /// character that is not in the vocabulary.
+    struct CharacterFallback: Sendable {
+        /// The `<0x00>`…`<0xFF>` tokens, when the model has `byte_fallback`.
+        var byteTokens: [UInt32]?
+        var unknown: UInt32?
+        /// Consecutive unknown characters become one unknown token.
+        var fuseUnknown: Bool
+    }
+
+    /// Appends the ids of `piece` for a model whose symbols are characters: each character is
+    /// its token, else its UTF-8 bytes as byte tokens, else the unknown token (else dropped),
+    /// then merges by rank, as HF's BPE model does with `byte_fallback`.
+    func encodeCharacters(_ piece: UnsafeBufferPointer<UInt8>, fallback: CharacterFallback, into out: inout [UInt32],
+                          scratch: inout Scratch) {
+        scratch.symbols.removeAll(keepingCapacity: true)
+        var lastWasUnknown = false
+        var i = 0
+        while i < piece.count {
+            let lead = piece[i]
+            let width = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+            let end = min(i + width, piece.count)
+            let char = UnsafeBufferPointer(rebasing: piece[i..<end])
+            defer { i = end }
+            if let entry = wholeTokens.find(char) {
+                scratch.symbols.append(wholeTokenIDs[entry])
+                lastWasUnknown = false
+            } else if let bytes = fallback.byteTokens {
+                for byte in char { scratch.symbols.append(bytes[Int(byte)]) }
+                lastWasUnknown = false
+            } else if let unknown = fallback.unknown {
+                if !(fallback.fuseUnknown && lastWasUnknown) { scratch.symbols.append(unknown) }
+                lastWasUnknown = true
+            }
+        }
+        if scratch.symbols.count <= 64 {
+            mergeByScanning(&scratch.symbols, rules: &scratch.rules)
+        } else {
+            mergeWithHeap(&scratch.symbols)
+        }
+        out.append(contentsOf: scratch.symbols)
+    }
+
     /// Repeatedly merges the adjacent pair of lowest rank (the leftmost on ties): quadratic, and
     /// the fastest way for the short pieces that are nearly all of text.
     private func mergeByScanning(_ symbols: inout [UInt32], rules: inout [UInt64]) {

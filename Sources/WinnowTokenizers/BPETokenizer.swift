@@ -26,14 +26,6 @@ public struct BPETokenizer: Tokenizer {
         BPEEncoder(tokenizer: self, policy: specials)
     }
 
-    /// Encodes `text` with a fresh encoder (convenience for tests and one-off calls).
-    public func encode(_ text: [UInt8], specials: SpecialTokenPolicy = .recognize) throws -> [UInt32] {
-        var encoder = makeEncoder(specials: specials)
-        var ids: [UInt32] = []
-        try text.withUnsafeBufferPointer { try encoder.encode($0, into: &ids) }
-        return ids
-    }
-
     public func decode(_ ids: [UInt32]) throws -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(ids.count * 4)

@@ -5,7 +5,7 @@ import WinnowCore
 /// `PreTrainedTokenizerFast` load it and encode as we do. Every component we do not implement
 /// is an error that names it; none is skipped silently.
 public enum TokenizerJSON {
-    public static func read(path: String) throws -> BPETokenizer {
+    public static func read(path: String) throws -> any LoadedTokenizer {
         let bytes = try readFile(path)
         let root: JSONValue
         do {
@@ -86,20 +86,104 @@ private struct Reader {
 
     func fail(_ detail: String) -> WinnowError { .config(path: path, line: nil, detail: detail) }
 
-    func tokenizer(_ root: JSONValue) throws -> BPETokenizer {
+    func tokenizer(_ root: JSONValue) throws -> any LoadedTokenizer {
         guard case let .object(top) = root else { throw fail("the top level is not a JSON object") }
         if let version = top["version"]?.stringValue, version != "1.0" {
             throw fail("unknown tokenizer.json version '\(version)' (expected 1.0)")
         }
-        for key in ["truncation", "padding", "normalizer"] {
+        for key in ["truncation", "padding"] {
             if let value = top[key], value != .null { throw fail("\(key) \(describe(value)) is not supported") }
         }
         guard case let .object(model)? = top["model"] else { throw fail("no model object") }
-        let pattern = try preTokenizer(top["pre_tokenizer"] ?? .null)
-        try checkDecoder(top["decoder"] ?? .null)
         try checkPostProcessor(top["post_processor"] ?? .null)
-        let (vocabulary, ignoreMerges) = try bpe(model, added: top["added_tokens"] ?? .array([]))
+        let normalizer = top["normalizer"] ?? .null, preTokenizer = top["pre_tokenizer"] ?? .null
+        if bool(model, "byte_fallback", default: false) || isMetaspace(preTokenizer) || normalizer != .null {
+            return try metaspace(model: model, normalizer: normalizer, preTokenizer: preTokenizer,
+                                 decoder: top["decoder"] ?? .null, added: top["added_tokens"] ?? .array([]))
+        }
+        let pattern = try self.preTokenizer(preTokenizer)
+        try checkDecoder(top["decoder"] ?? .null)
+        let (vocabulary, ignoreMerges) = try bpe(model, added: top["added_tokens"] ?? .array([]), byteLevel: true)
         return BPETokenizer(vocabulary: vocabulary, pattern: pattern, ignoreMerges: ignoreMerges)
+    }
+
+    func isMetaspace(_ value: JSONValue) -> Bool {
+        if case let .object(o) = value { return string(o, "type") == "Metaspace" }
+        return false
+    }
+
+    /// Llama 2 as transformers converts it (normalizer `Prepend("▁")` + `Replace(" ", "▁")`, no
+    /// pre-tokenizer) or Mistral's form (no normalizer, `Metaspace` pre-tokenizer).
+    func metaspace(model: JSONObject, normalizer: JSONValue, preTokenizer: JSONValue, decoder: JSONValue,
+                   added: JSONValue) throws -> MetaspaceTokenizer {
+        var prepend = MetaspaceTokenizer.Prepend.never
+        var prependEvenAfterSpace = false
+        var split = false
+        if normalizer != .null {
+            guard preTokenizer == .null else {
+                throw fail("pre_tokenizer \(describe(preTokenizer)) after a normalizer is not supported (Llama 2 has none)")
+            }
+            let steps: [JSONValue]
+            if case let .object(o) = normalizer, string(o, "type") == "Sequence" {
+                steps = o["normalizers"]?.arrayValue ?? []
+            } else {
+                steps = [normalizer]
+            }
+            var replaces = false
+            for step in steps {
+                guard case let .object(o) = step else { throw fail("normalizer \(describe(step)) is not supported") }
+                switch string(o, "type") {
+                case "Prepend" where string(o, "prepend") == "\u{2581}":
+                    prepend = .always
+                    prependEvenAfterSpace = true
+                case "Replace" where string(o, "content") == "\u{2581}":
+                    guard case let .object(pattern)? = o["pattern"], string(pattern, "String") == " " else {
+                        throw fail("normalizer Replace: only ' ' → '▁' is supported")
+                    }
+                    replaces = true
+                default:
+                    throw fail("normalizer \(describe(step)) \(JSONWriter.string(step).prefix(120)) is not supported (Prepend ▁, Replace ' ' → ▁)")
+                }
+            }
+            guard replaces else { throw fail("normalizer without Replace(' ' → '▁') is not supported") }
+        } else {
+            guard case let .object(o) = preTokenizer, string(o, "type") == "Metaspace" else {
+                throw fail("pre_tokenizer \(describe(preTokenizer)) is not supported for a byte-fallback BPE (Metaspace)")
+            }
+            if let replacement = string(o, "replacement"), replacement != "\u{2581}" {
+                throw fail("pre_tokenizer Metaspace with replacement '\(replacement)' is not supported (▁)")
+            }
+            let scheme = string(o, "prepend_scheme") ?? (bool(o, "add_prefix_space", default: true) ? "always" : "never")
+            guard let parsed = MetaspaceTokenizer.Prepend(rawValue: scheme) else {
+                throw fail("pre_tokenizer Metaspace prepend_scheme '\(scheme)' is not supported")
+            }
+            prepend = parsed
+            split = bool(o, "split", default: true)
+        }
+        if decoder != .null {
+            let parts: [JSONValue]
+            if case let .object(o) = decoder, string(o, "type") == "Sequence" { parts = o["decoders"]?.arrayValue ?? [] } else { parts = [decoder] }
+            for part in parts {
+                guard case let .object(o) = part, ["Replace", "ByteFallback", "Fuse", "Strip", "Metaspace"].contains(string(o, "type") ?? "") else {
+                    throw fail("decoder \(describe(part)) is not supported (Replace, ByteFallback, Fuse, Strip, Metaspace)")
+                }
+            }
+        }
+        let (vocabulary, _) = try bpe(model, added: added, byteLevel: false)
+        var unknown: UInt32?
+        if let name = string(model, "unk_token") {
+            guard let id = (0..<vocabulary.count).first(where: { vocabulary.tokens[$0] == Array(name.utf8) }) else {
+                throw fail("model unk_token '\(name)' is not in the vocabulary")
+            }
+            unknown = UInt32(id)
+        }
+        do {
+            return try MetaspaceTokenizer(vocabulary: vocabulary, prepend: prepend, prependEvenAfterSpace: prependEvenAfterSpace,
+                                          splitWords: split, byteFallback: bool(model, "byte_fallback", default: false),
+                                          unknown: unknown, fuseUnknown: bool(model, "fuse_unk", default: false))
+        } catch let error as WinnowError {
+            throw fail("model: \(error)")
+        }
     }
 
     func describe(_ component: JSONValue) -> String {
@@ -172,15 +256,16 @@ private struct Reader {
         }
     }
 
-    func bpe(_ model: JSONObject, added: JSONValue) throws -> (BPEVocabulary, Bool) {
+    /// The vocabulary and merges of a BPE model; `byteLevel` vocabularies are written in GPT-2's
+    /// byte alphabet, the others (sentencepiece-style) are literal text.
+    func bpe(_ model: JSONObject, added: JSONValue, byteLevel: Bool) throws -> (BPEVocabulary, Bool) {
         if let type = string(model, "type"), type != "BPE" { throw fail("model type '\(type)' is not supported (BPE)") }
-        for key in ["continuing_subword_prefix", "end_of_word_suffix", "unk_token"] {
-            if let value = model[key], value != .null { throw fail("model \(key) \(JSONWriter.string(value)) is not supported in byte-level BPE") }
+        for key in ["continuing_subword_prefix", "end_of_word_suffix"] + (byteLevel ? ["unk_token"] : []) {
+            if let value = model[key], value != .null { throw fail("model \(key) \(JSONWriter.string(value)) is not supported\(byteLevel ? " in byte-level BPE" : "")") }
         }
         if let dropout = model["dropout"], dropout != .null, dropout.doubleValue != 0 {
             throw fail("model dropout \(JSONWriter.string(dropout)) is not supported")
         }
-        if bool(model, "byte_fallback", default: false) { throw fail("model byte_fallback true is not supported in byte-level BPE") }
         guard case let .object(vocabObject)? = model["vocab"] else { throw fail("model has no vocab object") }
 
         var addedTokens: [(content: String, id: UInt32)] = []
@@ -204,7 +289,7 @@ private struct Reader {
             }
             let id = Int(number)
             if id >= tokens.count { tokens += [[UInt8]?](repeating: nil, count: id + 1 - tokens.count) }
-            if addedIDs[member.key] != nil {
+            if addedIDs[member.key] != nil || !byteLevel {
                 tokens[id] = Array(member.key.utf8)
             } else {
                 guard let bytes = ByteLevelAlphabet.decode(member.key) else {

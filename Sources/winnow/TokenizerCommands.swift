@@ -21,7 +21,7 @@ struct TokenizerFileOptions: ParsableArguments {
     @Option(help: "For .tiktoken files: special tokens as TEXT=ID, comma-separated.")
     var tiktokenSpecials = ""
 
-    func load() throws -> BPETokenizer {
+    func load() throws -> any LoadedTokenizer {
         try reportingErrors {
             guard let split = SplitPattern(name: pattern) else {
                 throw WinnowError.invalid("unknown pattern '\(pattern)' (known: \(SplitPattern.names.joined(separator: ", ")))")
@@ -153,10 +153,10 @@ struct EncodeText: ParsableCommand {
         }
     }
 
-    private func format(_ ids: [UInt32], _ tokenizer: BPETokenizer) -> String {
+    private func format(_ ids: [UInt32], _ tokenizer: any LoadedTokenizer) -> String {
         switch output {
         case .ids: return ids.map(String.init).joined(separator: " ") + "\n"
-        case .tokens: return ids.map { tokenizer.vocabulary.vocabString($0) }.joined(separator: " ") + "\n"
+        case .tokens: return ids.map { tokenizer.tokenString($0) }.joined(separator: " ") + "\n"
         }
     }
 }
@@ -208,19 +208,14 @@ struct InspectTokenizer: ParsableCommand {
     func run() throws {
         let options = try TokenizerFileOptions.parse(["--tokenizer", path, "--pattern", pattern])
         let tokenizer = try options.load()
-        let vocabulary = tokenizer.vocabulary
-        var out = "type: byte-level BPE\n"
-        out += "vocabulary: \(vocabulary.count) tokens, \(vocabulary.merges.count) merges, longest token \(vocabulary.tokens.map(\.count).max() ?? 0) bytes\n"
-        out += "pre-tokenizer: \(tokenizer.pattern.rawValue) split pattern, then bytes\n"
-        out += "whole pieces first (ignore_merges): \(tokenizer.ignoreMerges)\n"
-        out += "special tokens: " + (vocabulary.specials.isEmpty ? "none" : vocabulary.specials.map { "\($0.content)=\($0.id)" }.joined(separator: " ")) + "\n"
+        var out = tokenizer.summary.joined(separator: "\n") + "\n"
         if let eos = tokenizer.endOfTextID { out += "end of text: \(eos)\n" }
         let samples = sample.isEmpty
             ? ["Hello world! It's 2026, isn't it?", "    def f(x):\n        return x ** 2\n", "Größere Übersetzungen für 東京 и Москва 😀"]
             : sample
         for text in samples {
             let ids = try reportingErrors { try tokenizer.encode(Array(text.utf8), specials: .recognize) }
-            out += "\n\(text.debugDescription)\n  \(ids.count) tokens: " + ids.map { vocabulary.vocabString($0) }.joined(separator: " | ") + "\n  ids: " + ids.map(String.init).joined(separator: " ") + "\n"
+            out += "\n\(text.debugDescription)\n  \(ids.count) tokens: " + ids.map { tokenizer.tokenString($0) }.joined(separator: " | ") + "\n  ids: " + ids.map(String.init).joined(separator: " ") + "\n"
         }
         FileOutput.standardOutput(out)
     }

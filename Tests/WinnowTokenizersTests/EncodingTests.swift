@@ -6,7 +6,7 @@ import WinnowCore
 /// vocabulary, read from tokenizer.json and from .tiktoken; decoding gives back the bytes.
 @Suite struct EncodingTests {
     static let fixture = try! Fixture.json("bpe-encodings.json")
-    static let fromJSON = try! TokenizerJSON.read(path: Fixture.directory + "llama3-2000.tokenizer.json")
+    static let fromJSON = try! TokenizerJSON.read(path: Fixture.directory + "llama3-2000.tokenizer.json") as! BPETokenizer
 
     static func fromTiktoken() throws -> BPETokenizer {
         try TiktokenFile.read(path: Fixture.directory + "llama3-2000.tiktoken", pattern: .llama3,
