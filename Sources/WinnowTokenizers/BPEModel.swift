@@ -146,10 +146,10 @@ struct BPEModel: Sendable {
         var next = Array(1...n)
         var prev = Array(-1..<(n - 1))
         var alive = [Bool](repeating: true, count: n)
-        var heap = MinHeap()
+        var heap = BinaryHeap<Candidate>()
         for k in 0..<(n - 1) {
             let rule = pairs.lookup(symbols[k], symbols[k + 1])
-            if rule != .max { heap.push(rank: rule >> 32, position: k, result: UInt32(truncatingIfNeeded: rule)) }
+            if rule != .max { heap.push(Candidate(key: rule & 0xFFFF_FFFF_0000_0000 | UInt64(k), result: UInt32(truncatingIfNeeded: rule))) }
         }
         while let top = heap.pop() {
             let k = top.position
@@ -164,11 +164,11 @@ struct BPEModel: Sendable {
             if prev[k] >= 0 {
                 let p = prev[k]
                 let r = pairs.lookup(symbols[p], symbols[k])
-                if r != .max { heap.push(rank: r >> 32, position: p, result: UInt32(truncatingIfNeeded: r)) }
+                if r != .max { heap.push(Candidate(key: r & 0xFFFF_FFFF_0000_0000 | UInt64(p), result: UInt32(truncatingIfNeeded: r))) }
             }
             if next[k] < n {
                 let r = pairs.lookup(symbols[k], symbols[next[k]])
-                if r != .max { heap.push(rank: r >> 32, position: k, result: UInt32(truncatingIfNeeded: r)) }
+                if r != .max { heap.push(Candidate(key: r & 0xFFFF_FFFF_0000_0000 | UInt64(k), result: UInt32(truncatingIfNeeded: r))) }
             }
         }
         var out: [UInt32] = []
@@ -182,44 +182,11 @@ struct BPEModel: Sendable {
     }
 }
 
-/// Candidate merges ordered by rank, then position (HF's order).
-private struct MinHeap {
-    struct Item {
-        var key: UInt64 // rank << 32 | position
-        var result: UInt32
-        var position: Int { Int(truncatingIfNeeded: key & 0xFFFF_FFFF) }
-    }
+/// A candidate merge of a long piece, ordered by rank, then position (HF's order).
+private struct Candidate: HeapOrdered {
+    var key: UInt64 // rank << 32 | position
+    var result: UInt32
+    var position: Int { Int(truncatingIfNeeded: key & 0xFFFF_FFFF) }
 
-    private var items: [Item] = []
-
-    mutating func push(rank: UInt64, position: Int, result: UInt32) {
-        items.append(Item(key: rank << 32 | UInt64(position), result: result))
-        var i = items.count - 1
-        while i > 0 {
-            let parent = (i - 1) / 2
-            guard items[i].key < items[parent].key else { break }
-            items.swapAt(i, parent)
-            i = parent
-        }
-    }
-
-    mutating func pop() -> Item? {
-        guard !items.isEmpty else { return nil }
-        let top = items[0]
-        let last = items.removeLast()
-        if !items.isEmpty {
-            items[0] = last
-            var i = 0
-            while true {
-                let l = 2 * i + 1, r = l + 1
-                var best = i
-                if l < items.count, items[l].key < items[best].key { best = l }
-                if r < items.count, items[r].key < items[best].key { best = r }
-                if best == i { break }
-                items.swapAt(i, best)
-                i = best
-            }
-        }
-        return top
-    }
+    static func before(_ a: Candidate, _ b: Candidate) -> Bool { a.key < b.key }
 }

@@ -64,17 +64,7 @@ struct BPEEncoder: TokenEncoder {
     }
 
     mutating func encode(_ text: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32]) throws {
-        var start = 0
-        while let (at, length, id) = specials.first(in: text, from: start) {
-            if policy == .refuse {
-                let content = String(decoding: text[at..<(at + length)], as: UTF8.self)
-                throw WinnowError.invalid("the text holds the special token '\(content)' at byte offset \(at); allow special tokens to encode it as one")
-            }
-            encodeOrdinary(UnsafeBufferPointer(rebasing: text[start..<at]), into: &ids)
-            ids.append(id)
-            start = at + length
-        }
-        encodeOrdinary(UnsafeBufferPointer(rebasing: text[start...]), into: &ids)
+        try specials.segments(of: text, policy: policy, ids: &ids) { segment, _, ids in encodeOrdinary(segment, into: &ids) }
     }
 
     private mutating func encodeOrdinary(_ text: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32]) {
@@ -122,6 +112,25 @@ struct SpecialMatcher: Sendable {
         var first = [Bool](repeating: false, count: 256)
         for token in tokens { first[Int(token.bytes[0])] = true }
         firstBytes = first
+    }
+
+    /// Calls `ordinary` with each stretch of text between special tokens (and whether it starts
+    /// the text) and appends each special token's id between them; throws on the first special
+    /// token when the policy refuses them.
+    @inline(__always)
+    func segments(of text: UnsafeBufferPointer<UInt8>, policy: SpecialTokenPolicy, ids: inout [UInt32],
+                  _ ordinary: (UnsafeBufferPointer<UInt8>, Bool, inout [UInt32]) -> Void) throws {
+        var start = 0
+        while let (at, length, id) = first(in: text, from: start) {
+            if policy == .refuse {
+                let content = String(decoding: text[at..<(at + length)], as: UTF8.self)
+                throw WinnowError.invalid("the text holds the special token '\(content)' at byte offset \(at); allow special tokens to encode it as one")
+            }
+            ordinary(UnsafeBufferPointer(rebasing: text[start..<at]), start == 0, &ids)
+            ids.append(id)
+            start = at + length
+        }
+        ordinary(UnsafeBufferPointer(rebasing: text[start...]), start == 0, &ids)
     }
 
     /// The first special token at or after `from`: its offset, length and id.

@@ -80,7 +80,7 @@ private struct MergeState {
     var symbols: [[UInt32]]
     var wordCounts: [Int64]
     var pairCounts: [UInt64: Int64] = [:]
-    var heap = PairHeap()
+    var heap = BinaryHeap<QueuedPair>()
     /// Word lists of queued heap entries, by entry.
     var positions: [[Int32]] = []
 
@@ -106,7 +106,7 @@ private struct MergeState {
         for (pair, words) in holders {
             let count = pairCounts[pair] ?? 0
             guard count > 0 else { continue }
-            heap.push(.init(count: count, pair: pair, slot: Int32(positions.count)))
+            heap.push(QueuedPair(count: count, pair: pair, slot: Int32(positions.count)))
             positions.append(words)
         }
     }
@@ -182,49 +182,14 @@ extension Array where Element == Int32 {
     }
 }
 
-/// A binary max-heap of queued pairs: higher count first, then smaller (left, right).
-private struct PairHeap {
-    struct Entry {
-        var count: Int64
-        var pair: UInt64
-        var slot: Int32
-    }
+/// A queued pair: higher count first, then smaller (left, right), HF's order.
+private struct QueuedPair: HeapOrdered {
+    var count: Int64
+    var pair: UInt64
+    /// Index of its word list in `MergeState.positions`.
+    var slot: Int32
 
-    private var items: [Entry] = []
-
-    @inline(__always)
-    private static func before(_ a: Entry, _ b: Entry) -> Bool {
+    static func before(_ a: QueuedPair, _ b: QueuedPair) -> Bool {
         a.count != b.count ? a.count > b.count : a.pair < b.pair
-    }
-
-    mutating func push(_ entry: Entry) {
-        items.append(entry)
-        var i = items.count - 1
-        while i > 0 {
-            let parent = (i - 1) / 2
-            guard Self.before(items[i], items[parent]) else { break }
-            items.swapAt(i, parent)
-            i = parent
-        }
-    }
-
-    mutating func pop() -> Entry? {
-        guard !items.isEmpty else { return nil }
-        let top = items[0]
-        let last = items.removeLast()
-        if !items.isEmpty {
-            items[0] = last
-            var i = 0
-            while true {
-                let l = 2 * i + 1, r = l + 1
-                var best = i
-                if l < items.count, Self.before(items[l], items[best]) { best = l }
-                if r < items.count, Self.before(items[r], items[best]) { best = r }
-                if best == i { break }
-                items.swapAt(i, best)
-                i = best
-            }
-        }
-        return top
     }
 }

@@ -109,17 +109,9 @@ struct MetaspaceEncoder: TokenEncoder {
     }
 
     mutating func encode(_ text: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32]) throws {
-        var start = 0
-        while let (at, length, id) = specials.first(in: text, from: start) {
-            if policy == .refuse {
-                let content = String(decoding: text[at..<(at + length)], as: UTF8.self)
-                throw WinnowError.invalid("the text holds the special token '\(content)' at byte offset \(at); allow special tokens to encode it as one")
-            }
-            encodeSegment(UnsafeBufferPointer(rebasing: text[start..<at]), atStart: start == 0, into: &ids)
-            ids.append(id)
-            start = at + length
+        try specials.segments(of: text, policy: policy, ids: &ids) { segment, atStart, ids in
+            encodeSegment(segment, atStart: atStart, into: &ids)
         }
-        encodeSegment(UnsafeBufferPointer(rebasing: text[start...]), atStart: start == 0, into: &ids)
     }
 
     private mutating func encodeSegment(_ text: UnsafeBufferPointer<UInt8>, atStart: Bool, into ids: inout [UInt32]) {

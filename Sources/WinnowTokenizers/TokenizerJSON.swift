@@ -142,7 +142,7 @@ private struct Reader {
                     }
                     replaces = true
                 default:
-                    throw fail("normalizer \(describe(step)) \(JSONWriter.string(step).prefix(120)) is not supported (Prepend ▁, Replace ' ' → ▁)")
+                    throw fail("normalizer \(describe(step)) is not supported (only Prepend ▁ and Replace ' ' → ▁, as Llama 2 has)")
                 }
             }
             guard replaces else { throw fail("normalizer without Replace(' ' → '▁') is not supported") }
