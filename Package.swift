@@ -27,12 +27,13 @@ let package = Package(
         .target(name: "WinnowText", dependencies: ["WinnowCore", "CWinnowICU"]),
         .target(name: "WinnowFilters", dependencies: ["WinnowCore", "WinnowText"]),
         .target(name: "WinnowClassifier", dependencies: ["WinnowCore", "CLinux"]),
+        .target(name: "WinnowTokenizers", dependencies: ["WinnowCore", "WinnowText"]),
         .target(name: "WinnowPipeline", dependencies: [
-            "WinnowCore", "WinnowFilters", "WinnowClassifier", "CSQLite3", "CLinux",
+            "WinnowCore", "WinnowFilters", "WinnowClassifier", "WinnowTokenizers", "CSQLite3", "CLinux",
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "winnow", dependencies: [
-            "WinnowCore", "WinnowPipeline", "WinnowClassifier",
+            "WinnowCore", "WinnowPipeline", "WinnowClassifier", "WinnowTokenizers",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -40,6 +41,7 @@ let package = Package(
         .testTarget(name: "WinnowTextTests", dependencies: ["WinnowText"]),
         .testTarget(name: "WinnowFiltersTests", dependencies: ["WinnowFilters"]),
         .testTarget(name: "WinnowClassifierTests", dependencies: ["WinnowClassifier"]),
+        .testTarget(name: "WinnowTokenizersTests", dependencies: ["WinnowTokenizers", "WinnowCore"], exclude: ["Fixtures"]),
         .testTarget(name: "WinnowPipelineTests", dependencies: ["WinnowPipeline"]),
         .testTarget(name: "WinnowCLITests", dependencies: ["winnow"]),
     ]

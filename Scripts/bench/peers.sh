@@ -18,18 +18,24 @@ python_bin="${PYTHON:-python3}"
 #    JSONL path never touches. JsonlReader/JsonlWriter only need orjson (serialisation) and
 #    zstandard (fsspec's "zstd" codec is registered only when zstandard imports), so we install
 #    those two explicitly instead of the extra.
+#  - tokenizers/tiktoken/regex/transformers: the peers of Scripts/bench/tokenizers.sh,
+#    Scripts/crosscheck/bpe.py and the tokenizer fixture scripts (Scripts/fixtures/tokenizers_*.py).
 pins=(
   "datatrove==0.10.1"
   "zstandard==0.25.0"
   "orjson==3.13.0"
   # fastText 0.9.2 as a wheel whose predict() works with numpy 2 (the fasttext sdist's does not).
   "fasttext-numpy2-wheel==0.9.2"
+  "tokenizers==0.23.3"
+  "tiktoken==0.14.0"
+  "regex==2025.11.3"
+  "transformers==5.23.0"
 )
 stamp="$venv/.winnow-peers-stamp"
 want="$(printf '%s\n' "${pins[@]}")"
 
 if [[ -x "$venv/bin/python" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]] \
-   && "$venv/bin/python" -c 'import datatrove, zstandard, orjson, fasttext' 2>/dev/null; then
+   && "$venv/bin/python" -c 'import datatrove, zstandard, orjson, fasttext, tokenizers, tiktoken, regex, transformers' 2>/dev/null; then
   echo "peers: $venv is up to date ($(tr '\n' ' ' <"$stamp"))" >&2
   echo "$venv/bin/python"
   exit 0
@@ -46,11 +52,13 @@ echo "peers: installing ${pins[*]}" >&2
 
 # Fail here, not half-way through a benchmark, if something did not install.
 "$venv/bin/python" - <<'PY' >&2
-import datatrove, zstandard, orjson, fasttext, fsspec.compression as fc
+import datatrove, zstandard, orjson, fasttext, tokenizers, tiktoken, regex, fsspec.compression as fc
 from importlib.metadata import version
 assert "zstd" in fc.compr, "fsspec has no zstd codec registered (is zstandard importable?)"
 print("peers: datatrove", version("datatrove"), "| zstandard", zstandard.__version__,
-      "| orjson", orjson.__version__, "| fsspec", version("fsspec"))
+      "| orjson", orjson.__version__, "| fsspec", version("fsspec"),
+      "| tokenizers", tokenizers.__version__, "| tiktoken", version("tiktoken"), "| regex", regex.__version__,
+      "| transformers", version("transformers"))
 PY
 
 # Record the full resolved set (numpy, fsspec, ...) next to the stamp, for the report.

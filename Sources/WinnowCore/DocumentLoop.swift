@@ -137,4 +137,33 @@ public enum Base64 {
         }
         return String(decoding: out, as: UTF8.self)
     }
+
+    /// The bytes of standard base64 text (padding optional), or nil if it is not base64.
+    public static func decode<S: Collection<UInt8>>(_ text: S) -> [UInt8]? {
+        var out: [UInt8] = []
+        out.reserveCapacity(text.count / 4 * 3)
+        var buffer: UInt32 = 0
+        var bits = 0
+        var padding = 0
+        for c in text {
+            let value: UInt32
+            switch c {
+            case 0x41...0x5A: value = UInt32(c - 0x41)
+            case 0x61...0x7A: value = UInt32(c - 0x61 + 26)
+            case 0x30...0x39: value = UInt32(c - 0x30 + 52)
+            case 0x2B: value = 62
+            case 0x2F: value = 63
+            case 0x3D: padding += 1; continue
+            default: return nil
+            }
+            if padding > 0 { return nil }
+            buffer = buffer << 6 | value
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                out.append(UInt8(truncatingIfNeeded: buffer >> UInt32(bits)))
+            }
+        }
+        return padding <= 2 ? out : nil
+    }
 }

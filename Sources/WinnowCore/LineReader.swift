@@ -14,6 +14,9 @@ public final class LineReader {
     /// Byte offset, in the decompressed stream, of the start of the line returned last.
     public private(set) var lineOffset: Int64 = 0
     private var consumed: Int64 = 0
+    /// Whether the line returned last ended with `\n` (false only for a last line without one),
+    /// for readers that keep line endings as HF tokenizers' trainer does.
+    public private(set) var lastLineEnded = true
 
     public var path: String { source.path }
     public var fileOffset: Int64 { source.fileOffset }
@@ -48,6 +51,7 @@ public final class LineReader {
                                   _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
         lineNumber += 1
         lineOffset = consumed
+        lastLineEnded = skip == 1
         let line = UnsafeRawBufferPointer(rebasing: buffer[start..<lineEnd])
         consumed += Int64(lineEnd + skip - start)
         start = lineEnd + skip

@@ -1,6 +1,7 @@
 import WinnowCore
 import WinnowClassifier
 import WinnowFilters
+import WinnowTokenizers
 
 /// The stages a pipeline file may name. Adding a stage is one line here; the runner never
 /// changes.
@@ -14,5 +15,6 @@ public struct StageRegistry: Sendable {
     public static let builtin = StageRegistry(factories: [
         FilterStage.name: { try FilterStage(settings: $0) },
         ScoreStage.name: { try ScoreStage(settings: $0) },
+        TokenizerTrainStage.name: { try TokenizerTrainStage(settings: $0) },
     ])
 }

@@ -26,7 +26,7 @@ enum CLI {
     }
 
     @discardableResult
-    static func run(_ arguments: [String]) throws -> Result {
+    static func run(_ arguments: [String], stdin: Data? = nil) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
@@ -34,7 +34,17 @@ enum CLI {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
+        let input = Pipe()
+        if stdin != nil { process.standardInput = input }
         try process.run()
+        if let stdin {
+            // Feed standard input from another thread, so a child writing a lot cannot deadlock us.
+            let handle = input.fileHandleForWriting
+            DispatchQueue.global().async {
+                handle.write(stdin)
+                try? handle.close()
+            }
+        }
         // Drain stderr on another thread while reading stdout, so a chatty child cannot block
         // on a full pipe.
         let stderrBox = DataBox()

@@ -61,7 +61,9 @@ func configError(_ yaml: String) -> WinnowError? {
 
     @Test func unknownStage() {
         let error = configError(valid.replacingOccurrences(of: "stage: filter\n    from: first", with: "stage: filtre\n    from: first"))
-        #expect(error?.description == "p.yaml:8: step 'second': 'stage' names an unknown stage 'filtre' (known stages: filter, score)")
+        let message = error?.description ?? ""
+        #expect(message.hasPrefix("p.yaml:8: step 'second': 'stage' names an unknown stage 'filtre' (known stages: "))
+        #expect(message.contains("filter, "), "the message lists the registered stages")
     }
 
     @Test func missingAndDanglingFrom() {

@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""Driver of Scripts/bench/tokenizers.sh (run that; it sets up the peers venv and the corpus)."""
+import argparse
+import datetime
+import glob
+import json
+import os
+import pathlib
+import platform
+import subprocess
+import sys
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "Scripts/fixtures"))
+from tokenizers_pretok import HF_PATTERNS, PATTERNS  # noqa: E402
+
+HF_TRAIN = r'''
+import json, subprocess, sys
+from tokenizers import Regex, Tokenizer, decoders, models, pre_tokenizers, trainers
+shards, pattern, regex, vocab = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
+def texts():
+    for shard in shards:
+        p = subprocess.Popen(["zstd", "-q", "-dc", shard], stdout=subprocess.PIPE, bufsize=1 << 20)
+        for line in p.stdout:
+            if line.strip():
+                yield json.loads(line)["text"]
+        p.wait()
+tok = Tokenizer(models.BPE())
+if pattern == "gpt2":
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True)
+else:
+    tok.pre_tokenizer = pre_tokenizers.Sequence([pre_tokenizers.Split(Regex(regex), behavior="isolated", invert=False),
+                                                 pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False)])
+trainer = trainers.BpeTrainer(vocab_size=vocab, special_tokens=["<|endoftext|>"],
+                              initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False)
+tok.train_from_iterator(texts(), trainer)
+tok.save(sys.argv[5])
+'''
+
+
+def timed(cmd, env=None):
+    """Wall seconds and peak RSS (MB) of cmd, by GNU time."""
+    out = subprocess.run(["/usr/bin/time", "-f", "TIME %e %M", *cmd], capture_output=True, text=True, env=env)
+    if out.returncode != 0:
+        sys.exit(f"failed: {' '.join(cmd[:4])}…\n{out.stderr[-2000:]}")
+    line = [l for l in out.stderr.splitlines() if l.startswith("TIME ")][-1].split()
+    return float(line[1]), int(line[2]) / 1024
+
+
+def load_texts(shards):
+    texts = []
+    for shard in shards:
+        raw = subprocess.run(["zstd", "-q", "-dc", shard], check=True, capture_output=True).stdout
+        texts += [json.loads(l)["text"] for l in raw.decode("utf-8").splitlines() if l.strip()]
+    return texts
+
+
+def best_rate(fn, nbytes, reps):
+    best = 0.0
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        fn()
+        best = max(best, nbytes / 1e6 / (time.perf_counter() - t0))
+    return best
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--winnow", required=True)
+    ap.add_argument("--corpus", required=True)
+    ap.add_argument("--vocab-size", type=int, default=32000)
+    ap.add_argument("--pattern", default="llama3")
+    ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--scratch", required=True)
+    args = ap.parse_args()
+    os.makedirs(args.scratch, exist_ok=True)
+    shards = sorted(glob.glob(os.path.join(args.corpus, "*.jsonl.zst")))
+    texts = load_texts(shards)
+    nbytes = sum(len(t.encode("utf-8")) for t in texts)
+    cores = os.cpu_count()
+    print(f"corpus: {len(texts)} documents, {nbytes / 1e6:.1f} MB of text, {len(shards)} shards; {cores} cores", file=sys.stderr)
+
+    ours_json = os.path.join(args.scratch, "winnow.json")
+    ours_tk = os.path.join(args.scratch, "winnow.tiktoken")
+    hf_json = os.path.join(args.scratch, "hf.json")
+    train_ours, train_hf = [], []
+    for rep in range(args.reps):
+        train_ours.append(timed([args.winnow, "tokenizer", "train", "--vocab-size", str(args.vocab_size),
+                                 "--pre-tokenizer", args.pattern, "--special-tokens", "<|endoftext|>",
+                                 "--input", *shards, "--output", ours_json, "--tiktoken", ours_tk]))
+        train_hf.append(timed([sys.executable, "-c", HF_TRAIN, json.dumps(shards), args.pattern,
+                               HF_PATTERNS[args.pattern], str(args.vocab_size), hf_json]))
+        print(f"training rep {rep + 1}: winnow {train_ours[-1]}, HF {train_hf[-1]}", file=sys.stderr)
+    same = json.load(open(ours_json))["model"]["merges"] == json.load(open(hf_json))["model"]["merges"]
+    print(f"merges identical to HF's: {same}", file=sys.stderr)
+
+    import tiktoken
+    import tiktoken.load
+    from tokenizers import Tokenizer
+
+    def winnow_rate(threads):
+        best = 0.0
+        for _ in range(args.reps):
+            out = subprocess.run([args.winnow, "tokenizer", "evaluate", ours_json, "--input", *shards, "--threads",
+                                  str(threads), "--no-fertility", "--json"], check=True, capture_output=True, text=True)
+            best = max(best, json.loads(out.stdout)["megabytes_per_second"])
+        return best
+
+    enc = tiktoken.Encoding(name="bench", pat_str=PATTERNS[args.pattern],
+                            mergeable_ranks=tiktoken.load.load_tiktoken_bpe(ours_tk),
+                            special_tokens={"<|endoftext|>": 0})
+    hf = Tokenizer.from_file(ours_json)
+    rows = []
+    ours1 = winnow_rate(1)
+    tk1 = best_rate(lambda: [enc.encode_ordinary(t) for t in texts], nbytes, args.reps)
+    hf1 = best_rate(lambda: [hf.encode(t, add_special_tokens=False) for t in texts], nbytes, args.reps)
+    oursN = winnow_rate(cores)
+    tkN = best_rate(lambda: enc.encode_ordinary_batch(texts, num_threads=cores), nbytes, args.reps)
+    hfN = best_rate(lambda: hf.encode_batch(texts, add_special_tokens=False), nbytes, args.reps)
+
+    t_ours, m_ours = min(r[0] for r in train_ours), min(r[1] for r in train_ours)
+    t_hf, m_hf = min(r[0] for r in train_hf), min(r[1] for r in train_hf)
+    rows.append((f"BPE training, vocab {args.vocab_size}, wall s (lower is better)", t_ours, "HF tokenizers", t_hf, t_hf / t_ours))
+    rows.append(("BPE training, peak RSS MB (lower is better)", m_ours, "HF tokenizers", m_hf, m_hf / m_ours))
+    rows.append(("encode MB/s, 1 thread", ours1, "tiktoken", tk1, ours1 / tk1))
+    rows.append(("encode MB/s, 1 thread", ours1, "HF tokenizers", hf1, ours1 / hf1))
+    rows.append((f"encode MB/s, {cores} threads", oursN, "tiktoken", tkN, oursN / tkN))
+    rows.append((f"encode MB/s, {cores} threads", oursN, "HF tokenizers", hfN, oursN / hfN))
+
+    from importlib.metadata import version
+    print(f"Measured {datetime.date.today()} on {platform.machine()} ({cores} cores), {nbytes / 1e6:.1f} MB of text "
+          f"({len(texts)} documents), pattern {args.pattern}, best of {args.reps}; tokenizers {version('tokenizers')}, "
+          f"tiktoken {version('tiktoken')}; merges identical to HF: {same}")
+    print()
+    print("| measure | Winnow | peer | peer's figure | Winnow advantage |")
+    print("|---|---:|---|---:|---:|")
+    for name, ours, peer, theirs, ratio in rows:
+        print(f"| {name} | {ours:.1f} | {peer} | {theirs:.1f} | {ratio:.2f}x |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Tokenizer benchmark on >= 100 MB of real text (Scripts/bench/make-corpus.py), same machine, same
+# run, same input for every contender:
+#   training   `winnow tokenizer train` vs HF tokenizers' BpeTrainer (same pattern, vocab, specials;
+#              both read the .jsonl.zst shards themselves): wall seconds and peak RSS (/usr/bin/time).
+#   encoding   MB/s of text, corpus held in memory, on 1 thread and on all cores: Winnow
+#              (`winnow tokenizer evaluate --no-fertility`) vs tiktoken (encode_ordinary /
+#              encode_ordinary_batch) vs HF tokenizers (encode / encode_batch), all with the
+#              vocabulary Winnow trained (tokenizer.json for HF, .tiktoken for tiktoken).
+# Prints a markdown table: our figure, the peer's, and the ratio. Best of --reps runs.
+#
+# Usage: Scripts/bench/tokenizers.sh [--vocab-size 32000] [--pattern llama3] [--reps 3] [--target-mb 120]
+#   WINNOW=path/to/winnow    default <repo>/.build/release/winnow (swift build -c release)
+#   WINNOW_BENCH_DIR=dir     corpus cache and scratch (default /tmp/winnow-bench)
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo_root="$(cd "$here/../.." && pwd)"
+bench_dir="${WINNOW_BENCH_DIR:-/tmp/winnow-bench}"
+winnow="${WINNOW:-$repo_root/.build/release/winnow}"
+vocab=32000
+pattern=llama3
+reps=3
+target_mb=120
+while (($#)); do
+  case "$1" in
+    --vocab-size) vocab="$2"; shift ;;
+    --pattern) pattern="$2"; shift ;;
+    --reps) reps="$2"; shift ;;
+    --target-mb) target_mb="$2"; shift ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 0 ;;
+    *) echo "tokenizers.sh: unknown argument: $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+[[ -x "$winnow" ]] || { echo "tokenizers.sh: no Winnow binary at $winnow (swift build -c release)" >&2; exit 1; }
+
+python="$("$here/peers.sh" | tail -n 1)"
+corpus="$("$python" "$here/make-corpus.py" --target-mb "$target_mb" | tail -n 1)"
+exec "$python" "$here/tokenizers.py" --winnow "$winnow" --corpus "$corpus" --vocab-size "$vocab" \
+  --pattern "$pattern" --reps "$reps" --scratch "$bench_dir/tokenizers"

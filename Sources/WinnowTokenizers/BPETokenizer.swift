@@ -1,0 +1,150 @@
+import WinnowCore
+
+/// A byte-level BPE tokenizer: special tokens matched first, then a split pattern, then merges
+/// by rank on each piece's bytes. What GPT-2, Llama 3, Qwen and our own trained tokenizers are.
+public struct BPETokenizer: Tokenizer {
+    public let vocabulary: BPEVocabulary
+    public let pattern: SplitPattern
+    /// A piece that is itself a token is emitted whole (HF `ignore_merges`; always so in tiktoken).
+    public let ignoreMerges: Bool
+    let model: BPEModel
+    public let specialTokens: [String: UInt32]
+
+    public init(vocabulary: BPEVocabulary, pattern: SplitPattern, ignoreMerges: Bool = true) {
+        self.vocabulary = vocabulary
+        self.pattern = pattern
+        self.ignoreMerges = ignoreMerges
+        model = BPEModel(vocabulary, ignoreMerges: ignoreMerges)
+        var specials: [String: UInt32] = [:]
+        for special in vocabulary.specials { specials[special.content] = special.id }
+        specialTokens = specials
+    }
+
+    public var vocabularySize: Int { vocabulary.count }
+
+    public func makeEncoder(specials: SpecialTokenPolicy) -> any TokenEncoder {
+        BPEEncoder(tokenizer: self, policy: specials)
+    }
+
+    public func decode(_ ids: [UInt32]) throws -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(ids.count * 4)
+        for id in ids {
+            guard Int(id) < vocabulary.tokens.count else {
+                throw WinnowError.invalid("token id \(id) is outside the vocabulary (size \(vocabulary.count))")
+            }
+            out += vocabulary.tokens[Int(id)]
+        }
+        return out
+    }
+}
+
+/// One thread's encoder: finds special tokens, splits, and encodes each piece through a cache
+/// of pieces already seen (most words of a corpus repeat), so merges run only on new words.
+struct BPEEncoder: TokenEncoder {
+    let pattern: SplitPattern
+    /// This thread's own copies of the model and the scalar classes (see `privateCopy`).
+    let model: BPEModel
+    let classes: [UInt8]
+    let policy: SpecialTokenPolicy
+    let specials: SpecialMatcher
+    private var cache = ByteKeyTable(capacity: 1 << 16)
+    private var cacheEnds: [Int] = [0]
+    private var cacheIDs: [UInt32] = []
+    private var scratch = BPEModel.Scratch()
+    /// Above this many cached pieces the cache starts over (bounds memory on endless new text).
+    static let cacheLimit = 1 << 20
+
+    init(tokenizer: BPETokenizer, policy: SpecialTokenPolicy) {
+        pattern = tokenizer.pattern
+        model = tokenizer.model.privateCopy()
+        classes = ScalarClass.basicPlane.privateCopy()
+        self.policy = policy
+        specials = SpecialMatcher(policy == .ordinary ? [] : tokenizer.vocabulary.specials)
+    }
+
+    mutating func encode(_ text: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32]) throws {
+        try specials.segments(of: text, policy: policy, ids: &ids) { segment, _, ids in encodeOrdinary(segment, into: &ids) }
+    }
+
+    private mutating func encodeOrdinary(_ text: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32]) {
+        var start = 0
+        pattern.split(text, classes: classes) { end in
+            encodePiece(UnsafeBufferPointer(rebasing: text[start..<end]), into: &ids)
+            start = end
+        }
+    }
+
+    @inline(__always)
+    private mutating func encodePiece(_ piece: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32]) {
+        if piece.count == 1 {
+            model.encode(piece, into: &ids, scratch: &scratch)
+            return
+        }
+        let hash = ByteKeyTable.hash(piece)
+        if let entry = cache.find(piece, hash: hash) {
+            // Element by element: an ArraySlice would retain and release the cache's buffer.
+            for k in cacheEnds[entry]..<cacheEnds[entry + 1] { ids.append(cacheIDs[k]) }
+            return
+        }
+        let before = ids.count
+        model.encode(piece, into: &ids, scratch: &scratch)
+        if cache.count >= Self.cacheLimit {
+            cache.removeAll()
+            cacheEnds = [0]
+            cacheIDs.removeAll(keepingCapacity: true)
+        }
+        _ = cache.insert(piece, hash: hash)
+        for k in before..<ids.count { cacheIDs.append(ids[k]) }
+        cacheEnds.append(cacheIDs.count)
+    }
+}
+
+/// Finds special-token text, leftmost first and longest at one position (as HF's added-token
+/// matcher does).
+struct SpecialMatcher: Sendable {
+    private let tokens: [(bytes: [UInt8], id: UInt32)]
+    private let firstBytes: [Bool]
+
+    init(_ specials: [(content: String, id: UInt32)]) {
+        tokens = specials.map { (Array($0.content.utf8), $0.id) }.filter { !$0.0.isEmpty }
+            .sorted { $0.0.count > $1.0.count }
+        var first = [Bool](repeating: false, count: 256)
+        for token in tokens { first[Int(token.bytes[0])] = true }
+        firstBytes = first
+    }
+
+    /// Calls `ordinary` with each stretch of text between special tokens (and whether it starts
+    /// the text) and appends each special token's id between them; throws on the first special
+    /// token when the policy refuses them.
+    @inline(__always)
+    func segments(of text: UnsafeBufferPointer<UInt8>, policy: SpecialTokenPolicy, ids: inout [UInt32],
+                  _ ordinary: (UnsafeBufferPointer<UInt8>, Bool, inout [UInt32]) -> Void) throws {
+        var start = 0
+        while let (at, length, id) = first(in: text, from: start) {
+            if policy == .refuse {
+                let content = String(decoding: text[at..<(at + length)], as: UTF8.self)
+                throw WinnowError.invalid("the text holds the special token '\(content)' at byte offset \(at); allow special tokens to encode it as one")
+            }
+            ordinary(UnsafeBufferPointer(rebasing: text[start..<at]), start == 0, &ids)
+            ids.append(id)
+            start = at + length
+        }
+        ordinary(UnsafeBufferPointer(rebasing: text[start...]), start == 0, &ids)
+    }
+
+    /// The first special token at or after `from`: its offset, length and id.
+    func first(in text: UnsafeBufferPointer<UInt8>, from: Int) -> (Int, Int, UInt32)? {
+        guard !tokens.isEmpty, let base = text.baseAddress else { return nil }
+        var i = from
+        while i < text.count {
+            if firstBytes[Int(base[i])] {
+                for token in tokens where token.bytes.count <= text.count - i {
+                    if memcmp(base + i, token.bytes, token.bytes.count) == 0 { return (i, token.bytes.count, token.id) }
+                }
+            }
+            i += 1
+        }
+        return nil
+    }
+}

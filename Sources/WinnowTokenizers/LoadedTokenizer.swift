@@ -1,0 +1,47 @@
+import WinnowCore
+
+/// A tokenizer read from a file, with what the command line shows of it.
+public protocol LoadedTokenizer: Tokenizer {
+    /// The token's string as the vocabulary file spells it.
+    func tokenString(_ id: UInt32) -> String
+    /// Lines describing the tokenizer (type, vocabulary, pre-tokenizer, specials) for `inspect`.
+    var summary: [String] { get }
+}
+
+extension LoadedTokenizer {
+    /// Encodes `text` with a fresh encoder (convenience for tests and one-off calls).
+    public func encode(_ text: [UInt8], specials: SpecialTokenPolicy = .recognize) throws -> [UInt32] {
+        var encoder = makeEncoder(specials: specials)
+        var ids: [UInt32] = []
+        try text.withUnsafeBufferPointer { try encoder.encode($0, into: &ids) }
+        return ids
+    }
+
+    func specialsLine(_ vocabulary: BPEVocabulary) -> String {
+        "special tokens: " + (vocabulary.specials.isEmpty ? "none" : vocabulary.specials.map { "\($0.content)=\($0.id)" }.joined(separator: " "))
+    }
+
+    func vocabularyLine(_ vocabulary: BPEVocabulary) -> String {
+        "vocabulary: \(vocabulary.count) tokens, \(vocabulary.merges.count) merges, longest token \(vocabulary.tokens.map(\.count).max() ?? 0) bytes"
+    }
+}
+
+extension BPETokenizer: LoadedTokenizer {
+    public func tokenString(_ id: UInt32) -> String { vocabulary.vocabString(id) }
+
+    public var summary: [String] {
+        ["type: byte-level BPE", vocabularyLine(vocabulary), "pre-tokenizer: \(pattern.rawValue) split pattern, then bytes",
+         "whole pieces first (ignore_merges): \(ignoreMerges)", specialsLine(vocabulary)]
+    }
+}
+
+extension MetaspaceTokenizer: LoadedTokenizer {
+    public func tokenString(_ id: UInt32) -> String { String(decoding: vocabulary.tokens[Int(id)], as: UTF8.self) }
+
+    public var summary: [String] {
+        ["type: BPE over characters with \(fallback.byteTokens != nil ? "byte fallback" : "no byte fallback") (sentencepiece style)",
+         vocabularyLine(vocabulary),
+         "pre-tokenizer: spaces as ▁, prepend ▁ \(prepend.rawValue)\(splitWords ? ", split before each ▁" : ", no split")",
+         specialsLine(vocabulary)]
+    }
+}

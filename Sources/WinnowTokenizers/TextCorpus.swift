@@ -1,0 +1,128 @@
+import WinnowCore
+
+/// The text a tokenizer is trained or evaluated on: JSONL shards (each document's `text` is one
+/// sequence) or plain text files (each line, with its line ending, is one sequence, which is
+/// how HF tokenizers' `train(files)` feeds its trainer, so the same files give the same words).
+public struct TextCorpus: Sendable {
+    public let paths: [String]
+    /// Stop after this many bytes of text (nil: read everything).
+    public var byteBudget: Int64?
+    /// Which documents of JSONL shards to use (a sampler, e.g. by language); nil: all.
+    public var keep: (@Sendable (Document) -> Bool)?
+
+    /// `inputs` are files, folders (their JSONL shards and `.txt` files) or glob patterns.
+    public init(inputs: [String], byteBudget: Int64? = nil, keep: (@Sendable (Document) -> Bool)? = nil) throws {
+        var paths: [String] = []
+        for input in inputs {
+            var matches = isDirectory(input) ? [input] : expandGlob(input)
+            if matches.isEmpty { throw WinnowError.invalid("\(input): no such file") }
+            matches = matches.flatMap { path in
+                isDirectory(path)
+                    ? listDirectory(path).filter { Self.isShard($0) || $0.hasSuffix(".txt") }.map { "\(path)/\($0)" }
+                    : [path]
+            }
+            paths += matches.sorted()
+        }
+        self.paths = paths
+        self.byteBudget = byteBudget
+        self.keep = keep
+    }
+
+    static func isShard(_ path: String) -> Bool {
+        [".jsonl", ".jsonl.zst", ".jsonl.zstd", ".jsonl.gz"].contains { path.hasSuffix($0) }
+    }
+
+    /// Sequences in order, many at a time. Thread-safe: workers call `next()` until nil.
+    public func batches(targetBytes: Int = 1 << 20) -> TextBatches {
+        TextBatches(corpus: self, targetBytes: targetBytes)
+    }
+}
+
+/// A run of sequences packed in one buffer, with the language of the document each came from.
+public struct TextBatch: Sendable {
+    public var bytes: [UInt8] = []
+    /// Sequence k is `bytes[ends[k-1]..<ends[k]]`.
+    public var ends: [Int] = []
+    public var languages: [String?] = []
+
+    public var count: Int { ends.count }
+
+    public func range(_ k: Int) -> Range<Int> { (k == 0 ? 0 : ends[k - 1])..<ends[k] }
+
+    mutating func append(_ text: UnsafeRawBufferPointer, language: String?) {
+        bytes.append(contentsOf: text)
+        ends.append(bytes.count)
+        languages.append(language)
+    }
+}
+
+/// Hands out batches of a corpus to worker threads; reading (and JSON parsing) happens under
+/// the lock, the work on a batch outside it.
+public final class TextBatches: @unchecked Sendable {
+    private struct State {
+        var fileIndex = 0
+        var shard: ShardReader?
+        var lines: LineReader?
+        var bytesRead: Int64 = 0
+        var documents = 0
+    }
+
+    private let corpus: TextCorpus
+    private let targetBytes: Int
+    private let state = Locked(State())
+
+    init(corpus: TextCorpus, targetBytes: Int) {
+        self.corpus = corpus
+        self.targetBytes = targetBytes
+    }
+
+    /// Sequences read so far and their bytes.
+    public var totals: (sequences: Int, bytes: Int64) { state.withLock { ($0.documents, $0.bytesRead) } }
+
+    /// The next batch, or nil when the corpus (or the byte budget) is used up.
+    public func next() throws -> TextBatch? {
+        try state.withLock { s in
+            var batch = TextBatch()
+            while batch.bytes.count < targetBytes {
+                if let budget = corpus.byteBudget, s.bytesRead >= budget { break }
+                guard try readOne(&s, into: &batch) else { break }
+            }
+            return batch.count == 0 ? nil : batch
+        }
+    }
+
+    /// Reads one sequence into `batch`; false at the end of the corpus.
+    private func readOne(_ s: inout State, into batch: inout TextBatch) throws -> Bool {
+        while true {
+            if let shard = s.shard {
+                guard let record = try shard.next() else { s.shard = nil; continue }
+                guard case let .document(doc, _) = record, corpus.keep?(doc) ?? true else { continue }
+                let language = doc.metadata.value(atPath: "language")?.stringValue
+                doc.text.withUnsafeBytes { batch.append($0, language: language) }
+                s.bytesRead += Int64(doc.text.count)
+                s.documents += 1
+                return true
+            }
+            if let lines = s.lines {
+                let read: Int? = try lines.nextLine { line in
+                    var copy = Array(line)
+                    if lines.lastLineEnded { copy.append(0x0A) }
+                    copy.withUnsafeBytes { batch.append($0, language: nil) }
+                    return copy.count
+                }
+                guard let read else { s.lines = nil; continue }
+                s.bytesRead += Int64(read)
+                s.documents += 1
+                return true
+            }
+            guard s.fileIndex < corpus.paths.count else { return false }
+            let path = corpus.paths[s.fileIndex]
+            s.fileIndex += 1
+            if TextCorpus.isShard(path) {
+                s.shard = try ShardReader(path: path)
+            } else {
+                s.lines = LineReader(source: try openByteSource(path: path))
+            }
+        }
+    }
+}

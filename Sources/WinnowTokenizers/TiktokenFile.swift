@@ -1,0 +1,85 @@
+import WinnowCore
+
+/// tiktoken's `.tiktoken` files: one `base64(token bytes) rank` line per token, rank = id =
+/// merge priority; no pattern and no special tokens (tokenizers.md §8), so those come from
+/// the caller.
+public enum TiktokenFile {
+    public static func read(path: String, pattern: SplitPattern, specials: [String: UInt32] = [:]) throws -> BPETokenizer {
+        let bytes = try readFile(path)
+        var ranked: [(rank: Int, bytes: [UInt8])] = []
+        var lineNumber = 0
+        for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
+            lineNumber += 1
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) { continue }
+            let fields = line.split(separator: 0x20)
+            guard fields.count == 2, let token = Base64.decode(fields[0]),
+                  let rank = Int(String(decoding: fields[1].filter { $0 != 0x0D }, as: UTF8.self)), rank >= 0 else {
+                throw WinnowError.config(path: path, line: lineNumber, detail: "not a '<base64> <rank>' line")
+            }
+            ranked.append((rank, token))
+        }
+        let size = max(ranked.map(\.rank).max().map { $0 + 1 } ?? 0, (specials.values.max().map { Int($0) + 1 }) ?? 0)
+        var tokens = [[UInt8]?](repeating: nil, count: size)
+        for (rank, token) in ranked {
+            guard tokens[rank] == nil else { throw WinnowError.config(path: path, line: nil, detail: "rank \(rank) appears twice") }
+            tokens[rank] = token
+        }
+        for (content, id) in specials {
+            guard tokens[Int(id)] == nil else {
+                throw WinnowError.config(path: path, line: nil, detail: "special token '\(content)' has id \(id), which is a rank in the file")
+            }
+            tokens[Int(id)] = Array(content.utf8)
+        }
+        if let hole = tokens.firstIndex(where: { $0 == nil }) {
+            throw WinnowError.config(path: path, line: nil, detail: "no token has rank \(hole)")
+        }
+        let dense = tokens.map { $0! }
+        let specialList = specials.map { (content: $0.key, id: $0.value) }.sorted { $0.id < $1.id }
+        let merges = try deriveMerges(dense, specialIDs: Set(specials.values), path: path)
+        return BPETokenizer(vocabulary: BPEVocabulary(tokens: dense, merges: merges, specials: specialList),
+                            pattern: pattern, ignoreMerges: true)
+    }
+
+    /// The merge list equivalent to ranking by token: each token of two or more bytes is the
+    /// merge of the two parts that BPE, allowed only lower ranks, leaves of its bytes (how
+    /// transformers converts tiktoken vocabularies), in rank order.
+    static func deriveMerges(_ tokens: [[UInt8]], specialIDs: Set<UInt32>, path: String) throws -> [BPEVocabulary.Merge] {
+        var table = ByteKeyTable(capacity: tokens.count)
+        var idOfEntry: [UInt32] = []
+        for (id, bytes) in tokens.enumerated() where !specialIDs.contains(UInt32(id)) {
+            if table.insert(bytes).inserted { idOfEntry.append(UInt32(id)) }
+        }
+        func rank(_ bytes: ArraySlice<UInt8>) -> Int? {
+            Array(bytes).withUnsafeBufferPointer { table.find($0) }.map { Int(idOfEntry[$0]) }
+        }
+        var merges: [BPEVocabulary.Merge] = []
+        for (id, token) in tokens.enumerated() where token.count > 1 && !specialIDs.contains(UInt32(id)) {
+            // Parts as byte ranges; merge the adjacent pair of lowest rank below `id`.
+            var bounds = Array(0...token.count)
+            while bounds.count > 3 {
+                var best = Int.max, at = -1
+                for k in 0..<(bounds.count - 2) {
+                    if let r = rank(token[bounds[k]..<bounds[k + 2]]), r < id, r < best {
+                        best = r
+                        at = k
+                    }
+                }
+                if at < 0 { break }
+                bounds.remove(at: at + 1)
+            }
+            guard bounds.count == 3, let left = rank(token[0..<bounds[1]]), let right = rank(token[bounds[1]...]) else {
+                throw WinnowError.config(path: path, line: nil, detail: "token of rank \(id) cannot be built from two lower-ranked tokens")
+            }
+            merges.append(.init(left: UInt32(left), right: UInt32(right), result: UInt32(id)))
+        }
+        return merges
+    }
+
+    public static func write(_ vocabulary: BPEVocabulary) -> [UInt8] {
+        var out: [UInt8] = []
+        for (id, token) in vocabulary.tokens.enumerated() where !vocabulary.isSpecial(UInt32(id)) {
+            out += Array("\(Base64.encode(token)) \(id)\n".utf8)
+        }
+        return out
+    }
+}

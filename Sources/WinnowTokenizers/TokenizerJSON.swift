@@ -1,0 +1,341 @@
+import WinnowCore
+
+/// HF tokenizers' `tokenizer.json` for byte-level BPE (GPT-2, Llama 3, Qwen 2, and what we
+/// train): read, and written so that `Tokenizer.from_file` and transformers'
+/// `PreTrainedTokenizerFast` load it and encode as we do. Every component we do not implement
+/// is an error that names it; none is skipped silently.
+public enum TokenizerJSON {
+    public static func read(path: String) throws -> any LoadedTokenizer {
+        let bytes = try readFile(path)
+        let root: JSONValue
+        do {
+            root = try bytes.withUnsafeBytes { try JSONValue.parse($0) }
+        } catch let error as JSONSyntaxError {
+            throw WinnowError.config(path: path, line: nil, detail: "not JSON: \(error.message) at byte offset \(error.offset)")
+        }
+        return try Reader(path: path).tokenizer(root)
+    }
+
+    /// The tokenizer.json text of a byte-level BPE tokenizer.
+    public static func write(_ tokenizer: BPETokenizer) -> [UInt8] {
+        let vocabulary = tokenizer.vocabulary
+        var out: [UInt8] = []
+        func line(_ text: String) { out += Array(text.utf8); out.append(0x0A) }
+        line("{")
+        line(#"  "version": "1.0","#)
+        line(#"  "truncation": null,"#)
+        line(#"  "padding": null,"#)
+        line(#"  "added_tokens": ["#)
+        for (k, special) in vocabulary.specials.enumerated() {
+            out += Array(#"    {"id": \#(special.id), "content": "#.utf8)
+            JSONWriter.appendString(special.content, to: &out)
+            line(#", "single_word": false, "lstrip": false, "rstrip": false, "normalized": false, "special": true}\#(k + 1 < vocabulary.specials.count ? "," : "")"#)
+        }
+        line("  ],")
+        line(#"  "normalizer": null,"#)
+        if tokenizer.pattern == .gpt2 {
+            line(#"  "pre_tokenizer": {"type": "ByteLevel", "add_prefix_space": false, "trim_offsets": true, "use_regex": true},"#)
+        } else {
+            out += Array(#"  "pre_tokenizer": {"type": "Sequence", "pretokenizers": [{"type": "Split", "pattern": {"Regex": "#.utf8)
+            JSONWriter.appendString(tokenizer.pattern.regex, to: &out)
+            line(#"}, "behavior": "Isolated", "invert": false}, {"type": "ByteLevel", "add_prefix_space": false, "trim_offsets": true, "use_regex": false}]},"#)
+        }
+        line(#"  "post_processor": {"type": "ByteLevel", "add_prefix_space": true, "trim_offsets": false, "use_regex": true},"#)
+        line(#"  "decoder": {"type": "ByteLevel", "add_prefix_space": true, "trim_offsets": true, "use_regex": true},"#)
+        line(#"  "model": {"#)
+        line(#"    "type": "BPE", "dropout": null, "unk_token": null, "continuing_subword_prefix": null, "end_of_word_suffix": null,"#)
+        line(#"    "fuse_unk": false, "byte_fallback": false, "ignore_merges": \#(tokenizer.ignoreMerges),"#)
+        line(#"    "vocab": {"#)
+        for id in 0..<vocabulary.count {
+            out += Array("      ".utf8)
+            JSONWriter.appendString(vocabulary.vocabString(UInt32(id)), to: &out)
+            line(": \(id)\(id + 1 < vocabulary.count ? "," : "")")
+        }
+        line("    },")
+        line(#"    "merges": ["#)
+        for (k, merge) in vocabulary.merges.enumerated() {
+            out += Array("      [".utf8)
+            JSONWriter.appendString(vocabulary.vocabString(merge.left), to: &out)
+            out += Array(", ".utf8)
+            JSONWriter.appendString(vocabulary.vocabString(merge.right), to: &out)
+            line("]\(k + 1 < vocabulary.merges.count ? "," : "")")
+        }
+        line("    ]")
+        line("  }")
+        line("}")
+        return out
+    }
+
+    /// transformers' `tokenizer_config.json`, so `AutoTokenizer.from_pretrained(folder)` resolves
+    /// the special tokens (tokenizers.md §6.7).
+    public static func writeConfig(_ tokenizer: BPETokenizer, modelMaxLength: Int = 1 << 20) -> [UInt8] {
+        var object = JSONObject([.init(key: "tokenizer_class", value: .string("PreTrainedTokenizerFast"))])
+        if let eos = tokenizer.endOfTextID {
+            let content = tokenizer.vocabulary.specials.first { $0.id == eos }!.content
+            object["eos_token"] = .string(content)
+            object["bos_token"] = .string(tokenizer.vocabulary.specials.first?.content ?? content)
+        }
+        object["model_max_length"] = JSONValue(modelMaxLength)
+        return Array((JSONWriter.string(.object(object)) + "\n").utf8)
+    }
+}
+
+/// Reads one tokenizer.json, naming the file and the component in every error.
+private struct Reader {
+    let path: String
+
+    func fail(_ detail: String) -> WinnowError { .config(path: path, line: nil, detail: detail) }
+
+    func tokenizer(_ root: JSONValue) throws -> any LoadedTokenizer {
+        guard case let .object(top) = root else { throw fail("the top level is not a JSON object") }
+        if let version = top["version"]?.stringValue, version != "1.0" {
+            throw fail("unknown tokenizer.json version '\(version)' (expected 1.0)")
+        }
+        for key in ["truncation", "padding"] {
+            if let value = top[key], value != .null { throw fail("\(key) \(describe(value)) is not supported") }
+        }
+        guard case let .object(model)? = top["model"] else { throw fail("no model object") }
+        try checkPostProcessor(top["post_processor"] ?? .null)
+        let normalizer = top["normalizer"] ?? .null, preTokenizer = top["pre_tokenizer"] ?? .null
+        if bool(model, "byte_fallback", default: false) || isMetaspace(preTokenizer) || normalizer != .null {
+            return try metaspace(model: model, normalizer: normalizer, preTokenizer: preTokenizer,
+                                 decoder: top["decoder"] ?? .null, added: top["added_tokens"] ?? .array([]))
+        }
+        let pattern = try self.preTokenizer(preTokenizer)
+        try checkDecoder(top["decoder"] ?? .null)
+        let (vocabulary, ignoreMerges) = try bpe(model, added: top["added_tokens"] ?? .array([]), byteLevel: true)
+        return BPETokenizer(vocabulary: vocabulary, pattern: pattern, ignoreMerges: ignoreMerges)
+    }
+
+    func isMetaspace(_ value: JSONValue) -> Bool {
+        if case let .object(o) = value { return string(o, "type") == "Metaspace" }
+        return false
+    }
+
+    /// Llama 2 as transformers converts it (normalizer `Prepend("▁")` + `Replace(" ", "▁")`, no
+    /// pre-tokenizer) or Mistral's form (no normalizer, `Metaspace` pre-tokenizer).
+    func metaspace(model: JSONObject, normalizer: JSONValue, preTokenizer: JSONValue, decoder: JSONValue,
+                   added: JSONValue) throws -> MetaspaceTokenizer {
+        var prepend = MetaspaceTokenizer.Prepend.never
+        var prependEvenAfterSpace = false
+        var split = false
+        if normalizer != .null {
+            guard preTokenizer == .null else {
+                throw fail("pre_tokenizer \(describe(preTokenizer)) after a normalizer is not supported (Llama 2 has none)")
+            }
+            let steps: [JSONValue]
+            if case let .object(o) = normalizer, string(o, "type") == "Sequence" {
+                steps = o["normalizers"]?.arrayValue ?? []
+            } else {
+                steps = [normalizer]
+            }
+            var replaces = false
+            for step in steps {
+                guard case let .object(o) = step else { throw fail("normalizer \(describe(step)) is not supported") }
+                switch string(o, "type") {
+                case "Prepend" where string(o, "prepend") == "\u{2581}":
+                    prepend = .always
+                    prependEvenAfterSpace = true
+                case "Replace" where string(o, "content") == "\u{2581}":
+                    guard case let .object(pattern)? = o["pattern"], string(pattern, "String") == " " else {
+                        throw fail("normalizer Replace: only ' ' → '▁' is supported")
+                    }
+                    replaces = true
+                default:
+                    throw fail("normalizer \(describe(step)) is not supported (only Prepend ▁ and Replace ' ' → ▁, as Llama 2 has)")
+                }
+            }
+            guard replaces else { throw fail("normalizer without Replace(' ' → '▁') is not supported") }
+        } else {
+            guard case let .object(o) = preTokenizer, string(o, "type") == "Metaspace" else {
+                throw fail("pre_tokenizer \(describe(preTokenizer)) is not supported for a byte-fallback BPE (Metaspace)")
+            }
+            if let replacement = string(o, "replacement"), replacement != "\u{2581}" {
+                throw fail("pre_tokenizer Metaspace with replacement '\(replacement)' is not supported (▁)")
+            }
+            let scheme = string(o, "prepend_scheme") ?? (bool(o, "add_prefix_space", default: true) ? "always" : "never")
+            guard let parsed = MetaspaceTokenizer.Prepend(rawValue: scheme) else {
+                throw fail("pre_tokenizer Metaspace prepend_scheme '\(scheme)' is not supported")
+            }
+            prepend = parsed
+            split = bool(o, "split", default: true)
+        }
+        if decoder != .null {
+            let parts: [JSONValue]
+            if case let .object(o) = decoder, string(o, "type") == "Sequence" { parts = o["decoders"]?.arrayValue ?? [] } else { parts = [decoder] }
+            for part in parts {
+                guard case let .object(o) = part, ["Replace", "ByteFallback", "Fuse", "Strip", "Metaspace"].contains(string(o, "type") ?? "") else {
+                    throw fail("decoder \(describe(part)) is not supported (Replace, ByteFallback, Fuse, Strip, Metaspace)")
+                }
+            }
+        }
+        let (vocabulary, _) = try bpe(model, added: added, byteLevel: false)
+        var unknown: UInt32?
+        if let name = string(model, "unk_token") {
+            guard let id = (0..<vocabulary.count).first(where: { vocabulary.tokens[$0] == Array(name.utf8) }) else {
+                throw fail("model unk_token '\(name)' is not in the vocabulary")
+            }
+            unknown = UInt32(id)
+        }
+        do {
+            return try MetaspaceTokenizer(vocabulary: vocabulary, prepend: prepend, prependEvenAfterSpace: prependEvenAfterSpace,
+                                          splitWords: split, byteFallback: bool(model, "byte_fallback", default: false),
+                                          unknown: unknown, fuseUnknown: bool(model, "fuse_unk", default: false))
+        } catch let error as WinnowError {
+            throw fail("model: \(error)")
+        }
+    }
+
+    func describe(_ component: JSONValue) -> String {
+        if case let .object(o) = component, let type = o["type"]?.stringValue { return "'\(type)'" }
+        return JSONWriter.string(component)
+    }
+
+    func string(_ o: JSONObject, _ key: String) -> String? { o[key]?.stringValue }
+
+    func bool(_ o: JSONObject, _ key: String, default fallback: Bool) -> Bool {
+        if case let .bool(b)? = o[key] { return b }
+        return fallback
+    }
+
+    /// ByteLevel with its own regex (GPT-2), or Split(one of our patterns) then ByteLevel
+    /// without regex.
+    func preTokenizer(_ value: JSONValue) throws -> SplitPattern {
+        guard case let .object(o) = value else { throw fail("pre_tokenizer: none; byte-level BPE needs ByteLevel") }
+        switch string(o, "type") {
+        case "ByteLevel":
+            try checkByteLevel(o, component: "pre_tokenizer ByteLevel")
+            guard bool(o, "use_regex", default: true) else {
+                throw fail("pre_tokenizer ByteLevel with use_regex false and no Split is not supported")
+            }
+            return .gpt2
+        case "Sequence":
+            guard case let .array(parts)? = o["pretokenizers"], parts.count == 2,
+                  case let .object(split) = parts[0], case let .object(byteLevel) = parts[1],
+                  string(split, "type") == "Split", string(byteLevel, "type") == "ByteLevel" else {
+                throw fail("pre_tokenizer Sequence: only [Split, ByteLevel] is supported, found \(describe(value)) \(JSONWriter.string(value).prefix(200))")
+            }
+            try checkByteLevel(byteLevel, component: "pre_tokenizer ByteLevel")
+            if bool(byteLevel, "use_regex", default: true) {
+                throw fail("pre_tokenizer ByteLevel after Split must have use_regex false")
+            }
+            guard case let .object(patternObject)? = split["pattern"], let regex = string(patternObject, "Regex") else {
+                throw fail("pre_tokenizer Split: only a Regex pattern is supported")
+            }
+            guard string(split, "behavior") == "Isolated", !bool(split, "invert", default: false) else {
+                throw fail("pre_tokenizer Split: behavior \(string(split, "behavior") ?? "?") / invert is not supported (Isolated, invert false)")
+            }
+            guard let pattern = SplitPattern(regex: regex) else {
+                throw fail("pre_tokenizer Split: the regex \(regex.debugDescription) is not one of the native patterns (\(SplitPattern.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            return pattern
+        default:
+            throw fail("pre_tokenizer \(describe(value)) is not supported")
+        }
+    }
+
+    func checkByteLevel(_ o: JSONObject, component: String) throws {
+        if bool(o, "add_prefix_space", default: true) {
+            throw fail("\(component) with add_prefix_space true is not supported")
+        }
+    }
+
+    func checkDecoder(_ value: JSONValue) throws {
+        guard value != .null else { return }
+        guard case let .object(o) = value, string(o, "type") == "ByteLevel" else {
+            throw fail("decoder \(describe(value)) is not supported (ByteLevel)")
+        }
+    }
+
+    /// ByteLevel (it only adjusts offsets) and TemplateProcessing (it adds tokens only when
+    /// asked to add special tokens, which corpus encoding never does) do not change the ids.
+    func checkPostProcessor(_ value: JSONValue) throws {
+        guard value != .null else { return }
+        guard case let .object(o) = value, ["ByteLevel", "TemplateProcessing"].contains(string(o, "type") ?? "") else {
+            throw fail("post_processor \(describe(value)) is not supported (ByteLevel, TemplateProcessing)")
+        }
+    }
+
+    /// The vocabulary and merges of a BPE model; `byteLevel` vocabularies are written in GPT-2's
+    /// byte alphabet, the others (sentencepiece-style) are literal text.
+    func bpe(_ model: JSONObject, added: JSONValue, byteLevel: Bool) throws -> (BPEVocabulary, Bool) {
+        if let type = string(model, "type"), type != "BPE" { throw fail("model type '\(type)' is not supported (BPE)") }
+        for key in ["continuing_subword_prefix", "end_of_word_suffix"] + (byteLevel ? ["unk_token"] : []) {
+            if let value = model[key], value != .null { throw fail("model \(key) \(JSONWriter.string(value)) is not supported\(byteLevel ? " in byte-level BPE" : "")") }
+        }
+        if let dropout = model["dropout"], dropout != .null, dropout.doubleValue != 0 {
+            throw fail("model dropout \(JSONWriter.string(dropout)) is not supported")
+        }
+        guard case let .object(vocabObject)? = model["vocab"] else { throw fail("model has no vocab object") }
+
+        var addedTokens: [(content: String, id: UInt32)] = []
+        for item in added.arrayValue {
+            guard case let .object(o) = item, let content = string(o, "content"), let id = o["id"]?.doubleValue else {
+                throw fail("added_tokens: an entry without content or id")
+            }
+            for flag in ["single_word", "lstrip", "rstrip"] where bool(o, flag, default: false) {
+                throw fail("added token '\(content)': \(flag) true is not supported")
+            }
+            addedTokens.append((content, UInt32(id)))
+        }
+        let addedIDs = Dictionary(addedTokens.map { ($0.content, $0.id) }, uniquingKeysWith: { a, _ in a })
+
+        var tokens: [[UInt8]?] = []
+        var idOfString: [String: UInt32] = [:]
+        idOfString.reserveCapacity(vocabObject.count)
+        for member in vocabObject {
+            guard let number = member.value.doubleValue, number >= 0, number < 1e8 else {
+                throw fail("vocab entry '\(member.key)' has no valid id")
+            }
+            let id = Int(number)
+            if id >= tokens.count { tokens += [[UInt8]?](repeating: nil, count: id + 1 - tokens.count) }
+            if addedIDs[member.key] != nil || !byteLevel {
+                tokens[id] = Array(member.key.utf8)
+            } else {
+                guard let bytes = ByteLevelAlphabet.decode(member.key) else {
+                    throw fail("vocab entry '\(member.key)' (id \(id)) is not in the byte-level alphabet")
+                }
+                tokens[id] = bytes
+            }
+            idOfString[member.key] = UInt32(id)
+        }
+        for token in addedTokens where idOfString[token.content] == nil {
+            let id = Int(token.id)
+            if id >= tokens.count { tokens += [[UInt8]?](repeating: nil, count: id + 1 - tokens.count) }
+            tokens[id] = Array(token.content.utf8)
+            idOfString[token.content] = token.id
+        }
+        if let hole = tokens.firstIndex(where: { $0 == nil }) { throw fail("vocab has no token with id \(hole)") }
+
+        var merges: [BPEVocabulary.Merge] = []
+        guard case let .array(mergeList)? = model["merges"] else { throw fail("model has no merges list") }
+        merges.reserveCapacity(mergeList.count)
+        for (rank, item) in mergeList.enumerated() {
+            let parts: [String]
+            switch item {
+            case let .string(s):
+                parts = s.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+            case let .array(pair):
+                parts = pair.compactMap(\.stringValue)
+            default:
+                parts = []
+            }
+            guard parts.count == 2 else { throw fail("merge \(rank) is not a pair: \(JSONWriter.string(item))") }
+            guard let left = idOfString[parts[0]], let right = idOfString[parts[1]],
+                  let result = idOfString[parts[0] + parts[1]] else {
+                throw fail("merge \(rank) (\(parts[0]) \(parts[1])): a token is out of the vocabulary")
+            }
+            merges.append(.init(left: left, right: right, result: result))
+        }
+        let specials = addedTokens.map { (content: $0.content, id: idOfString[$0.content]!) }
+        return (BPEVocabulary(tokens: tokens.map { $0! }, merges: merges, specials: specials),
+                bool(model, "ignore_merges", default: false))
+    }
+}
+
+extension JSONValue {
+    var arrayValue: [JSONValue] {
+        if case let .array(items) = self { return items }
+        return []
+    }
+}

@@ -1,0 +1,88 @@
+import WinnowCore
+
+/// The `tokenizer-train` stage: one task reads all of the step's input shards (optionally a
+/// byte budget of them, sampled by a metadata key such as `language` or `domain`), learns a
+/// byte-level BPE vocabulary and writes `tokenizer.json` and `tokenizer_config.json` into the
+/// step's output folder.
+public struct TokenizerTrainStage: Stage {
+    public static let name = "tokenizer-train"
+
+    public var trainer: BPETrainer
+    public var pattern: SplitPattern
+    public var byteBudget: Int64?
+    /// Documents are kept with probability `weights[metadata[weightKey]] ?? defaultWeight`.
+    public var weightKey: String?
+    public var weights: [String: Double] = [:]
+    public var defaultWeight = 1.0
+
+    public init(settings: SettingsReader) throws {
+        guard let vocabSize = try settings.int("vocab_size") else { throw settings.error("vocab_size", "is required") }
+        guard vocabSize > 256 else { throw settings.error("vocab_size", "must exceed 256 (the byte alphabet)") }
+        let name = try settings.choice("pre_tokenizer", SplitPattern.names, default: "llama3")
+        pattern = SplitPattern(name: name)!
+        trainer = BPETrainer(vocabSize: vocabSize,
+                             minFrequency: Int64(try settings.int("min_frequency", default: 0)),
+                             specialTokens: try settings.strings("special_tokens") ?? ["<|endoftext|>"],
+                             maxTokenLength: try settings.int("max_token_length"),
+                             exactMaxTokenLength: try settings.bool("exact_max_token_length", default: false))
+        byteBudget = try settings.int("byte_budget").map(Int64.init)
+        weightKey = try settings.string("weight_key")
+        defaultWeight = try settings.double("default_weight") ?? 1
+        if let node = settings.node("weights") {
+            guard case let .mapping(entries) = node.value else { throw settings.error("weights", "must map values of weight_key to weights") }
+            for (key, value) in entries {
+                guard let text = value.scalar, let weight = Double(text), (0...1).contains(weight) else {
+                    throw settings.error("weights", "'\(key)' must be a weight between 0 and 1")
+                }
+                weights[key] = weight
+            }
+            if weightKey == nil { throw settings.error("weights", "needs weight_key (the metadata key the weights are for)") }
+        }
+        try settings.finish()
+    }
+
+    public func taskCount(phase: Int, inputShards: Int, requested: Int?) -> Int { 1 }
+
+    public func run(_ task: TaskContext) throws -> TaskStats {
+        let start = monotonicSeconds()
+        let sampler = samplingRule(seed: task.seed)
+        let corpus = try TextCorpus(inputs: task.inputShards, byteBudget: byteBudget, keep: sampler)
+        let words = try WordCounts.count(corpus, pattern: pattern)
+        let tokenizer = BPETokenizer(vocabulary: trainer.train(words), pattern: pattern)
+        try writeFileAtomically(task.outputDirectory + "/tokenizer.json", TokenizerJSON.write(tokenizer))
+        try writeFileAtomically(task.outputDirectory + "/tokenizer_config.json", TokenizerJSON.writeConfig(tokenizer))
+        var stats = TaskStats()
+        stats.docsIn = words.sequences
+        stats.docsKept = words.sequences
+        stats.bytesIn = words.bytes
+        stats.seconds = monotonicSeconds() - start
+        return stats
+    }
+
+    /// Keeps a document when a hash of the seed and its id falls under its weight: the same
+    /// documents on every run.
+    private func samplingRule(seed: UInt64) -> (@Sendable (Document) -> Bool)? {
+        guard let key = weightKey else { return nil }
+        let weights = weights, fallback = defaultWeight
+        return { doc in
+            let value = doc.metadata.value(atPath: key)?.stringValue ?? ""
+            let weight = weights[value] ?? fallback
+            if weight >= 1 { return true }
+            var h = seed ^ 0x9E37_79B9_7F4A_7C15
+            for byte in doc.id.utf8 { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+            h ^= h >> 33
+            h = h &* 0xFF51_AFD7_ED55_8CCD
+            h ^= h >> 33
+            return Double(h >> 11) / Double(1 << 53) < weight
+        }
+    }
+}
+
+extension SplitPattern {
+    /// The names users give patterns (`gpt4` is cl100k).
+    public static let names = ["gpt2", "gpt4", "cl100k", "o200k", "llama3", "qwen2"]
+
+    public init?(name: String) {
+        if name == "gpt4" { self = .cl100k } else if let pattern = SplitPattern(rawValue: name) { self = pattern } else { return nil }
+    }
+}

@@ -1,0 +1,259 @@
+import ArgumentParser
+import WinnowCore
+import WinnowPipeline
+import WinnowTokenizers
+
+struct TokenizerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tokenizer",
+        abstract: "Train, inspect and run byte-level BPE tokenizers (tokenizer.json, .tiktoken, vocab.json + merges.txt).",
+        subcommands: [TrainTokenizer.self, EncodeText.self, DecodeIDs.self, InspectTokenizer.self, EvaluateTokenizer.self])
+}
+
+/// How a tokenizer file is opened: .tiktoken files carry no pattern and no special tokens.
+struct TokenizerFileOptions: ParsableArguments {
+    @Option(help: "The tokenizer: tokenizer.json, a .tiktoken file, or vocab.json (merges.txt beside it).")
+    var tokenizer: String
+
+    @Option(help: "For .tiktoken files: the split pattern (\(SplitPattern.names.joined(separator: ", "))).")
+    var pattern = "cl100k"
+
+    @Option(help: "For .tiktoken files: special tokens as TEXT=ID, comma-separated.")
+    var tiktokenSpecials = ""
+
+    func load() throws -> any LoadedTokenizer {
+        try reportingErrors {
+            guard let split = SplitPattern(name: pattern) else {
+                throw WinnowError.invalid("unknown pattern '\(pattern)' (known: \(SplitPattern.names.joined(separator: ", ")))")
+            }
+            var specials: [String: UInt32] = [:]
+            for item in tiktokenSpecials.split(separator: ",") {
+                guard let eq = item.lastIndex(of: "="), let id = UInt32(item[item.index(after: eq)...]) else {
+                    throw WinnowError.invalid("--tiktoken-specials: '\(item)' is not TEXT=ID")
+                }
+                specials[String(item[..<eq])] = id
+            }
+            return try TokenizerFiles.load(path: tokenizer, pattern: split, specials: specials)
+        }
+    }
+}
+
+struct TrainTokenizer: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Learn a byte-level BPE tokenizer (the merges HF tokenizers' BpeTrainer learns) from text files or JSONL shards.")
+
+    @Option(help: "The algorithm (bpe).")
+    var algorithm = "bpe"
+
+    @Option(help: "Vocabulary size, special tokens and the 256 bytes included.")
+    var vocabSize: Int
+
+    @Option(help: "Split pattern: \(SplitPattern.names.joined(separator: ", ")).")
+    var preTokenizer = "llama3"
+
+    @Option(help: "Pairs seen fewer times are not merged.")
+    var minFrequency: Int64 = 0
+
+    @Option(help: "Special tokens, comma-separated; they take ids 0, 1, … in this order.")
+    var specialTokens = "<|endoftext|>"
+
+    @Option(help: "Longest token in bytes, HF's way (tokens reach L-1 bytes; see --exact-max-token-length).")
+    var maxTokenLength: Int?
+
+    @Flag(help: "Let tokens reach --max-token-length bytes (HF stops one short).")
+    var exactMaxTokenLength = false
+
+    @Option(help: "Read at most this many bytes of text.")
+    var byteBudget: Int64?
+
+    @Option(parsing: .upToNextOption, help: "Text files (one sequence per line) or JSONL shards (the text field), folders or globs.")
+    var input: [String]
+
+    @Option(help: "Where to write tokenizer.json (tokenizer_config.json is written beside it).")
+    var output: String
+
+    @Option(help: "Also write the vocabulary as a .tiktoken file here.")
+    var tiktoken: String?
+
+    func run() throws {
+        try reportingErrors {
+            guard algorithm == "bpe" else { throw WinnowError.invalid("--algorithm \(algorithm) is not supported (bpe)") }
+            guard let pattern = SplitPattern(name: preTokenizer) else {
+                throw WinnowError.invalid("unknown --pre-tokenizer '\(preTokenizer)' (known: \(SplitPattern.names.joined(separator: ", ")))")
+            }
+            guard vocabSize > 256 else { throw WinnowError.invalid("--vocab-size must exceed 256 (the byte alphabet)") }
+            let start = monotonicSeconds()
+            let corpus = try TextCorpus(inputs: input, byteBudget: byteBudget)
+            let words = try WordCounts.count(corpus, pattern: pattern)
+            let counted = monotonicSeconds()
+            let trainer = BPETrainer(vocabSize: vocabSize, minFrequency: minFrequency,
+                                     specialTokens: specialTokens.split(separator: ",").map(String.init),
+                                     maxTokenLength: maxTokenLength, exactMaxTokenLength: exactMaxTokenLength)
+            let tokenizer = BPETokenizer(vocabulary: trainer.train(words), pattern: pattern)
+            let trained = monotonicSeconds()
+            try makeDirectories(parentOf: output)
+            try writeFileAtomically(output, TokenizerJSON.write(tokenizer))
+            let folder = output.contains("/") ? String(output[..<output.lastIndex(of: "/")!]) : "."
+            try writeFileAtomically(folder + "/tokenizer_config.json", TokenizerJSON.writeConfig(tokenizer))
+            if let tiktoken { try writeFileAtomically(tiktoken, TiktokenFile.write(tokenizer.vocabulary)) }
+            FileOutput.standardError("""
+                trained \(tokenizer.vocabularySize) tokens (\(tokenizer.vocabulary.merges.count) merges) from \(words.sequences) sequences, \
+                \(words.bytes) bytes, \(words.distinctWords) distinct words; counting \(seconds(counted - start)), merging \(seconds(trained - counted))\n
+                """)
+        }
+    }
+}
+
+func seconds(_ s: Double) -> String { String(Double(Int(s * 1000)) / 1000) + " s" }
+
+struct EncodeText: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "encode",
+        abstract: "Encode standard input, or with --input each sequence of a corpus (one output line each); print ids or tokens.")
+
+    @OptionGroup var file: TokenizerFileOptions
+
+    @Option(parsing: .upToNextOption, help: "JSONL shards or text files: print one line per document (or text line) instead of reading standard input.")
+    var input: [String] = []
+
+    @Option(help: "With --input: read at most this many bytes of text.")
+    var byteBudget: Int64?
+
+    @Flag(help: "Print ids (the default) or tokens (in the vocabulary's own spelling).")
+    var output: Output = .ids
+
+    enum Output: EnumerableFlag { case ids, tokens }
+
+    @Option(help: "Special-token text in the input: recognize, refuse or ordinary.")
+    var specials: SpecialTokenPolicy = .refuse
+
+    func run() throws {
+        let tokenizer = try file.load()
+        guard !input.isEmpty else {
+            let text = try reportingErrors { try readFile("/dev/stdin") }
+            FileOutput.standardOutput(format(try reportingErrors { try tokenizer.encode(text, specials: specials) }, tokenizer))
+            return
+        }
+        try reportingErrors {
+            let batches = try TextCorpus(inputs: input, byteBudget: byteBudget).batches()
+            var encoder = tokenizer.makeEncoder(specials: specials)
+            var ids: [UInt32] = []
+            while let batch = try batches.next() {
+                var out = ""
+                try batch.bytes.withUnsafeBufferPointer { all in
+                    for k in 0..<batch.count {
+                        ids.removeAll(keepingCapacity: true)
+                        try encoder.encode(UnsafeBufferPointer(rebasing: all[batch.range(k)]), into: &ids)
+                        out += format(ids, tokenizer)
+                    }
+                }
+                FileOutput.standardOutput(out)
+            }
+        }
+    }
+
+    private func format(_ ids: [UInt32], _ tokenizer: any LoadedTokenizer) -> String {
+        switch output {
+        case .ids: return ids.map(String.init).joined(separator: " ") + "\n"
+        case .tokens: return ids.map { tokenizer.tokenString($0) }.joined(separator: " ") + "\n"
+        }
+    }
+}
+
+extension SpecialTokenPolicy: ExpressibleByArgument {}
+
+struct DecodeIDs: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "decode",
+        abstract: "Decode ids (whitespace-separated, on standard input) to the exact bytes on standard output.")
+
+    @OptionGroup var file: TokenizerFileOptions
+
+    func run() throws {
+        let tokenizer = try file.load()
+        let text = String(decoding: try reportingErrors { try readFile("/dev/stdin") }, as: UTF8.self)
+        let bytes = try reportingErrors {
+            let ids = try text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" || $0 == "," }).map { word in
+                guard let id = UInt32(word) else { throw WinnowError.invalid("'\(word)' is not a token id") }
+                return id
+            }
+            return try tokenizer.decode(ids)
+        }
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = write(1, raw.baseAddress! + offset, raw.count - offset)
+                if n <= 0 { break }
+                offset += n
+            }
+        }
+    }
+}
+
+struct InspectTokenizer: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inspect",
+        abstract: "Show a tokenizer's type, vocabulary size, special tokens, pre-tokenizer and sample segmentations.")
+
+    @Argument(help: "The tokenizer file.")
+    var path: String
+
+    @Option(help: "For .tiktoken files: the split pattern.")
+    var pattern = "cl100k"
+
+    @Option(parsing: .singleValue, help: "A text to segment (repeatable; defaults to a few samples).")
+    var sample: [String] = []
+
+    func run() throws {
+        let options = try TokenizerFileOptions.parse(["--tokenizer", path, "--pattern", pattern])
+        let tokenizer = try options.load()
+        var out = tokenizer.summary.joined(separator: "\n") + "\n"
+        if let eos = tokenizer.endOfTextID { out += "end of text: \(eos)\n" }
+        let samples = sample.isEmpty
+            ? ["Hello world! It's 2026, isn't it?", "    def f(x):\n        return x ** 2\n", "Größere Übersetzungen für 東京 и Москва 😀"]
+            : sample
+        for text in samples {
+            let ids = try reportingErrors { try tokenizer.encode(Array(text.utf8), specials: .recognize) }
+            out += "\n\(text.debugDescription)\n  \(ids.count) tokens: " + ids.map { tokenizer.tokenString($0) }.joined(separator: " | ") + "\n  ids: " + ids.map(String.init).joined(separator: " ") + "\n"
+        }
+        FileOutput.standardOutput(out)
+    }
+}
+
+struct EvaluateTokenizer: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "Bytes per token and tokens per word per metadata.language (the fertility table) on a corpus, and encoding speed.")
+
+    @Argument(help: "The tokenizer file.")
+    var path: String
+
+    @Option(help: "For .tiktoken files: the split pattern.")
+    var pattern = "cl100k"
+
+    @Option(parsing: .upToNextOption, help: "JSONL shards or text files, folders or globs.")
+    var input: [String]
+
+    @Option(help: "Read at most this many bytes of text (the corpus is held in memory).")
+    var byteBudget: Int64?
+
+    @Option(help: "Encoding threads (default: all cores).")
+    var threads: Int?
+
+    @Flag(help: "Skip the word counts (speed only).")
+    var noFertility = false
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() throws {
+        let options = try TokenizerFileOptions.parse(["--tokenizer", path, "--pattern", pattern])
+        let tokenizer = try options.load()
+        let evaluation = try reportingErrors {
+            try TokenizerEvaluation.run(tokenizer, corpus: try TextCorpus(inputs: input, byteBudget: byteBudget),
+                                        threads: threads ?? availableCores, fertility: !noFertility)
+        }
+        FileOutput.standardOutput(json ? JSONWriter.string(evaluation.json) + "\n" : evaluation.text)
+    }
+}
