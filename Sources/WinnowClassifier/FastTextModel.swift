@@ -218,3 +218,24 @@ extension FastTextModel {
         return Float(exp(Double(hit.score)))
     }
 }
+
+extension FastTextModel: TextClassifier {
+    public func makePredictor() -> any TextPredictor { FastTextPredictor(model: self) }
+
+    /// The loader the pipeline hands to stages that take a classifier model file.
+    public static let loader = ClassifierLoader { try FastTextModel(path: $0) }
+}
+
+final class FastTextPredictor: TextPredictor {
+    let model: FastTextModel
+    let scratch: FastTextModel.Scratch
+
+    init(model: FastTextModel) {
+        self.model = model
+        scratch = FastTextModel.Scratch(for: model)
+    }
+
+    func predict(_ text: UnsafeBufferPointer<UInt8>, k: Int?) -> [(label: String, probability: Float)] {
+        model.predict(text, k: k, scratch: scratch).map { ($0.label, $0.probability) }
+    }
+}
