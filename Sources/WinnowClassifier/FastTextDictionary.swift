@@ -65,6 +65,11 @@ public final class FastTextDictionary: Sendable {
         nlabels = Int32(entries.count) - nwords
         self.ntokens = ntokens
         self.pruneIndex = pruneIndex
+        prunedRows = pruneIndex.map { index in
+            var rows = [Int32](repeating: -1, count: Int(max(args.bucket, 0)))
+            for (bucket, row) in index where bucket >= 0 && Int(bucket) < rows.count { rows[Int(bucket)] = row }
+            return rows
+        }
         bucket = args.bucket
         minn = args.minn
         maxn = args.maxn
@@ -131,12 +136,17 @@ public final class FastTextDictionary: Sendable {
         word.count >= labelPrefix.count && memcmp(word.baseAddress!, labelPrefix, labelPrefix.count) == 0
     }
 
+    /// The pruned index as a dense bucket → row table (-1: pruned away), since it is consulted
+    /// for every character n-gram; nil when the model is not pruned.
+    private let prunedRows: [Int32]?
+
     @inline(__always)
     private func pushBucket(_ id: Int64, into features: inout [Int32]) {
         if id < 0 { return }
-        if let pruneIndex {
-            guard let row = pruneIndex[Int32(id)] else { return }
-            features.append(nwords + row)
+        if let prunedRows {
+            guard id < prunedRows.count else { return }
+            let row = prunedRows[Int(id)]
+            if row >= 0 { features.append(nwords + row) }
         } else {
             features.append(nwords + Int32(id))
         }

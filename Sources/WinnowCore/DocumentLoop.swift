@@ -64,6 +64,12 @@ public struct DocumentLoop {
                         stats.docsRejected += 1
                         let label = "\(rule): \(reason)"
                         stats.rejectedBy[label, default: 0] += 1
+                        stats.rejectedChars[label, default: 0] += Int64(characters)
+                        for key in ["language", "domain"] {
+                            if let value = doc.metadata[key]?.stringValue {
+                                stats.rejectedByGroup[label, default: [:]]["\(key)=\(value)", default: 0] += 1
+                            }
+                        }
                         doc.metadata["rejected_by"] = .string(label)
                         try reject(doc)
                     }

@@ -15,6 +15,10 @@ public struct TaskStats: Sendable, Equatable {
     public var charsKept: Int64 = 0
     /// Rejections by "rule: reason".
     public var rejectedBy: [String: Int] = [:]
+    /// Characters of text rejected, by "rule: reason".
+    public var rejectedChars: [String: Int64] = [:]
+    /// Rejections by "rule: reason", then by the document's `language=…` and `domain=…` metadata.
+    public var rejectedByGroup: [String: [String: Int]] = [:]
     public var seconds: Double = 0
 
     public init() {}
@@ -30,6 +34,8 @@ public struct TaskStats: Sendable, Equatable {
         charsIn += other.charsIn
         charsKept += other.charsKept
         rejectedBy.merge(other.rejectedBy, uniquingKeysWith: +)
+        rejectedChars.merge(other.rejectedChars, uniquingKeysWith: +)
+        rejectedByGroup.merge(other.rejectedByGroup) { $0.merging($1, uniquingKeysWith: +) }
         seconds += other.seconds
     }
 
@@ -46,6 +52,14 @@ public struct TaskStats: Sendable, Equatable {
             .init(key: "chars_in", value: JSONValue(Int(charsIn))),
             .init(key: "chars_kept", value: JSONValue(Int(charsKept))),
             .init(key: "rejected_by", value: .object(JSONObject(reasons))),
+            .init(key: "rejected_chars", value: .object(JSONObject(rejectedChars.sorted { $0.key < $1.key }.map {
+                JSONObject.Member(key: $0.key, value: JSONValue(Int($0.value)))
+            }))),
+            .init(key: "rejected_by_group", value: .object(JSONObject(rejectedByGroup.sorted { $0.key < $1.key }.map { reason, groups in
+                JSONObject.Member(key: reason, value: .object(JSONObject(groups.sorted { $0.key < $1.key }.map {
+                    JSONObject.Member(key: $0.key, value: JSONValue($0.value))
+                })))
+            }))),
             .init(key: "seconds", value: JSONValue((seconds * 1000).rounded() / 1000)),
         ]))
     }
@@ -60,6 +74,16 @@ public struct TaskStats: Sendable, Equatable {
         seconds = o["seconds"]?.doubleValue ?? 0
         if case let .object(reasons)? = o["rejected_by"] {
             for member in reasons { rejectedBy[member.key] = Int(member.value.doubleValue ?? 0) }
+        }
+        if case let .object(chars)? = o["rejected_chars"] {
+            for member in chars { rejectedChars[member.key] = Int64(member.value.doubleValue ?? 0) }
+        }
+        if case let .object(groups)? = o["rejected_by_group"] {
+            for member in groups {
+                guard case let .object(counts) = member.value else { continue }
+                rejectedByGroup[member.key] = Dictionary(counts.members.map { ($0.key, Int($0.value.doubleValue ?? 0)) },
+                                                         uniquingKeysWith: +)
+            }
         }
     }
 }

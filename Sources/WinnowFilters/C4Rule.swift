@@ -39,31 +39,28 @@ public struct C4Rule: FilterRule {
     public func check(_ doc: Document, analysis: DocumentAnalysis, measured: inout JSONObject) -> RuleResult {
         let text = analysis.text
         let tokenizer = EnglishWordTokenizer()
-        var kept: [String] = []
+        var kept: [ArraySlice<Unicode.Scalar>] = []
         var sentences = 0
         var removedLines = 0
-        let lines = analysis.pythonLines
         var failure: String?
-        for range in lines {
-            var line = text.string(text.stripped(range))
-            let words = line.split(whereSeparator: { $0.unicodeScalars.allSatisfy(ScalarText.isSpace) })
-            if maxWordLength >= 0, words.contains(where: { $0.unicodeScalars.count > maxWordLength }) { removedLines += 1; continue }
-            if removeCitations { line = C4Rule.removingCitations(line) }
-            let scalars = Array(line.unicodeScalars)
-            if filterNoTerminalPunctuation,
-               scalars.last.map({ !C4Rule.endPunctuation.contains($0) }) ?? true || line.hasSuffix("...") {
+        for range in analysis.pythonLines {
+            let stripped = text.stripped(range)
+            var line = text.scalars[stripped]
+            let (words, longest) = C4Rule.wordStatistics(line)
+            if maxWordLength >= 0, longest > maxWordLength { removedLines += 1; continue }
+            if removeCitations, line.contains("[") { line = C4Rule.removingCitations(line) }
+            if filterNoTerminalPunctuation, line.last.map({ !C4Rule.endPunctuation.contains($0) }) ?? true || line.hasSuffix(C4Rule.ellipsis) {
                 removedLines += 1
                 continue
             }
-            if words.count < minWordsPerLine { removedLines += 1; continue }
-            let lower = line.lowercased()
-            if filterLoremIpsum, lower.contains("lorem ipsum") { failure = "lorem_ipsum"; break }
-            if filterJavascript, lower.contains("javascript") { removedLines += 1; continue }
+            if words < minWordsPerLine { removedLines += 1; continue }
+            if filterLoremIpsum, line.containsIgnoringASCIICase("lorem ipsum") { failure = "lorem_ipsum"; break }
+            if filterJavascript, line.containsIgnoringASCIICase("javascript") { removedLines += 1; continue }
             if filterCurlyBracket, line.contains("{") { failure = "curly_bracket"; break }
-            if filterPolicy, C4Rule.policyPhrases.contains(where: { lower.contains($0) }) { removedLines += 1; continue }
+            if filterPolicy, C4Rule.policyPhrases.contains(where: { line.containsIgnoringASCIICase($0) }) { removedLines += 1; continue }
             if minSentences >= 0 {
-                let lineText = ScalarText(line)
-                sentences += C4Rule.sentenceCount(tokenizer.tokens(lineText, in: 0..<lineText.count).map { lineText.string($0) })
+                let lineText = ScalarText(scalars: Array(line))
+                sentences += C4Rule.sentenceCount(tokenizer.tokens(lineText, in: 0..<lineText.count).map { lineText.scalars[$0] })
             }
             kept.append(line)
         }
@@ -71,39 +68,63 @@ public struct C4Rule: FilterRule {
         measured["c4_sentences"] = JSONValue(sentences)
         if let failure { return .fail(failure) }
         if sentences < minSentences { return .fail("too_few_sentences") }
-        let cleaned = Array(kept.joined(separator: "\n").trimmingWhitespace().utf8)
+        var joined: [Unicode.Scalar] = []
+        for (i, line) in kept.enumerated() {
+            if i > 0 { joined.append("\n") }
+            joined.append(contentsOf: line)
+        }
+        let cleanedText = ScalarText(scalars: joined)
+        var cleaned: [UInt8] = []
+        for scalar in cleanedText.scalars[cleanedText.stripped(0..<cleanedText.count)] { cleaned.append(contentsOf: UTF8.encode(scalar)!) }
         return cleaned == doc.text ? .pass : .passRewritten(cleaned)
     }
 
+    static let ellipsis: [Unicode.Scalar] = [".", ".", "."]
+
+    /// Python's `line.split()`: the number of words and the length of the longest.
+    static func wordStatistics(_ line: ArraySlice<Unicode.Scalar>) -> (count: Int, longest: Int) {
+        var count = 0, longest = 0, current = 0
+        for scalar in line {
+            if ScalarText.isSpace(scalar) {
+                if current > 0 { count += 1; longest = max(longest, current); current = 0 }
+            } else {
+                current += 1
+            }
+        }
+        if current > 0 { count += 1; longest = max(longest, current) }
+        return (count, longest)
+    }
+
     /// Removes `[12]`, `[]`, `[edit]` and `[citation needed]`.
-    static func removingCitations(_ line: String) -> String {
-        guard line.contains("[") else { return line }
-        var out = ""
-        var rest = Substring(line)
-        while let open = rest.firstIndex(of: "[") {
-            out += rest[..<open]
-            let after = rest[rest.index(after: open)...]
-            if let close = after.firstIndex(of: "]") {
-                let inside = after[..<close]
-                if inside.allSatisfy({ $0.isASCII && $0.isNumber }) || inside == "edit" || inside == "citation needed" {
-                    rest = after[after.index(after: close)...]
+    static func removingCitations(_ line: ArraySlice<Unicode.Scalar>) -> ArraySlice<Unicode.Scalar> {
+        var out: [Unicode.Scalar] = []
+        var i = line.startIndex
+        while i < line.endIndex {
+            if line[i] == "[", let close = line[i...].firstIndex(of: "]") {
+                let inside = line[(i + 1)..<close]
+                if inside.allSatisfy({ $0.value >= 0x30 && $0.value <= 0x39 }) || inside.elementsEqual("edit".unicodeScalars)
+                    || inside.elementsEqual("citation needed".unicodeScalars) {
+                    i = close + 1
                     continue
                 }
             }
-            out.append("[")
-            rest = after
+            out.append(line[i])
+            i += 1
         }
-        return out + rest
+        return out[...]
+    }
+
+    static func removingCitations(_ line: String) -> String {
+        String(String.UnicodeScalarView(removingCitations(Array(line.unicodeScalars)[...])))
     }
 
     /// Sentences as spaCy's sentencizer splits a line: a new sentence starts at the first token
     /// that is not punctuation after a sentence-ending token.
-    static func sentenceCount(_ tokens: [String]) -> Int {
+    static func sentenceCount(_ tokens: [ArraySlice<Unicode.Scalar>]) -> Int {
         guard !tokens.isEmpty else { return 0 }
         var count = 1
         var seenEnd = false
-        for token in tokens {
-            let scalars = token.unicodeScalars
+        for scalars in tokens {
             let isEnder = scalars.count == 1 && CharacterClasses.sentenceEnders.contains(scalars.first!)
             if seenEnd && !isEnder && !scalars.allSatisfy(isPunctuation) {
                 count += 1
@@ -124,12 +145,25 @@ public struct C4Rule: FilterRule {
     }
 }
 
-extension String {
-    func trimmingWhitespace() -> String {
-        let scalars = Array(unicodeScalars)
-        var lower = 0, upper = scalars.count
-        while lower < upper, ScalarText.isSpace(scalars[lower]) { lower += 1 }
-        while upper > lower, ScalarText.isSpace(scalars[upper - 1]) { upper -= 1 }
-        return String(String.UnicodeScalarView(scalars[lower..<upper]))
+extension ArraySlice where Element == Unicode.Scalar {
+    func hasSuffix(_ suffix: [Unicode.Scalar]) -> Bool { count >= suffix.count && self.suffix(suffix.count).elementsEqual(suffix) }
+
+    /// Whether `needle` (lowercase ASCII) occurs, comparing ASCII letters without case.
+    func containsIgnoringASCIICase(_ needle: String) -> Bool {
+        let n = Array(needle.unicodeScalars)
+        guard count >= n.count else { return false }
+        var i = startIndex
+        while i + n.count <= endIndex {
+            var k = 0
+            while k < n.count {
+                var c = self[i + k]
+                if c.value >= 0x41, c.value <= 0x5A { c = Unicode.Scalar(c.value | 0x20)! }
+                if c != n[k] { break }
+                k += 1
+            }
+            if k == n.count { return true }
+            i += 1
+        }
+        return false
     }
 }

@@ -43,8 +43,8 @@ public final class DocumentAnalysis {
         return EnglishWordTokenizer().tokens(text, in: 0..<text.count)
     }()
 
-    /// The words as strings (for n-grams and stop words).
-    public private(set) lazy var wordStrings: [String] = words.map { text.string($0) }
+    /// Each word's polynomial hash (for n-grams and stop words without building strings).
+    public private(set) lazy var wordHashes: [PolynomialHash] = words.map { PolynomialHash(text.scalars[$0]) }
 
     /// A predictor of `model` for this task (one per model, reused across documents).
     func predictor(for model: any TextClassifier) -> any TextPredictor { context.predictor(for: model) }

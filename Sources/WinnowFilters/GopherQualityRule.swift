@@ -61,8 +61,11 @@ public struct GopherQualityRule: FilterRule {
         let bulletRatio = lines.isEmpty ? 0 : Double(bullets) / Double(lines.count)
         let ellipsisLineRatio = lines.isEmpty ? 0 : Double(ellipsisLines) / Double(lines.count)
         let alphaRatio = n > 0 ? Double(alphaWords) / Double(n) : 0
+        let stopHashes = Dictionary(stopWords.map { (PolynomialHash($0.unicodeScalars), $0) }, uniquingKeysWith: { a, _ in a })
         var seen: Set<String> = []
-        for word in analysis.wordStrings where stopWords.contains(word) { seen.insert(word) }
+        for (word, hash) in zip(analysis.words, analysis.wordHashes) {
+            if let stop = stopHashes[hash], text.scalars[word].elementsEqual(stop.unicodeScalars) { seen.insert(stop) }
+        }
 
         measured["gopher_words"] = JSONValue(nonSymbol)
         measured["gopher_mean_word_length"] = meanLength.isNaN ? .null : JSONValue(meanLength)

@@ -42,13 +42,15 @@ public struct GopherRepetitionRule: FilterRule {
             ("dup_line_frac", Double(lineDuplicates.elements) / Double(lines.count), duplicateLineRatio, "dup_line_frac"),
             ("dup_line_char_frac", Double(lineDuplicates.characters) / length, duplicateLineCharRatio, "dup_line_char_frac"),
         ]
-        let words = analysis.wordStrings
+        let words = analysis.wordHashes
+        let lengths = analysis.words.map(\.count)
         for (n, ratio) in topNgrams where words.count >= n {
-            checks.append(("top_\(n)_gram_frac", Double(RepetitionStatistics.topNgramCharacters(words, n: n)) / length, ratio, "top_\(n)_gram"))
+            let characters = RepetitionStatistics.topNgramCharacters(words, lengths: lengths, n: n)
+            checks.append(("top_\(n)_gram_frac", Double(characters) / length, ratio, "top_\(n)_gram"))
         }
         for (n, ratio) in duplicatedNgrams {
-            checks.append(("dup_\(n)_gram_frac", Double(RepetitionStatistics.duplicatedNgramCharacters(words, n: n)) / length, ratio,
-                           "duplicated_\(n)_n_grams"))
+            let characters = RepetitionStatistics.duplicatedNgramCharacters(words, lengths: lengths, n: n)
+            checks.append(("dup_\(n)_gram_frac", Double(characters) / length, ratio, "duplicated_\(n)_n_grams"))
         }
         for check in checks { measured["gopher_\(check.key)"] = JSONValue(check.value) }
         if let failed = checks.first(where: { $0.limit > 0 && $0.value > $0.limit }) { return .fail(failed.reason) }

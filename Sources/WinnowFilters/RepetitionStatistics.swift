@@ -1,54 +1,49 @@
 import WinnowText
 
-/// The repetition measures of Gopher's Table A1, as datatrove computes them.
+/// The repetition measures of Gopher's Table A1, as datatrove computes them, on hashes of the
+/// pieces instead of the strings datatrove builds (see `PolynomialHash`).
 enum RepetitionStatistics {
     /// Elements seen before, and their total length: `find_duplicates`.
     static func duplicates(_ text: ScalarText, _ pieces: [Range<Int>]) -> (elements: Int, characters: Int) {
-        var seen: Set<ArraySlice<Unicode.Scalar>> = []
+        var seen = HashCounter(capacity: pieces.count)
         var elements = 0, characters = 0
-        for piece in pieces where !seen.insert(text.scalars[piece]).inserted {
+        for (i, piece) in pieces.enumerated() where seen.add(PolynomialHash(text.scalars[piece]).key, at: i) > 0 {
             elements += 1
             characters += piece.count
         }
         return (elements, characters)
     }
 
+    static let space = PolynomialHash(CollectionOfOne(Unicode.Scalar(0x20)))
+
     /// Length × count of the most frequent n-gram (words joined by one space), the first one
     /// seen among equally frequent ones: `find_top_duplicate`.
-    static func topNgramCharacters(_ words: [String], n: Int) -> Int {
+    static func topNgramCharacters(_ words: [PolynomialHash], lengths: [Int], n: Int) -> Int {
         guard words.count >= n else { return 0 }
-        var counts: [ArraySlice<String>: Int] = [:]
-        var order: [ArraySlice<String>] = []
+        var counts = HashCounter(capacity: words.count)
         for i in 0...(words.count - n) {
-            let gram = words[i..<(i + n)]
-            if let count = counts[gram] {
-                counts[gram] = count + 1
-            } else {
-                counts[gram] = 1
-                order.append(gram)
-            }
+            var gram = words[i]
+            for j in (i + 1)..<(i + n) { gram = gram.appending(space).appending(words[j]) }
+            counts.add(gram.key, at: i)
         }
-        var best = order[0], bestCount = 0
-        for gram in order where counts[gram]! > bestCount {
-            best = gram
-            bestCount = counts[gram]!
-        }
-        let length = best.reduce(0) { $0 + $1.unicodeScalars.count } + (n - 1)
-        return length * bestCount
+        guard let best = counts.mostFrequent else { return 0 }
+        let length = lengths[best.first..<(best.first + n)].reduce(0, +) + (n - 1)
+        return length * best.count
     }
 
     /// Characters in repeated n-grams, scanning greedily and skipping past each repeat:
     /// `find_all_duplicate` (n-grams are the words concatenated without separator).
-    static func duplicatedNgramCharacters(_ words: [String], n: Int) -> Int {
-        var seen: Set<String> = []
+    static func duplicatedNgramCharacters(_ words: [PolynomialHash], lengths: [Int], n: Int) -> Int {
+        var seen = HashCounter(capacity: words.count)
         var repeated = 0, i = 0
         while i < words.count - n + 1 {
-            let gram = words[i..<(i + n)].joined()
-            if seen.contains(gram) {
-                repeated += gram.unicodeScalars.count
+            var gram = words[i]
+            for j in (i + 1)..<(i + n) { gram = gram.appending(words[j]) }
+            if seen.contains(gram.key) {
+                repeated += lengths[i..<(i + n)].reduce(0, +)
                 i += n
             } else {
-                seen.insert(gram)
+                seen.add(gram.key, at: i)
                 i += 1
             }
         }

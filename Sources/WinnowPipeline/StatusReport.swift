@@ -63,7 +63,12 @@ public struct StatusReport: Sendable {
                 out += "  chars: \(t.charsIn) in, \(t.charsKept) kept (\(percent(t.charsKept, t.charsIn)) kept)\n"
             }
             for (reason, count) in t.rejectedBy.sorted(by: { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }) {
-                out += "    rejected by \(reason): \(count)\n"
+                out += "    rejected by \(reason): \(count) docs, \(t.rejectedChars[reason] ?? 0) chars"
+                if let groups = t.rejectedByGroup[reason] {
+                    let top = groups.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }.prefix(6)
+                    out += " (" + top.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + (groups.count > 6 ? ", …" : "") + ")"
+                }
+                out += "\n"
             }
             if t.seconds > 0 {
                 out += "  throughput per task: \(Int(Double(t.docsIn) / t.seconds)) docs/s, "

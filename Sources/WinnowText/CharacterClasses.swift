@@ -24,6 +24,11 @@ public struct ScalarSet: Sendable {
         self.ranges = ranges
     }
 
+    /// The characters of a string.
+    public init(_ characters: String) {
+        self.init(ranges: characters.unicodeScalars.map { $0.value...$0.value })
+    }
+
     @inline(__always)
     public func contains(_ s: Unicode.Scalar) -> Bool {
         if s.value < 128 { return ascii >> s.value & 1 == 1 }

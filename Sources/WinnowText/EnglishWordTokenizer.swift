@@ -51,11 +51,14 @@ public struct EnglishWordTokenizer: Sendable {
 
     // MARK: rules
 
-    private static let punctuation: Set<Unicode.Scalar> = Set("…,:;!?¿؟¡()[]{}<>_#*&。？！，、；：～·।،۔؛٪".unicodeScalars)
-    private static let quotes: Set<Unicode.Scalar> = Set("'\"”“`‘´’‚,„»«「」『』（）〔〕【】《》〈〉".unicodeScalars)
-    private static let currency: Set<Unicode.Scalar> = Set("$£€¥฿₽₹₩₺₫₴₦₱".unicodeScalars)
-    private static let prefixOnly: Set<Unicode.Scalar> = Set("§%=—–".unicodeScalars)
-    private static let dashes: Set<Unicode.Scalar> = Set("-–—~".unicodeScalars)
+    private static let punctuation = ScalarSet("…,:;!?¿؟¡()[]{}<>_#*&。？！，、；：～·।،۔؛٪")
+    private static let quotes = ScalarSet("'\"”“`‘´’‚,„»«「」『』（）〔〕【】《》〈〉")
+    private static let currency = ScalarSet("$£€¥฿₽₹₩₺₫₴₦₱")
+    private static let prefixOnly = ScalarSet("§%=—–")
+    private static let dashes = ScalarSet("-–—~")
+    private static let periodAfter = ScalarSet("%²-+")
+    private static let arithmetic = ScalarSet("+-*^")
+    private static let joiners = ScalarSet(":<>=/")
 
     @inline(__always)
     private static func isIcon(_ c: Unicode.Scalar) -> Bool {
@@ -63,11 +66,17 @@ public struct EnglishWordTokenizer: Sendable {
     }
 
     @inline(__always)
-    private static func isLower(_ c: Unicode.Scalar) -> Bool { c.properties.isLowercase }
+    private static func isLower(_ c: Unicode.Scalar) -> Bool {
+        c.value < 128 ? (c.value >= 0x61 && c.value <= 0x7A) : c.properties.isLowercase
+    }
     @inline(__always)
-    private static func isUpper(_ c: Unicode.Scalar) -> Bool { c.properties.isUppercase }
+    private static func isUpper(_ c: Unicode.Scalar) -> Bool {
+        c.value < 128 ? (c.value >= 0x41 && c.value <= 0x5A) : c.properties.isUppercase
+    }
     @inline(__always)
-    private static func isDigit(_ c: Unicode.Scalar) -> Bool { c.properties.numericType == .decimal }
+    private static func isDigit(_ c: Unicode.Scalar) -> Bool {
+        c.value < 128 ? (c.value >= 0x30 && c.value <= 0x39) : c.properties.numericType == .decimal
+    }
 
     private func prefixLength(_ s: [Unicode.Scalar], _ r: Range<Int>) -> Int {
         guard !r.isEmpty else { return 0 }
@@ -96,7 +105,7 @@ public struct EnglishWordTokenizer: Sendable {
                 return r.upperBound - j
             }
             let before = s[r.upperBound - 2]
-            if EnglishWordTokenizer.isDigit(before) || EnglishWordTokenizer.isLower(before) || "%²-+".unicodeScalars.contains(before)
+            if EnglishWordTokenizer.isDigit(before) || EnglishWordTokenizer.isLower(before) || EnglishWordTokenizer.periodAfter.contains(before)
                 || EnglishWordTokenizer.punctuation.contains(before) || EnglishWordTokenizer.quotes.contains(before) {
                 return isSpecial(s, r) ? 0 : 1
             }
@@ -161,12 +170,15 @@ public struct EnglishWordTokenizer: Sendable {
     private static let splitWords: [String: Int] = ["cannot": 3, "gonna": 3, "gotta": 3, "wanna": 3]
 
     /// Unit suffixes split from a number ("3.5kg" → 3.5 kg).
-    private static let units: [String] = ["km", "m", "cm", "mm", "nm", "µm", "ha", "yd", "in", "ft", "kg", "g", "mg", "µg", "t",
+    private static let units: Set<String> = ["km", "m", "cm", "mm", "nm", "µm", "ha", "yd", "in", "ft", "kg", "g", "mg", "µg", "t",
                                           "lb", "oz", "mph", "hPa", "Pa", "mbar", "mb", "MB", "kb", "KB", "gb", "GB", "tb", "TB",
                                           "T", "G", "M", "K", "km/h", "m/s", "kmh", "km²", "m²", "cm²", "mm²", "km³", "m³"]
 
+    /// Every special string holds one of these; most chunks hold none and need no lookup.
+    private static let specialMarks = ScalarSet("./:;()=<_")
+
     private func isSpecial(_ s: [Unicode.Scalar], _ r: Range<Int>) -> Bool {
-        guard r.count <= 7 else { return false }
+        guard r.count <= 7, s[r].contains(where: EnglishWordTokenizer.specialMarks.contains) else { return false }
         let text = String(String.UnicodeScalarView(s[r]))
         if EnglishWordTokenizer.specials.contains(text) { return true }
         // Single lowercase letters with a period (list markers): "b."
@@ -176,30 +188,42 @@ public struct EnglishWordTokenizer: Sendable {
     /// "don't" → do n't, "I'm" → I 'm; then infixes (hyphens, slashes, commas between letters).
     private func splitContraction(_ s: [Unicode.Scalar], _ r: Range<Int>, into out: inout [Range<Int>]) {
         let n = r.count
-        func lowerTail(_ k: Int) -> String {
-            String(String.UnicodeScalarView(s[(r.upperBound - k)..<r.upperBound])).lowercased().replacingApostrophes()
+        /// Whether the chunk ends with `tail` (ASCII, lowercase), ignoring case, ’ read as '.
+        func hasTail(_ tail: String) -> Bool {
+            let t = Array(tail.unicodeScalars)
+            guard n > t.count else { return false }
+            for (k, expected) in t.enumerated() {
+                var c = s[r.upperBound - t.count + k]
+                if c == "’" { c = "'" }
+                if c.value < 128, c.value >= 0x41, c.value <= 0x5A { c = Unicode.Scalar(c.value | 0x20)! }
+                if c != expected { return false }
+            }
+            return true
         }
-        let whole = String(String.UnicodeScalarView(s[r]))
-        if let cut = EnglishWordTokenizer.splitWords[whole.lowercased()] {
-            out.append(r.lowerBound..<(r.lowerBound + cut))
-            out.append((r.lowerBound + cut)..<r.upperBound)
-            return
+        if (5...6).contains(n), "cgwCGW".unicodeScalars.contains(s[r.lowerBound]) {
+            let whole = String(String.UnicodeScalarView(s[r])).lowercased()
+            if let cut = EnglishWordTokenizer.splitWords[whole] {
+                out.append(r.lowerBound..<(r.lowerBound + cut))
+                out.append((r.lowerBound + cut)..<r.upperBound)
+                return
+            }
         }
-        if let unit = EnglishWordTokenizer.units.first(where: { unit in
-            whole.hasSuffix(unit) && whole.unicodeScalars.count > unit.unicodeScalars.count
-                && EnglishWordTokenizer.isDigit(s[r.upperBound - unit.unicodeScalars.count - 1])
-        }) {
-            let cut = r.upperBound - unit.unicodeScalars.count
-            splitInfixes(s, r.lowerBound..<cut, into: &out)
-            out.append(cut..<r.upperBound)
-            return
+        // A unit after a number ("3.5kg"): only worth a look when letters follow a digit.
+        if n > 1, !EnglishWordTokenizer.isDigit(s[r.upperBound - 1]),
+           let digit = s[r].lastIndex(where: EnglishWordTokenizer.isDigit), digit + 1 < r.upperBound {
+            let tail = String(String.UnicodeScalarView(s[(digit + 1)..<r.upperBound]))
+            if EnglishWordTokenizer.units.contains(tail) {
+                splitInfixes(s, r.lowerBound..<(digit + 1), into: &out)
+                out.append((digit + 1)..<r.upperBound)
+                return
+            }
         }
-        if n > 3, lowerTail(3) == "n't" {
+        if hasTail("n't") {
             splitInfixes(s, r.lowerBound..<(r.upperBound - 3), into: &out)
             out.append((r.upperBound - 3)..<r.upperBound)
             return
         }
-        for tail in ["'ll", "'re", "'ve", "'m", "'d"] where n > tail.count && lowerTail(tail.count) == tail {
+        for tail in ["'ll", "'re", "'ve", "'m", "'d"] where hasTail(tail) {
             let head = r.lowerBound..<(r.upperBound - tail.count)
             if head.allSatisfy({ ScalarText.isAlpha(s[$0]) }) {
                 out.append(head)
@@ -229,13 +253,13 @@ public struct EnglishWordTokenizer: Sendable {
                 }
             } else if c == ",", isLetter(i - 1), isLetter(i + 1) {
                 infix = 1
-            } else if "+-*^".unicodeScalars.contains(c), isDigitAt(i - 1), isDigitAt(i + 1) || (i + 1 < r.upperBound && s[i + 1] == "-") {
+            } else if EnglishWordTokenizer.arithmetic.contains(c), isDigitAt(i - 1), isDigitAt(i + 1) || (i + 1 < r.upperBound && s[i + 1] == "-") {
                 infix = 1
             } else if EnglishWordTokenizer.dashes.contains(c), isLetter(i - 1) || isDigitAt(i - 1) {
                 var j = i
                 while j < r.upperBound, EnglishWordTokenizer.dashes.contains(s[j]), j - i < 3 { j += 1 }
                 if isLetter(j) { infix = j - i }
-            } else if ":<>=/".unicodeScalars.contains(c), isLetter(i - 1) || isDigitAt(i - 1), isLetter(i + 1) {
+            } else if EnglishWordTokenizer.joiners.contains(c), isLetter(i - 1) || isDigitAt(i - 1), isLetter(i + 1) {
                 infix = 1
             } else if EnglishWordTokenizer.isIcon(c) {
                 infix = 1
@@ -251,8 +275,4 @@ public struct EnglishWordTokenizer: Sendable {
         }
         if start < r.upperBound { out.append(start..<r.upperBound) }
     }
-}
-
-private extension String {
-    func replacingApostrophes() -> String { String(map { $0 == "’" ? "'" : $0 }) }
 }

@@ -13,6 +13,8 @@ public struct ScalarText {
 
     public init(_ string: String) { scalars = Array(string.unicodeScalars) }
 
+    public init(scalars: [Unicode.Scalar]) { self.scalars = scalars }
+
     public var count: Int { scalars.count }
 
     public func string(_ range: Range<Int>) -> String {

