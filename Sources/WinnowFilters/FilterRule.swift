@@ -12,6 +12,13 @@ public protocol FilterRule: Sendable {
     init(settings: SettingsReader, environment: RuleEnvironment) throws
     /// Measures the document, adds what it measured to `measured`, and decides.
     func check(_ doc: Document, analysis: DocumentAnalysis, measured: inout JSONObject) -> RuleResult
+    /// Whether what the rule measures is written even when it passes in drop mode: true for
+    /// rules whose measurement is itself an annotation later steps use (the language).
+    var alwaysRecords: Bool { get }
+}
+
+extension FilterRule {
+    public var alwaysRecords: Bool { false }
 }
 
 /// A rule's decision.
@@ -70,6 +77,9 @@ public enum FilterRules {
         C4Rule.self,
         FineWebRule.self,
         LanguageRule.self,
+        ToxicityRule.self,
+        URLRule.self,
+        NormalizeRule.self,
     ]
 
     public static func named(_ name: String) -> (any FilterRule.Type)? {

@@ -1,8 +1,9 @@
 import WinnowCore
 
 /// The `filter` stage: its rules run in order on each document. A rule in `drop` mode (the
-/// default) rejects a failing document at once; in `tag` mode it writes what it measured to
-/// the metadata, notes the failure in `metadata.flagged_by`, and lets the document go on.
+/// default) rejects a failing document at once, and applies a rule's rewrite of the text (C4's
+/// line cleaning, normalisation); in `tag` mode it writes what it measured to the metadata,
+/// notes a failure in `metadata.flagged_by`, leaves the text alone and lets the document go on.
 public struct FilterStage: DocumentStage {
     public static let name = "filter"
 
@@ -66,7 +67,9 @@ struct FilterProcessor: DocumentProcessor {
         for configured in rules {
             var measured = JSONObject()
             let result = configured.rule.check(doc, analysis: analysis, measured: &measured)
-            if configured.mode == .tag || result.failure != nil {
+            // Measurements are kept when they explain something: in tag mode always; in drop
+            // mode when the rule rejected or rewrote the document.
+            if configured.mode == .tag || result != .pass || configured.rule.alwaysRecords {
                 for member in measured { doc.metadata[member.key] = member.value }
             }
             if case let .passRewritten(text) = result, configured.mode == .drop {

@@ -11,6 +11,8 @@ public struct LanguageRule: FilterRule {
     public let model: any TextClassifier
     public let languages: Set<String>?
     public let minScore: Double
+    /// `metadata.language` and `language_score` are annotations later steps group and mix by.
+    public var alwaysRecords: Bool { true }
 
     public init(settings: SettingsReader, environment: RuleEnvironment) throws {
         guard let path = try settings.string("model") else { throw settings.error("model", "must name a language-identification model") }

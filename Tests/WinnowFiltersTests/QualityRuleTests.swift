@@ -94,3 +94,49 @@ import WinnowText
         #expect(check(FineWebRule(), Document(id: "d", text: QualityRuleTests.prose)).0 == "line_punct_ratio")
     }
 }
+
+@Suite struct ListAndNormalizeRuleTests {
+    func settings(_ pairs: [(String, String)]) throws -> SettingsReader {
+        try SettingsReader(ConfigNode(.mapping(pairs.map { ($0.0, ConfigNode(.scalar($0.1), line: 1, file: "p.yaml")) }),
+                                      line: 1, file: "p.yaml"), owner: "rule")
+    }
+
+    func file(_ lines: [String]) throws -> String {
+        let path = "/tmp/winnow-list-\(UInt64.random(in: 0...UInt64.max)).txt"
+        try writeFileAtomically(path, Array((lines.joined(separator: "\n") + "\n").utf8))
+        return path
+    }
+
+    @Test func urlBlocklistsMatchParentDomainsAndSubstrings() throws {
+        let rule = try URLRule(settings: settings([("domains", try file(["# blocked", "bad.example", ""])),
+                                                    ("substrings", try file(["casino"]))]), environment: noClassifiers)
+        func doc(_ url: String) -> Document {
+            Document(id: "u", text: "t", metadata: JSONObject([.init(key: "url", value: .string(url))]))
+        }
+        #expect(check(rule, doc("https://www.Bad.Example:8080/page")).0 == "blocked domain")
+        #expect(check(rule, doc("https://notbad.example/")).0 == nil)
+        #expect(check(rule, doc("http://ok.org/best-casino-online")).0 == "blocked url substring")
+        #expect(check(rule, Document(id: "none", text: "no url")).0 == nil)
+    }
+
+    @Test func toxicityLexiconRatios() throws {
+        let rule = try ToxicityRule(settings: settings([("lexicon", try file(["darn", "heck"])), ("max_word_ratio", "0.2")]),
+                                    environment: noClassifiers)
+        let (failure, measured) = check(rule, Document(id: "t", text: "What the heck\nall fine here\nDarn it"))
+        // 8 words, 2 hits; 2 of 3 lines.
+        #expect(measured["toxicity_word_ratio"] == JSONValue(0.25))
+        #expect(measured["toxicity_line_ratio"]?.doubleValue.map { abs($0 - 2.0 / 3.0) < 1e-12 } == true)
+        #expect(failure == "word ratio above 0.2")
+    }
+
+    @Test func normalizeComposesAndCleansWhitespace() throws {
+        let rule = try NormalizeRule(settings: settings([("form", "NFKC")]), environment: noClassifiers)
+        let doc = Document(id: "n", text: "Cafe\u{301}   ﬁne  \n\n\n\n  indented\tline   ")
+        var processor = FilterProcessor(rules: [.init(rule: rule, label: "normalize", mode: .drop)], wordSplitting: .auto,
+                                        context: RuleContext())
+        var edited = doc
+        #expect(processor.process(&edited) == .keep)
+        #expect(edited.textString == "Café fine\n\n  indented line")
+        #expect(edited.metadata["normalize_changed"] == .bool(true))
+    }
+}
