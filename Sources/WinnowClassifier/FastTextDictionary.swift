@@ -152,32 +152,29 @@ public final class FastTextDictionary: Sendable {
         }
     }
 
-    /// Character n-gram buckets of `<word>`, n = minn…maxn counted in UTF-8 characters.
+    /// Character n-gram buckets of `<word>`, n = minn…maxn counted in UTF-8 characters (read
+    /// through the word with the `<` `>` padding implied, without building the padded copy).
     func appendSubwords(of word: UnsafeBufferPointer<UInt8>, into features: inout [Int32]) {
         guard maxn > 0, bucket > 0 else { return }
-        var padded = [UInt8]()
-        padded.reserveCapacity(word.count + 2)
-        padded.append(FastTextDictionary.beginOfWord)
-        padded.append(contentsOf: word)
-        padded.append(FastTextDictionary.endOfWord)
-        let n = padded.count
-        padded.withUnsafeBufferPointer { p in
-            for i in 0..<n where p[i] & 0xC0 != 0x80 {
-                var h: UInt32 = 2_166_136_261
-                var j = i
-                var chars: Int32 = 1
-                while j < n, chars <= maxn {
-                    h = (h ^ UInt32(bitPattern: Int32(Int8(bitPattern: p[j])))) &* 16_777_619
+        let n = word.count + 2
+        @inline(__always) func byte(_ i: Int) -> UInt8 {
+            i == 0 ? FastTextDictionary.beginOfWord : (i == n - 1 ? FastTextDictionary.endOfWord : word[i - 1])
+        }
+        for i in 0..<n where byte(i) & 0xC0 != 0x80 {
+            var h: UInt32 = 2_166_136_261
+            var j = i
+            var chars: Int32 = 1
+            while j < n, chars <= maxn {
+                h = (h ^ UInt32(bitPattern: Int32(Int8(bitPattern: byte(j))))) &* 16_777_619
+                j += 1
+                while j < n, byte(j) & 0xC0 == 0x80 {
+                    h = (h ^ UInt32(bitPattern: Int32(Int8(bitPattern: byte(j))))) &* 16_777_619
                     j += 1
-                    while j < n, p[j] & 0xC0 == 0x80 {
-                        h = (h ^ UInt32(bitPattern: Int32(Int8(bitPattern: p[j])))) &* 16_777_619
-                        j += 1
-                    }
-                    if chars >= minn, !(chars == 1 && (i == 0 || j == n)) {
-                        pushBucket(Int64(h % UInt32(bucket)), into: &features)
-                    }
-                    chars += 1
                 }
+                if chars >= minn, !(chars == 1 && (i == 0 || j == n)) {
+                    pushBucket(Int64(h % UInt32(bucket)), into: &features)
+                }
+                chars += 1
             }
         }
     }

@@ -169,6 +169,9 @@ public struct EnglishWordTokenizer: Sendable {
     /// Words spaCy splits into two fixed parts.
     private static let splitWords: [String: Int] = ["cannot": 3, "gonna": 3, "gotta": 3, "wanna": 3]
 
+    private static let negation = Array("n't".unicodeScalars)
+    private static let contractionTails = ["'ll", "'re", "'ve", "'m", "'d"].map { Array($0.unicodeScalars) }
+
     /// Unit suffixes split from a number ("3.5kg" → 3.5 kg).
     private static let units: Set<String> = ["km", "m", "cm", "mm", "nm", "µm", "ha", "yd", "in", "ft", "kg", "g", "mg", "µg", "t",
                                           "lb", "oz", "mph", "hPa", "Pa", "mbar", "mb", "MB", "kb", "KB", "gb", "GB", "tb", "TB",
@@ -188,9 +191,8 @@ public struct EnglishWordTokenizer: Sendable {
     /// "don't" → do n't, "I'm" → I 'm; then infixes (hyphens, slashes, commas between letters).
     private func splitContraction(_ s: [Unicode.Scalar], _ r: Range<Int>, into out: inout [Range<Int>]) {
         let n = r.count
-        /// Whether the chunk ends with `tail` (ASCII, lowercase), ignoring case, ’ read as '.
-        func hasTail(_ tail: String) -> Bool {
-            let t = Array(tail.unicodeScalars)
+        /// Whether the chunk ends with `t` (ASCII, lowercase), ignoring case, ’ read as '.
+        func hasTail(_ t: [Unicode.Scalar]) -> Bool {
             guard n > t.count else { return false }
             for (k, expected) in t.enumerated() {
                 var c = s[r.upperBound - t.count + k]
@@ -218,12 +220,12 @@ public struct EnglishWordTokenizer: Sendable {
                 return
             }
         }
-        if hasTail("n't") {
+        if hasTail(EnglishWordTokenizer.negation) {
             splitInfixes(s, r.lowerBound..<(r.upperBound - 3), into: &out)
             out.append((r.upperBound - 3)..<r.upperBound)
             return
         }
-        for tail in ["'ll", "'re", "'ve", "'m", "'d"] where hasTail(tail) {
+        for tail in EnglishWordTokenizer.contractionTails where hasTail(tail) {
             let head = r.lowerBound..<(r.upperBound - tail.count)
             if head.allSatisfy({ ScalarText.isAlpha(s[$0]) }) {
                 out.append(head)
