@@ -14,6 +14,19 @@ from datatrove.pipeline.readers import JsonlReader
 from datatrove.pipeline.writers import JsonlWriter
 
 
+class NumpyScores:
+    """fastText whose predict returns numpy scores: datatrove 0.10.1 calls `.item()` on each
+    score, and fasttext-numpy2-wheel's predict returns plain floats for k=-1."""
+
+    def __init__(self, model):
+        self.model = model
+
+    def predict(self, text, k=1, threshold=0.0):
+        import numpy
+        labels, scores = self.model.predict(text, k=k, threshold=threshold)
+        return labels, numpy.asarray(scores)
+
+
 class LocalLanguageFilter(LanguageFilter):
     """LanguageFilter with its model read from a local file (datatrove would download lid.176.bin)."""
 
@@ -24,7 +37,7 @@ class LocalLanguageFilter(LanguageFilter):
     def filter(self, doc):
         if self.model._model is None:
             from fasttext.FastText import _FastText
-            self.model._model = _FastText(self.model_path)
+            self.model._model = NumpyScores(_FastText(self.model_path))
         return super().filter(doc)
 
 

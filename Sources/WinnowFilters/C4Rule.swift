@@ -7,6 +7,10 @@ import WinnowText
 /// "..."), have fewer than 3 words, mention javascript, or hold a cookie/terms-of-use phrase;
 /// drop the document if a kept line has "lorem ipsum" or a curly bracket, or if fewer than 5
 /// sentences remain. In drop mode the text becomes the kept lines; in tag mode it is unchanged.
+/// With `bad_words` (a word-list file, or `{language: file}` chosen by `metadata.language`), a
+/// document holding a listed word is dropped, as C4's bad-words filter (LDNOOBW lists) does:
+/// matched on the lowercased text between non-word characters, or anywhere for Chinese,
+/// Japanese and Thai, which do not separate words.
 public struct C4Rule: FilterRule {
     public static let name = "c4"
 
@@ -19,6 +23,9 @@ public struct C4Rule: FilterRule {
     public var filterJavascript = true
     public var filterCurlyBracket = true
     public var filterPolicy = true
+    public var badWords: [String: [[Unicode.Scalar]]] = [:]
+    public var defaultBadWords: [[Unicode.Scalar]] = []
+    static let unbounded: Set<String> = ["zh", "ja", "th"]
     static let policyPhrases = ["terms of use", "privacy policy", "cookie policy", "uses cookies", "use of cookies", "use cookies"]
     static let endPunctuation: Set<Unicode.Scalar> = [".", "?", "!", "\"", "'"]
 
@@ -34,10 +41,50 @@ public struct C4Rule: FilterRule {
         filterJavascript = try settings.bool("filter_javascript", default: true)
         filterCurlyBracket = try settings.bool("filter_curly_bracket", default: true)
         filterPolicy = try settings.bool("filter_policy", default: true)
+        if let node = settings.node("bad_words") {
+            func load(_ path: String) throws -> [[Unicode.Scalar]] {
+                try WordListFile.read(path, settings: settings, key: "bad_words").sorted().map { Array($0.unicodeScalars) }
+            }
+            switch node.value {
+            case let .scalar(path): defaultBadWords = try load(path)
+            case let .mapping(entries):
+                for (language, file) in entries {
+                    guard let path = file.scalar else { throw settings.error("bad_words", "must map languages to word-list files") }
+                    badWords[language] = try load(path)
+                }
+            case .sequence: throw settings.error("bad_words", "must be a file or a mapping of languages to files")
+            }
+        }
+    }
+
+    /// The first listed word found in the text, if any.
+    func badWord(in text: ScalarText, language: String?) -> String? {
+        let list = language.flatMap { badWords[$0] } ?? defaultBadWords
+        guard !list.isEmpty else { return nil }
+        let bounded = !C4Rule.unbounded.contains(language ?? "")
+        let lower = text.scalars.map { Unicode.Scalar(String($0).lowercased().unicodeScalars.first!.value)! }
+        func isWordCharacter(_ i: Int) -> Bool {
+            i >= 0 && i < lower.count && (ScalarText.isAlpha(lower[i]) || lower[i].properties.numericType != nil || lower[i] == "_")
+        }
+        for word in list where !word.isEmpty {
+            var i = 0
+            while i + word.count <= lower.count {
+                if lower[i] == word[0], lower[i..<(i + word.count)].elementsEqual(word),
+                   !bounded || (!isWordCharacter(i - 1) && !isWordCharacter(i + word.count)) {
+                    return String(String.UnicodeScalarView(word))
+                }
+                i += 1
+            }
+        }
+        return nil
     }
 
     public func check(_ doc: Document, analysis: DocumentAnalysis, measured: inout JSONObject) -> RuleResult {
         let text = analysis.text
+        if let word = badWord(in: text, language: doc.metadata["language"]?.stringValue) {
+            measured["c4_bad_word"] = .string(word)
+            return .fail("bad_words")
+        }
         let tokenizer = EnglishWordTokenizer()
         var kept: [ArraySlice<Unicode.Scalar>] = []
         var sentences = 0

@@ -140,3 +140,21 @@ import WinnowText
         #expect(edited.metadata["normalize_changed"] == .bool(true))
     }
 }
+
+@Suite struct C4BadWordsTests {
+    @Test func badWordsMatchWholeWordsOrAnywhereForUnspacedScripts() throws {
+        let list = "/tmp/winnow-badwords-\(UInt64.random(in: 0...UInt64.max)).txt"
+        try writeFileAtomically(list, Array("darn\n坏词\n".utf8))
+        let node = ConfigNode(.mapping([("bad_words", ConfigNode(.mapping([("en", ConfigNode(.scalar(list), line: 1, file: "p")),
+                                                                           ("zh", ConfigNode(.scalar(list), line: 1, file: "p"))]),
+                                                                line: 1, file: "p"))]), line: 1, file: "p")
+        let rule = try C4Rule(settings: try SettingsReader(node, owner: "c4"), environment: noClassifiers)
+        func doc(_ text: String, _ language: String) -> Document {
+            Document(id: "x", text: text, metadata: JSONObject([.init(key: "language", value: .string(language))]))
+        }
+        #expect(check(rule, doc("Well, Darn it.", "en")).0 == "bad_words")
+        #expect(check(rule, doc("The darning needle.", "en")).0 != "bad_words", "not inside a longer word")
+        #expect(check(rule, doc("这是坏词的例子。", "zh")).0 == "bad_words")
+        #expect(check(rule, doc("Well, darn it.", "fr")).0 != "bad_words", "no list for French")
+    }
+}
