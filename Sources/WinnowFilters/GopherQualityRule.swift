@@ -16,7 +16,9 @@ public struct GopherQualityRule: FilterRule {
     public var maxEllipsisLinesRatio = 0.3
     public var minAlphaWordsRatio = 0.8
     public var minStopWords = 2
+    /// Gopher's stop words, used for every document unless `stopWordsByLanguage` has its language.
     public var stopWords: Set<String> = ["the", "be", "to", "of", "and", "that", "have", "with"]
+    public var stopWordsByLanguage: [String: Set<String>] = [:]
 
     public init() {}
 
@@ -30,7 +32,18 @@ public struct GopherQualityRule: FilterRule {
         maxEllipsisLinesRatio = try settings.double("max_ellipsis_lines_ratio") ?? maxEllipsisLinesRatio
         minAlphaWordsRatio = try settings.double("min_alpha_words_ratio") ?? minAlphaWordsRatio
         minStopWords = try settings.int("min_stop_words", default: minStopWords)
-        if let words = try settings.strings("stop_words") { stopWords = Set(words) }
+        // A list for every document, or a mapping of languages (metadata.language) to lists.
+        if let node = settings.node("stop_words") {
+            switch node.value {
+            case .mapping(let entries):
+                for (language, list) in entries {
+                    guard case let .sequence(items) = list.value else { throw settings.error("stop_words", "must map languages to lists") }
+                    stopWordsByLanguage[language] = Set(items.compactMap(\.scalar))
+                }
+            case .sequence(let items): stopWords = Set(items.compactMap(\.scalar))
+            case .scalar(let word): stopWords = [word]
+            }
+        }
     }
 
     public func check(_ doc: Document, analysis: DocumentAnalysis, measured: inout JSONObject) -> RuleResult {
@@ -61,7 +74,8 @@ public struct GopherQualityRule: FilterRule {
         let bulletRatio = lines.isEmpty ? 0 : Double(bullets) / Double(lines.count)
         let ellipsisLineRatio = lines.isEmpty ? 0 : Double(ellipsisLines) / Double(lines.count)
         let alphaRatio = n > 0 ? Double(alphaWords) / Double(n) : 0
-        let stopHashes = Dictionary(stopWords.map { (PolynomialHash($0.unicodeScalars), $0) }, uniquingKeysWith: { a, _ in a })
+        let stops = doc.metadata["language"]?.stringValue.flatMap { stopWordsByLanguage[$0] } ?? stopWords
+        let stopHashes = Dictionary(stops.map { (PolynomialHash($0.unicodeScalars), $0) }, uniquingKeysWith: { a, _ in a })
         var seen: Set<String> = []
         for (word, hash) in zip(analysis.words, analysis.wordHashes) {
             if let stop = stopHashes[hash], text.scalars[word].elementsEqual(stop.unicodeScalars) { seen.insert(stop) }
