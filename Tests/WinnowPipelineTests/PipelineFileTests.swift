@@ -61,7 +61,7 @@ func configError(_ yaml: String) -> WinnowError? {
 
     @Test func unknownStage() {
         let error = configError(valid.replacingOccurrences(of: "stage: filter\n    from: first", with: "stage: filtre\n    from: first"))
-        #expect(error?.description == "p.yaml:8: step 'second': 'stage' names an unknown stage 'filtre' (known stages: filter)")
+        #expect(error?.description == "p.yaml:8: step 'second': 'stage' names an unknown stage 'filtre' (known stages: filter, tokenizer-train)")
     }
 
     @Test func missingAndDanglingFrom() {
