@@ -26,19 +26,21 @@ let package = Package(
         .target(name: "WinnowCore", dependencies: ["CZstd", "CZlib"]),
         .target(name: "WinnowText", dependencies: ["WinnowCore", "CWinnowICU"]),
         .target(name: "WinnowFilters", dependencies: ["WinnowCore", "WinnowText"]),
+        .target(name: "WinnowClassifier", dependencies: ["WinnowCore", "CLinux"]),
         .target(name: "WinnowTokenizers", dependencies: ["WinnowCore", "WinnowText"]),
         .target(name: "WinnowPipeline", dependencies: [
-            "WinnowCore", "WinnowFilters", "WinnowTokenizers", "CSQLite3", "CLinux",
+            "WinnowCore", "WinnowFilters", "WinnowClassifier", "WinnowTokenizers", "CSQLite3", "CLinux",
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "winnow", dependencies: [
-            "WinnowCore", "WinnowPipeline", "WinnowTokenizers",
+            "WinnowCore", "WinnowPipeline", "WinnowClassifier", "WinnowTokenizers",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "WinnowCoreTests", dependencies: ["WinnowCore"]),
         .testTarget(name: "WinnowTextTests", dependencies: ["WinnowText"]),
         .testTarget(name: "WinnowFiltersTests", dependencies: ["WinnowFilters"]),
+        .testTarget(name: "WinnowClassifierTests", dependencies: ["WinnowClassifier"]),
         .testTarget(name: "WinnowTokenizersTests", dependencies: ["WinnowTokenizers", "WinnowCore"], exclude: ["Fixtures"]),
         .testTarget(name: "WinnowPipelineTests", dependencies: ["WinnowPipeline"]),
         .testTarget(name: "WinnowCLITests", dependencies: ["winnow"]),

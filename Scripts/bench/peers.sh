@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install the peer tools that Scripts/bench/io.sh compares Winnow against, into a private venv
+# Install the peer tools that Scripts/bench/*.sh and Scripts/fixtures compare Winnow against, into a private venv
 # at <repo>/.venv-peers (kept out of git via .gitignore).
 #
 #   Scripts/bench/peers.sh            # create or reuse the venv; prints its python path on the last line
@@ -24,6 +24,8 @@ pins=(
   "datatrove==0.10.1"
   "zstandard==0.25.0"
   "orjson==3.13.0"
+  # fastText 0.9.2 as a wheel whose predict() works with numpy 2 (the fasttext sdist's does not).
+  "fasttext-numpy2-wheel==0.9.2"
   "tokenizers==0.23.3"
   "tiktoken==0.14.0"
   "regex==2025.11.3"
@@ -33,7 +35,7 @@ stamp="$venv/.winnow-peers-stamp"
 want="$(printf '%s\n' "${pins[@]}")"
 
 if [[ -x "$venv/bin/python" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]] \
-   && "$venv/bin/python" -c 'import datatrove, zstandard, orjson, tokenizers, tiktoken, regex, transformers' 2>/dev/null; then
+   && "$venv/bin/python" -c 'import datatrove, zstandard, orjson, fasttext, tokenizers, tiktoken, regex, transformers' 2>/dev/null; then
   echo "peers: $venv is up to date ($(tr '\n' ' ' <"$stamp"))" >&2
   echo "$venv/bin/python"
   exit 0
@@ -50,7 +52,7 @@ echo "peers: installing ${pins[*]}" >&2
 
 # Fail here, not half-way through a benchmark, if something did not install.
 "$venv/bin/python" - <<'PY' >&2
-import datatrove, zstandard, orjson, tokenizers, tiktoken, regex, fsspec.compression as fc
+import datatrove, zstandard, orjson, fasttext, tokenizers, tiktoken, regex, fsspec.compression as fc
 from importlib.metadata import version
 assert "zstd" in fc.compr, "fsspec has no zstd codec registered (is zstandard importable?)"
 print("peers: datatrove", version("datatrove"), "| zstandard", zstandard.__version__,

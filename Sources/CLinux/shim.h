@@ -9,3 +9,7 @@ static inline int clinux_set_parent_death_signal(int sig) {
     return -1;
 #endif
 }
+
+/* Asks the CPU to start loading the cache line at p: gathering rows of a large embedding matrix
+   is bound by memory latency, and fetching the next rows while summing this one hides it. */
+static inline void clinux_prefetch(const void *p) { __builtin_prefetch(p, 0, 1); }

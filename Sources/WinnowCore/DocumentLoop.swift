@@ -4,8 +4,14 @@
 /// shard is complete.
 public struct DocumentLoop {
     public let task: TaskContext
+    /// Inserted before `.jsonl.zst` in rejected shard names, for a stage whose phases each
+    /// reject documents of the same shard.
+    public let rejectedSuffix: String
 
-    public init(task: TaskContext) { self.task = task }
+    public init(task: TaskContext, rejectedSuffix: String = "") {
+        self.task = task
+        self.rejectedSuffix = rejectedSuffix
+    }
 
     public func run(_ decide: (inout Document) -> Verdict) throws -> TaskStats {
         let started = monotonicSeconds()
@@ -16,13 +22,14 @@ public struct DocumentLoop {
         var lastReport = started
         for shard in shards {
             let name = task.outputName(for: shard)
-            removeStaleTemporaries(named: name)
+            let rejectedName = String(name.dropLast(".jsonl.zst".count)) + rejectedSuffix + ".jsonl.zst"
+            removeStaleTemporaries(named: name, rejectedName: rejectedName)
             let reader = try ShardReader(path: shard)
             let kept = try ShardWriter(path: "\(task.outputDirectory)/\(name)", level: task.compressionLevel)
             var rejected: ShardWriter?
             func reject(_ doc: Document) throws {
                 if rejected == nil {
-                    rejected = try ShardWriter(path: "\(task.rejectedDirectory)/\(name)", level: task.compressionLevel)
+                    rejected = try ShardWriter(path: "\(task.rejectedDirectory)/\(rejectedName)", level: task.compressionLevel)
                 }
                 try rejected!.write(doc)
             }
@@ -82,9 +89,9 @@ public struct DocumentLoop {
     }
 
     /// Deletes temporary files a killed earlier attempt left for this shard.
-    private func removeStaleTemporaries(named name: String) {
-        for directory in [task.outputDirectory, task.rejectedDirectory] {
-            for file in listDirectory(directory) where file.hasPrefix("\(name).tmp-") {
+    private func removeStaleTemporaries(named name: String, rejectedName: String) {
+        for (directory, prefix) in [(task.outputDirectory, name), (task.rejectedDirectory, rejectedName)] {
+            for file in listDirectory(directory) where file.hasPrefix("\(prefix).tmp-") {
                 unlink("\(directory)/\(file)")
             }
         }

@@ -2,10 +2,17 @@
 /// task planning, reading, writing, counters and the ledger; a stage supplies its settings, its
 /// plan and its work. The runner sees only `Stage`; a new stage never changes it.
 public protocol Stage: Sendable {
-    /// How many tasks the step runs, given its input shards and the pipeline's `tasks:` setting.
-    func taskCount(inputShards: Int, requested: Int?) -> Int
-    /// Does the work of one task.
+    /// Phases run one after another, every task of a phase finishing before the next phase
+    /// starts (a global decision, such as a corpus-wide score threshold, sits between two).
+    var phaseCount: Int { get }
+    /// How many tasks a phase runs, given the step's input shards and the `tasks:` setting.
+    func taskCount(phase: Int, inputShards: Int, requested: Int?) -> Int
+    /// Does the work of one task (of phase `task.phase`).
     func run(_ task: TaskContext) throws -> TaskStats
+}
+
+extension Stage {
+    public var phaseCount: Int { 1 }
 }
 
 /// What a per-document stage decides about a document.
@@ -29,8 +36,8 @@ public protocol DocumentStage: Stage {
 }
 
 extension DocumentStage {
-    public func taskCount(inputShards: Int, requested: Int?) -> Int {
-        max(1, min(requested ?? inputShards, max(inputShards, 1)))
+    public func taskCount(phase: Int, inputShards: Int, requested: Int?) -> Int {
+        TaskPlan.perShard(inputShards: inputShards, requested: requested)
     }
 
     public func run(_ task: TaskContext) throws -> TaskStats {
@@ -39,15 +46,26 @@ extension DocumentStage {
     }
 }
 
+/// Common task plans.
+public enum TaskPlan {
+    /// One task per input shard, or the `tasks:` setting if smaller.
+    public static func perShard(inputShards: Int, requested: Int?) -> Int {
+        max(1, min(requested ?? inputShards, max(inputShards, 1)))
+    }
+}
+
 /// Everything a task needs from the framework.
 public struct TaskContext: Sendable {
     public var stepID: String
+    public var phase: Int
     public var rank: Int
     public var world: Int
     /// All input shards of the step, sorted; this task's are `shards`.
     public var inputShards: [String]
     public var outputDirectory: String
     public var rejectedDirectory: String
+    /// The step's own folder, for files a stage keeps between its phases.
+    public var stepDirectory: String
     /// The seed for this task's randomness, derived from the pipeline seed, step and rank.
     public var seed: UInt64
     /// zstd level of written shards.
@@ -57,15 +75,17 @@ public struct TaskContext: Sendable {
     /// Called now and then with progress, for the runner's progress line.
     public var progress: @Sendable (TaskProgress) -> Void
 
-    public init(stepID: String, rank: Int, world: Int, inputShards: [String], outputDirectory: String,
-                rejectedDirectory: String, seed: UInt64, compressionLevel: Int32, maxDocBytes: Int,
+    public init(stepID: String, phase: Int = 0, rank: Int, world: Int, inputShards: [String], outputDirectory: String,
+                rejectedDirectory: String, stepDirectory: String, seed: UInt64, compressionLevel: Int32, maxDocBytes: Int,
                 progress: @escaping @Sendable (TaskProgress) -> Void) {
         self.stepID = stepID
+        self.phase = phase
         self.rank = rank
         self.world = world
         self.inputShards = inputShards
         self.outputDirectory = outputDirectory
         self.rejectedDirectory = rejectedDirectory
+        self.stepDirectory = stepDirectory
         self.seed = seed
         self.compressionLevel = compressionLevel
         self.maxDocBytes = maxDocBytes

@@ -20,7 +20,7 @@ public struct FieldRule: FilterRule {
         self.predicate = predicate
     }
 
-    public init(settings: SettingsReader) throws {
+    public init(settings: SettingsReader, environment: RuleEnvironment) throws {
         guard let key = try settings.string("key") else { throw settings.error("key", "must be given") }
         self.key = key
         var predicates: [Predicate] = []
@@ -38,8 +38,11 @@ public struct FieldRule: FilterRule {
         self.predicate = predicate
     }
 
-    public func check(_ doc: Document, context: RuleContext, measured: inout JSONObject) -> String? {
-        let value = doc.metadata.value(atPath: key)
+    public func check(_ doc: Document, analysis: DocumentAnalysis, measured: inout JSONObject) -> RuleResult {
+        decide(doc.metadata.value(atPath: key)).map(RuleResult.fail) ?? .pass
+    }
+
+    private func decide(_ value: JSONValue?) -> String? {
         switch predicate {
         case let .exists(wanted):
             let present = value != nil && value != .null

@@ -9,15 +9,45 @@ public protocol FilterRule: Sendable {
     /// The name used in pipeline files (`rule: length`).
     static var name: String { get }
     /// Reads the rule's settings; unknown keys are reported by the caller.
-    init(settings: SettingsReader) throws
-    /// Measures the document, adds what it measured to `measured`, and returns why the document
-    /// fails (a short fixed phrase), or nil if it passes.
-    func check(_ doc: Document, context: RuleContext, measured: inout JSONObject) -> String?
+    init(settings: SettingsReader, environment: RuleEnvironment) throws
+    /// Measures the document, adds what it measured to `measured`, and decides.
+    func check(_ doc: Document, analysis: DocumentAnalysis, measured: inout JSONObject) -> RuleResult
+}
+
+/// A rule's decision.
+public enum RuleResult: Equatable, Sendable {
+    case pass
+    /// Passes, with the text rewritten (C4's line cleaning); applied only in drop mode.
+    case passRewritten([UInt8])
+    /// Fails, with a short fixed phrase saying why.
+    case fail(String)
+
+    public var failure: String? {
+        if case let .fail(reason) = self { return reason }
+        return nil
+    }
+}
+
+/// What rules may need from outside their module, given when the pipeline is loaded.
+public struct RuleEnvironment: Sendable {
+    public var classifiers: ClassifierLoader
+
+    public init(classifiers: ClassifierLoader) { self.classifiers = classifiers }
 }
 
 /// Per-task helpers that rules share and that are costly to make per document.
 public final class RuleContext {
     private var segmenter: WordSegmenter?
+    private var predictors: [ObjectIdentifier: any TextPredictor] = [:]
+
+    /// A predictor of a classifier, made on first use.
+    func predictor(for model: any TextClassifier) -> any TextPredictor {
+        let key = ObjectIdentifier(model as AnyObject)
+        if let predictor = predictors[key] { return predictor }
+        let made = model.makePredictor()
+        predictors[key] = made
+        return made
+    }
 
     public init() {}
 
@@ -35,6 +65,11 @@ public enum FilterRules {
     public static let all: [any FilterRule.Type] = [
         LengthRule.self,
         FieldRule.self,
+        GopherQualityRule.self,
+        GopherRepetitionRule.self,
+        C4Rule.self,
+        FineWebRule.self,
+        LanguageRule.self,
     ]
 
     public static func named(_ name: String) -> (any FilterRule.Type)? {

@@ -16,10 +16,16 @@ public struct FilterStage: DocumentStage {
     }
 
     public let rules: [ConfiguredRule]
+    public let wordSplitting: DocumentAnalysis.WordSplitting
 
-    public init(rules: [ConfiguredRule]) { self.rules = rules }
+    public init(rules: [ConfiguredRule], wordSplitting: DocumentAnalysis.WordSplitting = .auto) {
+        self.rules = rules
+        self.wordSplitting = wordSplitting
+    }
 
-    public init(settings: SettingsReader) throws {
+    public init(settings: SettingsReader, environment: RuleEnvironment) throws {
+        wordSplitting = DocumentAnalysis.WordSplitting(
+            rawValue: try settings.choice("words", DocumentAnalysis.WordSplitting.allCases.map(\.rawValue), default: "auto"))!
         var rules: [ConfiguredRule] = []
         if let list = settings.node("rules") {
             guard case let .sequence(items) = list.value else {
@@ -37,7 +43,7 @@ public struct FilterStage: DocumentStage {
                 }
                 let label = try ruleSettings.string("name", default: name)
                 let mode = Mode(rawValue: try ruleSettings.choice("mode", ["drop", "tag"], default: "drop"))!
-                let rule = try type.init(settings: ruleSettings)
+                let rule = try type.init(settings: ruleSettings, environment: environment)
                 try ruleSettings.finish()
                 rules.append(ConfiguredRule(rule: rule, label: label, mode: mode))
             }
@@ -46,22 +52,28 @@ public struct FilterStage: DocumentStage {
     }
 
     public func makeProcessor(_ task: TaskContext) throws -> any DocumentProcessor {
-        FilterProcessor(rules: rules, context: RuleContext())
+        FilterProcessor(rules: rules, wordSplitting: wordSplitting, context: RuleContext())
     }
 }
 
 struct FilterProcessor: DocumentProcessor {
     let rules: [FilterStage.ConfiguredRule]
+    let wordSplitting: DocumentAnalysis.WordSplitting
     let context: RuleContext
 
     mutating func process(_ doc: inout Document) -> Verdict {
+        var analysis = DocumentAnalysis(doc, wordSplitting: wordSplitting, context: context)
         for configured in rules {
             var measured = JSONObject()
-            let failure = configured.rule.check(doc, context: context, measured: &measured)
-            if configured.mode == .tag || failure != nil {
+            let result = configured.rule.check(doc, analysis: analysis, measured: &measured)
+            if configured.mode == .tag || result.failure != nil {
                 for member in measured { doc.metadata[member.key] = member.value }
             }
-            guard let failure else { continue }
+            if case let .passRewritten(text) = result, configured.mode == .drop {
+                doc.text = text
+                analysis = DocumentAnalysis(doc, wordSplitting: wordSplitting, context: context)
+            }
+            guard let failure = result.failure else { continue }
             switch configured.mode {
             case .drop:
                 return .reject(rule: configured.label, reason: failure)

@@ -1,7 +1,8 @@
 import WinnowCore
 
 /// `rule: length`: bounds on the text's length in characters (Unicode scalars, as Python's
-/// `len`), UTF-8 bytes, or words (ICU word boundaries, so every script counts right).
+/// `len`), UTF-8 bytes, or words (the filter step's word splitting: English-style tokens, or
+/// ICU word boundaries for scripts written without spaces).
 public struct LengthRule: FilterRule {
     public static let name = "length"
 
@@ -17,7 +18,7 @@ public struct LengthRule: FilterRule {
         self.max = max
     }
 
-    public init(settings: SettingsReader) throws {
+    public init(settings: SettingsReader, environment: RuleEnvironment) throws {
         let unitName = try settings.choice("unit", Unit.allCases.map(\.rawValue), default: Unit.characters.rawValue)
         unit = Unit(rawValue: unitName)!
         min = try settings.int("min")
@@ -26,18 +27,16 @@ public struct LengthRule: FilterRule {
         if let min, let max, min > max { throw settings.error("min", "is larger than max") }
     }
 
-    public func check(_ doc: Document, context: RuleContext, measured: inout JSONObject) -> String? {
+    public func check(_ doc: Document, analysis: DocumentAnalysis, measured: inout JSONObject) -> RuleResult {
         let length: Int
         switch unit {
         case .characters: length = scalarCount(doc.text)
         case .bytes: length = doc.text.count
-        case .words:
-            guard let segmenter = try? context.words() else { return "word segmentation unavailable" }
-            length = segmenter.wordCount(doc.text)
+        case .words: length = analysis.words.count
         }
         measured["length_\(unit.rawValue)"] = JSONValue(length)
-        if let min, length < min { return "fewer than \(min) \(unit.rawValue)" }
-        if let max, length > max { return "more than \(max) \(unit.rawValue)" }
-        return nil
+        if let min, length < min { return .fail("fewer than \(min) \(unit.rawValue)") }
+        if let max, length > max { return .fail("more than \(max) \(unit.rawValue)") }
+        return .pass
     }
 }

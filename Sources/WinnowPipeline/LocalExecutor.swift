@@ -48,7 +48,7 @@ public final class LocalExecutor {
         if let from = options.from {
             guard pipeline.step(from) != nil else { throw unknownStep(from) }
             for step in pipeline.downstream(of: from) {
-                try ledger.forgetStep(step.id)
+                for phase in StepPhase.all(of: step.id, phases: step.stage.phaseCount) { try ledger.forgetStep(phase.ledgerID) }
                 try removeTree(workdir.stepDirectory(step.id))
             }
         }
@@ -68,31 +68,40 @@ public final class LocalExecutor {
     }
 
     private func runStep(_ step: Pipeline.Step, ledger: Ledger) throws -> [Failure] {
-        if step.from != "input" {
-            let upstream = try ledger.step(step.from)
-            guard let upstream, upstream.finished != nil else {
+        if let source = pipeline.step(step.from) {
+            let last = StepPhase(step: source.id, phase: source.stage.phaseCount - 1, phases: source.stage.phaseCount)
+            guard let upstream = try ledger.step(last.ledgerID), upstream.finished != nil else {
                 throw WinnowError.invalid("step '\(step.id)' reads from '\(step.from)', which has not finished; run it first")
             }
         }
         let shards = try StepInputs.shards(for: step, in: pipeline)
-        let world = step.stage.taskCount(inputShards: shards.count, requested: step.tasks)
-        if let previous = try ledger.step(step.id), previous.fingerprint != step.fingerprint || previous.world != world {
-            let finished = try ledger.tasks(step: step.id).contains { $0.status == .done }
+        for phase in StepPhase.all(of: step.id, phases: step.stage.phaseCount) {
+            let world = step.stage.taskCount(phase: phase.phase, inputShards: shards.count, requested: step.tasks)
+            let failures = try runPhase(phase, of: step, world: world, shards: shards, ledger: ledger)
+            if !failures.isEmpty { return failures }
+        }
+        return []
+    }
+
+    private func runPhase(_ phase: StepPhase, of step: Pipeline.Step, world: Int, shards: [String], ledger: Ledger) throws -> [Failure] {
+        let id = phase.ledgerID
+        if let previous = try ledger.step(id), previous.fingerprint != step.fingerprint || previous.world != world {
+            let finished = try ledger.tasks(step: id).contains { $0.status == .done }
             if finished {
                 let what = previous.world != world ? "its task count changed (\(previous.world) → \(world))"
                                                    : "its settings or an earlier step changed"
                 throw WinnowError.invalid("step '\(step.id)' has finished tasks but \(what) since; redo it with --from \(step.id)")
             }
         }
-        try ledger.planStep(step.id, stage: step.stageName, world: world, fingerprint: step.fingerprint)
-        let done = Set(try ledger.tasks(step: step.id).filter { $0.status == .done && $0.world == world }.map(\.rank))
+        try ledger.planStep(id, stage: step.stageName, world: world, fingerprint: step.fingerprint)
+        let done = Set(try ledger.tasks(step: id).filter { $0.status == .done && $0.world == world }.map(\.rank))
         var queue = (0..<world).filter { !done.contains($0) }
         var attempts: [Int: Int] = [:]
         var running: [pid_t: Int] = [:]
         var failures: [Failure] = []
         let workers = options.workers ?? pipeline.workers
-        let tracker = StepProgress(step: step.id, world: world, alreadyDone: done, shards: shards, workdir: workdir)
-        display.stepStarted(step.id, stage: step.stageName, world: world, skipped: done.count)
+        let tracker = StepProgress(phase: phase, world: world, alreadyDone: done, shards: shards, workdir: workdir)
+        display.stepStarted(id, stage: step.stageName, world: world, skipped: done.count)
 
         while !queue.isEmpty || !running.isEmpty {
             while running.count < workers, !queue.isEmpty {
@@ -100,8 +109,8 @@ public final class LocalExecutor {
                 attempts[rank, default: 0] += 1
                 let pid = try ChildProcess.spawn(
                     arguments: [ChildProcess.selfExecutable, "task", pipeline.path, "--step", step.id,
-                                "--rank", String(rank), "--world", String(world)],
-                    logPath: workdir.log(step.id, rank: rank),
+                                "--phase", String(phase.phase), "--rank", String(rank), "--world", String(world)],
+                    logPath: workdir.log(phase, rank: rank),
                     environment: ["WINNOW_PARENT_PID": String(getpid())])
                 running[pid] = rank
                 tracker.started(rank)
@@ -115,23 +124,23 @@ public final class LocalExecutor {
             }
             guard let rank = running.removeValue(forKey: pid) else { continue }
             let exitCode = exitStatus(status)
-            let record = try ledger.tasks(step: step.id).first { $0.rank == rank }
+            let record = try ledger.tasks(step: id).first { $0.rank == rank }
             if exitCode == 0, record?.status == .done {
                 tracker.finished(rank, stats: record?.stats)
                 continue
             }
             let reason = record?.error ?? (exitCode == 0 ? "exited without recording its result" : describe(status))
-            try ledger.failTask(step: step.id, rank: rank, attempt: nil, exitCode: exitCode == 0 ? 1 : exitCode, error: reason)
+            try ledger.failTask(step: id, rank: rank, attempt: nil, exitCode: exitCode == 0 ? 1 : exitCode, error: reason)
             tracker.stopped(rank)
             if attempts[rank, default: 0] <= pipeline.retries {
-                display.note("step \(step.id) task \(rank) failed (\(reason)); retrying")
+                display.note("step \(id) task \(rank) failed (\(reason)); retrying")
                 queue.append(rank)
             } else {
-                failures.append(Failure(step: step.id, rank: rank, error: reason, log: workdir.log(step.id, rank: rank)))
+                failures.append(Failure(step: id, rank: rank, error: reason, log: workdir.log(phase, rank: rank)))
             }
         }
         display.stepFinished(tracker.snapshot(), failed: failures.count)
-        if failures.isEmpty { try ledger.finishStep(step.id) }
+        if failures.isEmpty { try ledger.finishStep(id) }
         return failures
     }
 

@@ -14,7 +14,7 @@ final class StepProgress {
         var elapsed: Double
     }
 
-    let step: String
+    let phase: StepPhase
     let world: Int
     let workdir: Workdir
     let started = monotonicSeconds()
@@ -27,8 +27,8 @@ final class StepProgress {
     /// Input bytes of the tasks this run has to do (finished ones excluded), for the ETA.
     private let totalInput: Int64
 
-    init(step: String, world: Int, alreadyDone: Set<Int>, shards: [String], workdir: Workdir) {
-        self.step = step
+    init(phase: StepPhase, world: Int, alreadyDone: Set<Int>, shards: [String], workdir: Workdir) {
+        self.phase = phase
         self.world = world
         self.workdir = workdir
         done = alreadyDone.count
@@ -39,7 +39,7 @@ final class StepProgress {
     }
 
     func started(_ rank: Int) {
-        unlink(workdir.progress(step, rank: rank))
+        unlink(workdir.progress(phase, rank: rank))
         runningRanks.insert(rank)
     }
 
@@ -56,12 +56,12 @@ final class StepProgress {
     func snapshot() -> Snapshot {
         var docs = finishedDocs, bytes = finishedBytes, input = finishedInput
         for rank in runningRanks {
-            guard let progress = ProgressFile.read(workdir.progress(step, rank: rank)) else { continue }
+            guard let progress = ProgressFile.read(workdir.progress(phase, rank: rank)) else { continue }
             docs += progress.docs
             bytes += progress.bytesRead
             input += progress.inputBytesDone
         }
-        return Snapshot(step: step, world: world, done: done, running: runningRanks.count, docs: docs, bytesRead: bytes,
+        return Snapshot(step: phase.ledgerID, world: world, done: done, running: runningRanks.count, docs: docs, bytesRead: bytes,
                         fraction: min(1, Double(input) / Double(totalInput)), elapsed: monotonicSeconds() - started)
     }
 }

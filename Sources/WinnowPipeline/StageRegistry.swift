@@ -1,4 +1,5 @@
 import WinnowCore
+import WinnowClassifier
 import WinnowFilters
 import WinnowTokenizers
 
@@ -12,7 +13,8 @@ public struct StageRegistry: Sendable {
     public var names: [String] { factories.keys.sorted() }
 
     public static let builtin = StageRegistry(factories: [
-        FilterStage.name: { try FilterStage(settings: $0) },
+        FilterStage.name: { try FilterStage(settings: $0, environment: RuleEnvironment(classifiers: FastTextModel.loader)) },
+        ScoreStage.name: { try ScoreStage(settings: $0) },
         TokenizerTrainStage.name: { try TokenizerTrainStage(settings: $0) },
     ])
 }

@@ -4,35 +4,41 @@ import WinnowCore
 /// Runs one task of one step in this process (`winnow task`), recording it in the ledger: an
 /// attempt when it starts, its counters once its files are in place, or its error.
 public enum TaskRunner {
-    public static func run(pipeline: Pipeline, stepID: String, rank: Int, world: Int) throws -> TaskStats {
+    public static func run(pipeline: Pipeline, stepID: String, phase phaseNumber: Int = 0, rank: Int, world: Int) throws -> TaskStats {
         guard let step = pipeline.step(stepID) else {
             throw WinnowError.invalid("\(pipeline.path): no step '\(stepID)' (steps: \(pipeline.steps.map(\.id).joined(separator: ", ")))")
         }
         guard world >= 1, (0..<world).contains(rank) else {
             throw WinnowError.invalid("rank \(rank) is not within 0..<\(world)")
         }
+        guard (0..<step.stage.phaseCount).contains(phaseNumber) else {
+            throw WinnowError.invalid("step '\(stepID)' has \(step.stage.phaseCount) phase(s); there is no phase \(phaseNumber)")
+        }
+        let phase = StepPhase(step: stepID, phase: phaseNumber, phases: step.stage.phaseCount)
         let workdir = Workdir(pipeline.workdir)
         let ledger = try Ledger(workdir: workdir.root)
-        let attempt = try ledger.startAttempt(step: stepID, rank: rank, world: world, log: workdir.log(stepID, rank: rank))
+        let attempt = try ledger.startAttempt(step: phase.ledgerID, rank: rank, world: world, log: workdir.log(phase, rank: rank))
+        let name = "step \(phase.ledgerID) task \(rank)/\(world)"
         do {
             let shards = try StepInputs.shards(for: step, in: pipeline)
-            let progressPath = workdir.progress(stepID, rank: rank)
+            let progressPath = workdir.progress(phase, rank: rank)
             let context = TaskContext(
-                stepID: stepID, rank: rank, world: world, inputShards: shards,
+                stepID: stepID, phase: phaseNumber, rank: rank, world: world, inputShards: shards,
                 outputDirectory: workdir.output(stepID), rejectedDirectory: workdir.rejected(stepID),
-                seed: taskSeed(pipelineSeed: pipeline.seed, step: stepID, rank: rank),
+                stepDirectory: workdir.stepDirectory(stepID),
+                seed: taskSeed(pipelineSeed: pipeline.seed, step: phase.ledgerID, rank: rank),
                 compressionLevel: pipeline.compressionLevel, maxDocBytes: pipeline.maxDocBytes,
                 progress: { progress in try? ProgressFile.write(progress, to: progressPath) })
             try makeDirectories(context.outputDirectory)
-            log("step \(stepID) task \(rank)/\(world) attempt \(attempt): \(context.shards.count) shard(s)")
+            log("\(name) attempt \(attempt): \(context.shards.count) shard(s)")
             let stats = try step.stage.run(context)
-            try writeFileAtomically(workdir.stats(stepID, rank: rank), Array((JSONWriter.string(stats.json) + "\n").utf8))
-            try ledger.finishTask(step: stepID, rank: rank, attempt: attempt, stats: stats)
-            log("step \(stepID) task \(rank)/\(world) done: \(stats.docsIn) in, \(stats.docsKept) kept, \(stats.docsRejected) rejected in \(String(format1: stats.seconds)) s")
+            try writeFileAtomically(workdir.stats(phase, rank: rank), Array((JSONWriter.string(stats.json) + "\n").utf8))
+            try ledger.finishTask(step: phase.ledgerID, rank: rank, attempt: attempt, stats: stats)
+            log("\(name) done: \(stats.docsIn) in, \(stats.docsKept) kept, \(stats.docsRejected) rejected in \(String(format1: stats.seconds)) s")
             return stats
         } catch {
-            log("step \(stepID) task \(rank)/\(world) failed: \(error)")
-            try? ledger.failTask(step: stepID, rank: rank, attempt: attempt, exitCode: 1, error: "\(error)")
+            log("\(name) failed: \(error)")
+            try? ledger.failTask(step: phase.ledgerID, rank: rank, attempt: attempt, exitCode: 1, error: "\(error)")
             throw error
         }
     }

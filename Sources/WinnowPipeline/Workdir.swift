@@ -11,10 +11,42 @@ public struct Workdir: Sendable {
     public func stepDirectory(_ step: String) -> String { "\(root)/\(step)" }
     public func output(_ step: String) -> String { "\(root)/\(step)/output" }
     public func rejected(_ step: String) -> String { "\(root)/\(step)/rejected" }
-    public func stats(_ step: String, rank: Int) -> String { "\(root)/\(step)/stats/\(rank).json" }
-    public func log(_ step: String, rank: Int) -> String { "\(root)/\(step)/logs/\(rank).log" }
-    public func progress(_ step: String, rank: Int) -> String { "\(root)/\(step)/progress/\(rank).json" }
+    public func stats(_ phase: StepPhase, rank: Int) -> String { "\(root)/\(phase.step)/stats/\(phase.fileStem(rank)).json" }
+    public func log(_ phase: StepPhase, rank: Int) -> String { "\(root)/\(phase.step)/logs/\(phase.fileStem(rank)).log" }
+    public func progress(_ phase: StepPhase, rank: Int) -> String { "\(root)/\(phase.step)/progress/\(phase.fileStem(rank)).json" }
     public var lockFile: String { "\(root)/.winnow.lock" }
+}
+
+/// One phase of a step, and how it is named in the ledger and in file names: a one-phase step
+/// is just its id; phase p of a several-phase step is `id#p` in the ledger, `p<p>-RANK` in files.
+public struct StepPhase: Sendable, Equatable {
+    public var step: String
+    public var phase: Int
+    public var phases: Int
+
+    public init(step: String, phase: Int = 0, phases: Int = 1) {
+        self.step = step
+        self.phase = phase
+        self.phases = phases
+    }
+
+    public var ledgerID: String { phases == 1 ? step : "\(step)#\(phase)" }
+    public func fileStem(_ rank: Int) -> String { phases == 1 ? "\(rank)" : "p\(phase)-\(rank)" }
+    public var isLast: Bool { phase == phases - 1 }
+
+    /// Every phase of a step.
+    public static func all(of step: String, phases: Int) -> [StepPhase] {
+        (0..<phases).map { StepPhase(step: step, phase: $0, phases: phases) }
+    }
+
+    /// Reads a ledger id back.
+    public init(ledgerID: String) {
+        if let hash = ledgerID.lastIndex(of: "#"), let phase = Int(ledgerID[ledgerID.index(after: hash)...]) {
+            self.init(step: String(ledgerID[..<hash]), phase: phase, phases: -1)
+        } else {
+            self.init(step: ledgerID)
+        }
+    }
 }
 
 /// The input shards of a step: the pipeline's `input` patterns, or the output of the step it
@@ -47,7 +79,7 @@ public enum StepInputs {
         return shards.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
     }
 
-    static func isShardName(_ path: String) -> Bool {
+    public static func isShardName(_ path: String) -> Bool {
         shardSuffixes.contains { path.hasSuffix($0) }
     }
 }

@@ -41,7 +41,7 @@ public struct TokenizerTrainStage: Stage {
         try settings.finish()
     }
 
-    public func taskCount(inputShards: Int, requested: Int?) -> Int { 1 }
+    public func taskCount(phase: Int, inputShards: Int, requested: Int?) -> Int { 1 }
 
     public func run(_ task: TaskContext) throws -> TaskStats {
         let start = monotonicSeconds()

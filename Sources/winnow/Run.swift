@@ -44,6 +44,9 @@ struct Task: ParsableCommand {
     @Option(help: "The step's id.")
     var step: String
 
+    @Option(help: "The phase of the step, for stages that run in several phases.")
+    var phase = 0
+
     @Option(help: "This task's rank, from 0.")
     var rank: Int
 
@@ -54,7 +57,7 @@ struct Task: ParsableCommand {
         TaskRunner.followParent()
         do {
             _ = try reportingErrors {
-                try TaskRunner.run(pipeline: try Pipeline.load(path: pipeline), stepID: step, rank: rank, world: world)
+                try TaskRunner.run(pipeline: try Pipeline.load(path: pipeline), stepID: step, phase: phase, rank: rank, world: world)
             }
         } catch let exit as ExitCode {
             throw ExitCode(exit.rawValue == 2 ? 1 : exit.rawValue)

@@ -4,9 +4,12 @@ import WinnowCore
 
 func check(_ rule: any FilterRule, _ doc: Document) -> (String?, JSONObject) {
     var measured = JSONObject()
-    let failure = rule.check(doc, context: RuleContext(), measured: &measured)
-    return (failure, measured)
+    let analysis = DocumentAnalysis(doc, wordSplitting: .auto, context: RuleContext())
+    let result = rule.check(doc, analysis: analysis, measured: &measured)
+    return (result.failure, measured)
 }
+
+let noClassifiers = RuleEnvironment(classifiers: .unavailable)
 
 @Suite struct LengthRuleTests {
     let doc = Document(id: "a", text: "Ünïcode words, here: 3 of them! 中文")
@@ -23,11 +26,17 @@ func check(_ rule: any FilterRule, _ doc: Document) -> (String?, JSONObject) {
         #expect(failure == "more than 30 bytes")
     }
 
-    @Test func countsWordsWithICU() {
-        // Ünïcode, words, here, 3, of, them, 中文 (one dictionary word)
-        let (failure, measured) = check(LengthRule(unit: .words, min: 7, max: 7), doc)
-        #expect(measured["length_words"] == JSONValue(7))
+    @Test func countsWordsAsDatatroveDoes() {
+        // Ünïcode words , here : 3 of them ! 中文 — punctuation marks are tokens, as in spaCy.
+        let (failure, measured) = check(LengthRule(unit: .words, min: 10, max: 10), doc)
+        #expect(measured["length_words"] == JSONValue(10))
         #expect(failure == nil)
+    }
+
+    @Test func countsChineseWordsWithICU() {
+        let chinese = Document(id: "zh", text: "我们今天去北京大学", metadata: JSONObject([.init(key: "language", value: .string("zh"))]))
+        let (_, measured) = check(LengthRule(unit: .words, min: 1, max: nil), chinese)
+        #expect((measured["length_words"]?.doubleValue ?? 0) >= 4)
     }
 }
 
@@ -61,14 +70,14 @@ func check(_ rule: any FilterRule, _ doc: Document) -> (String?, JSONObject) {
         let rule = ConfigNode(.mapping(yaml.map { ($0.0, ConfigNode($0.1, line: 3, file: "p.yaml")) }), line: 3, file: "p.yaml")
         let root = ConfigNode(.mapping([("rules", ConfigNode(.sequence([rule]), line: 2, file: "p.yaml"))]), line: 1, file: "p.yaml")
         let settings = try SettingsReader(root, owner: "step 'f'")
-        let made = try FilterStage(settings: settings)
+        let made = try FilterStage(settings: settings, environment: noClassifiers)
         try settings.finish()
         return made
     }
 
     @Test func dropModeRejectsWithTheRuleAndReason() throws {
         let filter = try stage([("rule", .scalar("length")), ("min", .scalar("100"))])
-        var processor = FilterProcessor(rules: filter.rules, context: RuleContext())
+        var processor = FilterProcessor(rules: filter.rules, wordSplitting: .auto, context: RuleContext())
         var doc = Document(id: "a", text: "short")
         #expect(processor.process(&doc) == .reject(rule: "length", reason: "fewer than 100 characters"))
         #expect(doc.metadata["length_characters"] == JSONValue(5))
@@ -76,7 +85,7 @@ func check(_ rule: any FilterRule, _ doc: Document) -> (String?, JSONObject) {
 
     @Test func tagModeKeepsAndFlags() throws {
         let filter = try stage([("rule", .scalar("length")), ("min", .scalar("100")), ("mode", .scalar("tag")), ("name", .scalar("too_short"))])
-        var processor = FilterProcessor(rules: filter.rules, context: RuleContext())
+        var processor = FilterProcessor(rules: filter.rules, wordSplitting: .auto, context: RuleContext())
         var doc = Document(id: "a", text: "short")
         #expect(processor.process(&doc) == .keep)
         #expect(doc.metadata["flagged_by"] == .array([.string("too_short: fewer than 100 characters")]))

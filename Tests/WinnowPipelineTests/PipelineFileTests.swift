@@ -61,7 +61,9 @@ func configError(_ yaml: String) -> WinnowError? {
 
     @Test func unknownStage() {
         let error = configError(valid.replacingOccurrences(of: "stage: filter\n    from: first", with: "stage: filtre\n    from: first"))
-        #expect(error?.description == "p.yaml:8: step 'second': 'stage' names an unknown stage 'filtre' (known stages: filter, tokenizer-train)")
+        let message = error?.description ?? ""
+        #expect(message.hasPrefix("p.yaml:8: step 'second': 'stage' names an unknown stage 'filtre' (known stages: "))
+        #expect(message.contains("filter, "), "the message lists the registered stages")
     }
 
     @Test func missingAndDanglingFrom() {
@@ -91,7 +93,7 @@ func configError(_ yaml: String) -> WinnowError? {
 
     @Test func shardAssignmentFollowsDatatrove() {
         let context = TaskContext(stepID: "s", rank: 1, world: 3, inputShards: (0..<8).map { "/d/p\($0).jsonl" },
-                                  outputDirectory: "/o", rejectedDirectory: "/r", seed: 0, compressionLevel: 3,
+                                  outputDirectory: "/o", rejectedDirectory: "/r", stepDirectory: "/s", seed: 0, compressionLevel: 3,
                                   maxDocBytes: 0, progress: { _ in })
         #expect(context.shards == ["/d/p1.jsonl", "/d/p4.jsonl", "/d/p7.jsonl"])
         #expect(context.outputName(for: "/d/p1.jsonl") == "p1.jsonl.zst")

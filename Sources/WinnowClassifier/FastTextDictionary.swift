@@ -1,0 +1,308 @@
+import CLinux
+import WinnowCore
+
+/// The features of one line and the buffers used to find them, reused from line to line.
+public final class LineFeatures {
+    /// Feature ids: word ids, character n-gram buckets, word n-gram buckets.
+    public internal(set) var words: [Int32] = []
+    /// Label indices (0-based among labels).
+    public internal(set) var labels: [Int32] = []
+    var hashes: [Int32] = []
+    /// Token byte ranges and hashes (an empty range is the end-of-line token).
+    var tokens: [(Int, Int, UInt32)] = []
+
+    public init() {}
+}
+
+/// fastText's dictionary: the vocabulary of words and labels, and the mapping from a line of
+/// text to feature ids (word ids, character n-gram buckets, word n-gram buckets) exactly as
+/// fastText computes them (`dictionary.cc`, methods.md §2.2).
+public final class FastTextDictionary: Sendable {
+    public enum EntryKind: Int8, Sendable { case word = 0, label = 1 }
+
+    public struct Entry: Sendable {
+        public var word: [UInt8]
+        public var count: Int64
+        public var kind: EntryKind
+    }
+
+    public let entries: [Entry]
+    public let nwords: Int32
+    public let nlabels: Int32
+    /// Tokens in the training data (words, labels and end-of-line markers).
+    public let ntokens: Int64
+    /// fastText's pruned n-gram index (bucket → row), present in quantised models with a cutoff;
+    /// nil when the model is not pruned. An empty index means no n-gram features at all.
+    let pruneIndex: [Int32: Int32]?
+    let bucket: Int32
+    let minn: Int32
+    let maxn: Int32
+    let wordNgrams: Int32
+    let labelPrefix: [UInt8]
+    /// A slot of the open-addressing word table: the word's hash, id and where its bytes are,
+    /// so a probe costs one cache line plus the bytes it compares.
+    struct Slot {
+        var hash: UInt32
+        var id: Int32
+        var start: UInt32
+        var length: UInt32
+        static let empty = Slot(hash: 0, id: -1, start: 0, length: 0)
+    }
+
+    private let table: [Slot]
+    private let tableMask: Int
+    /// All words' bytes back to back.
+    private let wordBytes: [UInt8]
+
+    static let endOfSentence = Array("</s>".utf8)
+    static let endOfSentenceHash = hash(endOfSentence)
+    static let beginOfWord: UInt8 = 0x3C // <
+    static let endOfWord: UInt8 = 0x3E // >
+
+    init(entries: [Entry], ntokens: Int64, pruneIndex: [Int32: Int32]?, args: FastTextArgs) {
+        self.entries = entries
+        nwords = Int32(entries.filter { $0.kind == .word }.count)
+        nlabels = Int32(entries.count) - nwords
+        self.ntokens = ntokens
+        self.pruneIndex = pruneIndex
+        bucket = args.bucket
+        minn = args.minn
+        maxn = args.maxn
+        wordNgrams = args.wordNgrams
+        labelPrefix = Array(args.labelPrefix.utf8)
+        var size = 16
+        while size < entries.count * 2 { size <<= 1 }
+        var table = [Slot](repeating: .empty, count: size)
+        var bytes: [UInt8] = []
+        for (i, entry) in entries.enumerated() {
+            let h = FastTextDictionary.hash(entry.word)
+            var slot = Int(h) & (size - 1)
+            while table[slot].id != -1 { slot = (slot + 1) & (size - 1) }
+            // Vocabularies hold millions of words, not gigabytes of them; 32-bit offsets suffice.
+            table[slot] = Slot(hash: h, id: Int32(i), start: UInt32(truncatingIfNeeded: bytes.count), length: UInt32(entry.word.count))
+            bytes.append(contentsOf: entry.word)
+        }
+        self.table = table
+        tableMask = size - 1
+        wordBytes = bytes
+    }
+
+    /// fastText's word hash: 32-bit FNV-1a over the bytes taken as signed chars.
+    @inline(__always)
+    static func hash<C: Collection>(_ bytes: C) -> UInt32 where C.Element == UInt8 {
+        var h: UInt32 = 2_166_136_261
+        for b in bytes { h = (h ^ UInt32(bitPattern: Int32(Int8(bitPattern: b)))) &* 16_777_619 }
+        return h
+    }
+
+    /// The id of a word or label, or -1.
+    func id(of word: UnsafeBufferPointer<UInt8>, hash: UInt32) -> Int32 {
+        table.withUnsafeBufferPointer { table in
+            wordBytes.withUnsafeBufferPointer { bytes in
+                var slot = Int(hash) & tableMask
+                while true {
+                    let entry = table[slot]
+                    if entry.id < 0 { return -1 }
+                    if entry.hash == hash, Int(entry.length) == word.count,
+                       memcmp(bytes.baseAddress! + Int(entry.start), word.baseAddress!, word.count) == 0 {
+                        return entry.id
+                    }
+                    slot = (slot + 1) & tableMask
+                }
+            }
+        }
+    }
+
+    /// Starts loading the table slot a hash will probe, ahead of the lookup.
+    @inline(__always)
+    func prefetchSlot(_ hash: UInt32) {
+        table.withUnsafeBufferPointer { clinux_prefetch($0.baseAddress! + (Int(hash) & tableMask)) }
+    }
+
+    public func label(_ index: Int32) -> String {
+        String(decoding: entries[Int(nwords + index)].word, as: UTF8.self)
+    }
+
+    public var labels: [String] { (0..<nlabels).map(label) }
+
+    public var labelCounts: [Int64] { entries[Int(nwords)...].map(\.count) }
+
+    func isLabel(_ word: UnsafeBufferPointer<UInt8>) -> Bool {
+        word.count >= labelPrefix.count && memcmp(word.baseAddress!, labelPrefix, labelPrefix.count) == 0
+    }
+
+    @inline(__always)
+    private func pushBucket(_ id: Int64, into features: inout [Int32]) {
+        if id < 0 { return }
+        if let pruneIndex {
+            guard let row = pruneIndex[Int32(id)] else { return }
+            features.append(nwords + row)
+        } else {
+            features.append(nwords + Int32(id))
+        }
+    }
+
+    /// Character n-gram buckets of `<word>`, n = minn…maxn counted in UTF-8 characters.
+    func appendSubwords(of word: UnsafeBufferPointer<UInt8>, into features: inout [Int32]) {
+        guard maxn > 0, bucket > 0 else { return }
+        var padded = [UInt8]()
+        padded.reserveCapacity(word.count + 2)
+        padded.append(FastTextDictionary.beginOfWord)
+        padded.append(contentsOf: word)
+        padded.append(FastTextDictionary.endOfWord)
+        let n = padded.count
+        padded.withUnsafeBufferPointer { p in
+            for i in 0..<n where p[i] & 0xC0 != 0x80 {
+                var h: UInt32 = 2_166_136_261
+                var j = i
+                var chars: Int32 = 1
+                while j < n, chars <= maxn {
+                    h = (h ^ UInt32(bitPattern: Int32(Int8(bitPattern: p[j])))) &* 16_777_619
+                    j += 1
+                    while j < n, p[j] & 0xC0 == 0x80 {
+                        h = (h ^ UInt32(bitPattern: Int32(Int8(bitPattern: p[j])))) &* 16_777_619
+                        j += 1
+                    }
+                    if chars >= minn, !(chars == 1 && (i == 0 || j == n)) {
+                        pushBucket(Int64(h % UInt32(bucket)), into: &features)
+                    }
+                    chars += 1
+                }
+            }
+        }
+    }
+
+    /// The features and labels of one line, as fastText's `getLine` computes them: tokens split
+    /// on ASCII white space and NUL, a newline becomes `</s>` (which ends the line), labels are
+    /// tokens starting with the label prefix. Returns the number of tokens read.
+    @discardableResult
+    func features(of line: UnsafeBufferPointer<UInt8>, endOfLine: Bool, into buffers: LineFeatures) -> Int {
+        // Work on local arrays (moved out of the class and back, keeping their capacity): class
+        // properties would pay a dynamic exclusivity check on every append.
+        var words = buffers.words, labels = buffers.labels, hashes = buffers.hashes, tokenRanges = buffers.tokens
+        buffers.words = []; buffers.labels = []; buffers.hashes = []; buffers.tokens = []
+        defer { buffers.words = words; buffers.labels = labels; buffers.hashes = hashes; buffers.tokens = tokenRanges }
+        words.removeAll(keepingCapacity: true)
+        labels.removeAll(keepingCapacity: true)
+        hashes.removeAll(keepingCapacity: true)
+        tokenRanges.removeAll(keepingCapacity: true)
+        var tokens = 0
+        func handle(_ token: UnsafeBufferPointer<UInt8>, hash h: UInt32) -> Bool {
+            tokens += 1
+            let wid = id(of: token, hash: h)
+            let kind: EntryKind = wid < 0 ? (isLabel(token) ? .label : .word) : entries[Int(wid)].kind
+            if kind == .word {
+                if wid < 0 {
+                    if !FastTextDictionary.endOfSentence.elementsEqual(token) { appendSubwords(of: token, into: &words) }
+                } else {
+                    words.append(wid)
+                    if maxn > 0, !FastTextDictionary.endOfSentence.elementsEqual(token) { appendSubwords(of: token, into: &words) }
+                }
+                hashes.append(Int32(bitPattern: h))
+            } else if wid >= 0 {
+                labels.append(wid - nwords)
+            }
+            return FastTextDictionary.endOfSentence.elementsEqual(token)
+        }
+        // Pass 1 finds the tokens and starts loading their table slots; pass 2 looks them up,
+        // by then mostly from cache (vocabularies of millions of words miss it otherwise).
+        var i = 0
+        let n = line.count
+        while i < n {
+            let b = line[i]
+            if b == 0x0A {
+                tokenRanges.append((i, i, FastTextDictionary.endOfSentenceHash))
+                break
+            }
+            if FastTextDictionary.isSeparator(b) { i += 1; continue }
+            let start = i
+            while i < n, !FastTextDictionary.isSeparator(line[i]) { i += 1 }
+            let h = FastTextDictionary.hash(UnsafeBufferPointer(rebasing: line[start..<i]))
+            prefetchSlot(h)
+            tokenRanges.append((start, i, h))
+        }
+        var ended = false
+        for (start, end, h) in tokenRanges {
+            if start == end {
+                ended = FastTextDictionary.endOfSentence.withUnsafeBufferPointer { handle($0, hash: h) }
+            } else {
+                ended = handle(UnsafeBufferPointer(rebasing: line[start..<end]), hash: h)
+            }
+            if ended { break }
+        }
+        if endOfLine, !ended {
+            _ = FastTextDictionary.endOfSentence.withUnsafeBufferPointer { handle($0, hash: FastTextDictionary.endOfSentenceHash) }
+        }
+        appendWordNgrams(hashes, into: &words)
+        return tokens
+    }
+
+    @inline(__always)
+    static func isSeparator(_ b: UInt8) -> Bool {
+        b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 || b == 0x0B || b == 0x0C || b == 0x00
+    }
+
+    /// Word n-gram buckets (n = 2…wordNgrams) over the token hashes, sign-extended as fastText does.
+    private func appendWordNgrams(_ hashes: [Int32], into features: inout [Int32]) {
+        guard wordNgrams > 1, bucket > 0 else { return }
+        for i in 0..<hashes.count {
+            var h = UInt64(bitPattern: Int64(hashes[i]))
+            var j = i + 1
+            while j < hashes.count, j < i + Int(wordNgrams) {
+                h = h &* 116_049_371 &+ UInt64(bitPattern: Int64(hashes[j]))
+                pushBucket(Int64(h % UInt64(bucket)), into: &features)
+                j += 1
+            }
+        }
+    }
+
+    // MARK: file format
+
+    static func read(_ r: inout BinaryReader, args: FastTextArgs) throws -> FastTextDictionary {
+        let size = try r.int32("dictionary size")
+        let nwords = try r.int32("nwords")
+        let nlabels = try r.int32("nlabels")
+        let ntokens = try r.int64("ntokens")
+        let pruneSize = try r.int64("pruneidx_size")
+        guard size >= 0, nwords >= 0, nlabels >= 0, nwords + nlabels == size else {
+            throw r.error("implausible dictionary sizes (size \(size), nwords \(nwords), nlabels \(nlabels))")
+        }
+        var entries: [Entry] = []
+        entries.reserveCapacity(Int(size))
+        for i in 0..<Int(size) {
+            let word = Array(try r.cString("word \(i)"))
+            let count = try r.int64("count of word \(i)")
+            let rawKind = Int8(bitPattern: try r.uint8("type of word \(i)"))
+            guard let kind = EntryKind(rawValue: rawKind) else { throw r.error("unknown entry type \(rawKind)") }
+            entries.append(Entry(word: word, count: count, kind: kind))
+        }
+        var prune: [Int32: Int32]?
+        if pruneSize >= 0 {
+            var index: [Int32: Int32] = [:]
+            for _ in 0..<pruneSize {
+                let from = try r.int32("pruneidx key")
+                index[from] = try r.int32("pruneidx value")
+            }
+            prune = index
+        }
+        return FastTextDictionary(entries: entries, ntokens: ntokens, pruneIndex: prune, args: args)
+    }
+
+    func write(_ w: inout BinaryWriter) {
+        w.scalar(Int32(entries.count))
+        w.scalar(nwords)
+        w.scalar(nlabels)
+        w.scalar(ntokens)
+        w.scalar(Int64(pruneIndex.map { $0.count } ?? -1))
+        for entry in entries {
+            w.append(entry.word)
+            w.scalar(UInt8(0))
+            w.scalar(entry.count)
+            w.scalar(UInt8(bitPattern: entry.kind.rawValue))
+        }
+        for (from, to) in (pruneIndex ?? [:]).sorted(by: { $0.key < $1.key }) {
+            w.scalar(from)
+            w.scalar(to)
+        }
+    }
+}

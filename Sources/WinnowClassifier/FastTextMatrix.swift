@@ -1,0 +1,225 @@
+import CLinux
+import WinnowCore
+
+/// A fastText weight matrix: dense float32 rows, or product-quantised rows (`.ftz`).
+/// Arithmetic follows fastText's order of operations in float32, so scores match it closely.
+protocol FastTextMatrix: AnyObject {
+    var rows: Int { get }
+    var cols: Int { get }
+    func dot(row: Int, _ vector: UnsafePointer<Float>) -> Float
+    /// vector += scale · row
+    func add(row: Int, scaled scale: Float, to vector: UnsafeMutablePointer<Float>)
+    func write(_ w: inout BinaryWriter)
+}
+
+/// Rows of float32 in one allocation that training threads update in place without locks
+/// (fastText's Hogwild), so it is a class over raw memory.
+final class DenseMatrix: FastTextMatrix, @unchecked Sendable {
+    let rows: Int
+    let cols: Int
+    let data: UnsafeMutablePointer<Float>
+    /// The mapped file the rows live in, when they were not copied.
+    private let mapping: AnyObject?
+
+    init(rows: Int, cols: Int) {
+        self.rows = rows
+        self.cols = cols
+        data = .allocate(capacity: max(1, rows * cols))
+        data.initialize(repeating: 0, count: max(1, rows * cols))
+        mapping = nil
+    }
+
+    /// Rows read in place from a mapped file (copy-on-write, so training may still update them).
+    private init(rows: Int, cols: Int, mappedAt data: UnsafeMutablePointer<Float>, owner: AnyObject) {
+        self.rows = rows
+        self.cols = cols
+        self.data = data
+        mapping = owner
+    }
+
+    deinit { if mapping == nil { data.deallocate() } }
+
+    static func read(_ r: inout BinaryReader, what: String) throws -> DenseMatrix {
+        let m = try r.int64("\(what) rows"), n = try r.int64("\(what) columns")
+        guard m >= 0, n >= 0, m * n * 4 <= Int64(r.remaining) else {
+            throw r.error("\(what) of \(m) × \(n) floats does not fit in the \(r.remaining) bytes left (truncated file?)")
+        }
+        let values = try r.raw(Int(m * n) * 4, what)
+        guard let start = values.baseAddress, Int(bitPattern: start) % MemoryLayout<Float>.alignment == 0, m * n > 0 else {
+            // Unaligned in the file (the dictionary before it has any length): copy.
+            let matrix = DenseMatrix(rows: Int(m), cols: Int(n))
+            if let start = values.baseAddress { memcpy(matrix.data, start, values.count) }
+            return matrix
+        }
+        return DenseMatrix(rows: Int(m), cols: Int(n),
+                           mappedAt: UnsafeMutableRawPointer(mutating: start).assumingMemoryBound(to: Float.self), owner: r.storage)
+    }
+
+    func write(_ w: inout BinaryWriter) {
+        w.scalar(Int64(rows))
+        w.scalar(Int64(cols))
+        w.float32s(UnsafeBufferPointer(start: data, count: rows * cols))
+    }
+
+    @inline(__always)
+    func row(_ i: Int) -> UnsafeMutablePointer<Float> { data + i * cols }
+
+    func dot(row i: Int, _ vector: UnsafePointer<Float>) -> Float {
+        let r = row(i)
+        var d: Float = 0
+        for j in 0..<cols { d += r[j] * vector[j] }
+        return d
+    }
+
+    /// vector += the given rows, in order, fetching rows ahead of use (the rows of a large
+    /// model are scattered over gigabytes, so each is a trip to memory).
+    func sum(rows ids: [Int32], into vector: UnsafeMutablePointer<Float>) {
+        let lookahead = 4
+        let lines = (cols * 4 + 63) / 64
+        ids.withUnsafeBufferPointer { ids in
+            for k in 0..<min(lookahead, ids.count) { prefetch(row: Int(ids[k]), lines: lines) }
+            for k in 0..<ids.count {
+                if k + lookahead < ids.count { prefetch(row: Int(ids[k + lookahead]), lines: lines) }
+                let r = row(Int(ids[k]))
+                for j in 0..<cols { vector[j] += r[j] }
+            }
+        }
+    }
+
+    @inline(__always)
+    private func prefetch(row i: Int, lines: Int) {
+        let start = UnsafeRawPointer(row(i))
+        for line in 0..<lines { clinux_prefetch(start + line * 64) }
+    }
+
+    /// row += scale · vector (training updates).
+    func addToRow(_ i: Int, _ vector: UnsafePointer<Float>, scaled scale: Float) {
+        let r = row(i)
+        for j in 0..<cols { r[j] += scale * vector[j] }
+    }
+
+    func add(row i: Int, scaled scale: Float, to vector: UnsafeMutablePointer<Float>) {
+        let r = row(i)
+        if scale == 1 {
+            for j in 0..<cols { vector[j] += r[j] }
+        } else {
+            for j in 0..<cols { vector[j] += scale * r[j] }
+        }
+    }
+}
+
+/// fastText's product quantiser: each row is cut into sub-vectors of `dsub` values (the last
+/// `lastdsub`), each replaced by one of 256 centroids.
+struct ProductQuantizer {
+    let dim: Int
+    let nsubq: Int
+    let dsub: Int
+    let lastdsub: Int
+    let centroids: [Float]
+    static let ksub = 256
+
+    static func read(_ r: inout BinaryReader) throws -> ProductQuantizer {
+        let dim = Int(try r.int32("pq dim")), nsubq = Int(try r.int32("pq nsubq"))
+        let dsub = Int(try r.int32("pq dsub")), lastdsub = Int(try r.int32("pq lastdsub"))
+        guard dim > 0, nsubq > 0, dsub > 0, lastdsub > 0, (nsubq - 1) * dsub + lastdsub == dim else {
+            throw r.error("implausible product quantiser (dim \(dim), nsubq \(nsubq), dsub \(dsub), lastdsub \(lastdsub))")
+        }
+        return ProductQuantizer(dim: dim, nsubq: nsubq, dsub: dsub, lastdsub: lastdsub,
+                                centroids: try r.float32s(dim * ksub, "pq centroids"))
+    }
+
+    func write(_ w: inout BinaryWriter) {
+        for value in [dim, nsubq, dsub, lastdsub] { w.scalar(Int32(value)) }
+        centroids.withUnsafeBufferPointer { w.float32s($0) }
+    }
+
+    @inline(__always)
+    func centroid(_ m: Int, _ code: UInt8) -> Int {
+        m == nsubq - 1 ? m * ProductQuantizer.ksub * dsub + Int(code) * lastdsub : (m * ProductQuantizer.ksub + Int(code)) * dsub
+    }
+
+    func dot(_ codes: UnsafePointer<UInt8>, _ x: UnsafePointer<Float>, alpha: Float) -> Float {
+        var result: Float = 0
+        centroids.withUnsafeBufferPointer { c in
+            for m in 0..<nsubq {
+                let base = centroid(m, codes[m])
+                let d = m == nsubq - 1 ? lastdsub : dsub
+                for n in 0..<d { result += x[m * dsub + n] * c[base + n] }
+            }
+        }
+        return result * alpha
+    }
+
+    func add(_ codes: UnsafePointer<UInt8>, to x: UnsafeMutablePointer<Float>, alpha: Float) {
+        centroids.withUnsafeBufferPointer { c in
+            for m in 0..<nsubq {
+                let base = centroid(m, codes[m])
+                let d = m == nsubq - 1 ? lastdsub : dsub
+                for n in 0..<d { x[m * dsub + n] += alpha * c[base + n] }
+            }
+        }
+    }
+}
+
+/// A product-quantised matrix, optionally with quantised row norms (`qnorm`).
+final class QuantMatrix: FastTextMatrix {
+    let rows: Int
+    let cols: Int
+    let codes: [UInt8]
+    let pq: ProductQuantizer
+    let normCodes: [UInt8]?
+    let normQuantizer: ProductQuantizer?
+
+    init(rows: Int, cols: Int, codes: [UInt8], pq: ProductQuantizer, normCodes: [UInt8]?, normQuantizer: ProductQuantizer?) {
+        self.rows = rows
+        self.cols = cols
+        self.codes = codes
+        self.pq = pq
+        self.normCodes = normCodes
+        self.normQuantizer = normQuantizer
+    }
+
+    static func read(_ r: inout BinaryReader, what: String) throws -> QuantMatrix {
+        let qnorm = try r.uint8("\(what) qnorm flag") != 0
+        let m = try r.int64("\(what) rows"), n = try r.int64("\(what) columns")
+        let codesize = try r.int32("\(what) code size")
+        let codes = Array(try r.raw(Int(codesize), "\(what) codes"))
+        let pq = try ProductQuantizer.read(&r)
+        guard m >= 0, Int64(pq.dim) == n, Int64(codesize) == m * Int64(pq.nsubq) else {
+            throw r.error("\(what): \(codesize) codes do not fit \(m) rows of \(n) values in \(pq.nsubq) sub-vectors")
+        }
+        var normCodes: [UInt8]?
+        var normQuantizer: ProductQuantizer?
+        if qnorm {
+            normCodes = Array(try r.raw(Int(m), "\(what) norm codes"))
+            normQuantizer = try ProductQuantizer.read(&r)
+        }
+        return QuantMatrix(rows: Int(m), cols: Int(n), codes: codes, pq: pq, normCodes: normCodes, normQuantizer: normQuantizer)
+    }
+
+    func norm(_ i: Int) -> Float {
+        guard let normCodes, let normQuantizer else { return 1 }
+        return normQuantizer.centroids[Int(normCodes[i])]
+    }
+
+    func dot(row i: Int, _ vector: UnsafePointer<Float>) -> Float {
+        codes.withUnsafeBufferPointer { pq.dot($0.baseAddress! + pq.nsubq * i, vector, alpha: norm(i)) }
+    }
+
+    func add(row i: Int, scaled scale: Float, to vector: UnsafeMutablePointer<Float>) {
+        codes.withUnsafeBufferPointer { pq.add($0.baseAddress! + pq.nsubq * i, to: vector, alpha: scale * norm(i)) }
+    }
+
+    func write(_ w: inout BinaryWriter) {
+        w.scalar(UInt8(normCodes == nil ? 0 : 1))
+        w.scalar(Int64(rows))
+        w.scalar(Int64(cols))
+        w.scalar(Int32(codes.count))
+        w.append(codes)
+        pq.write(&w)
+        if let normCodes, let normQuantizer {
+            w.append(normCodes)
+            normQuantizer.write(&w)
+        }
+    }
+}

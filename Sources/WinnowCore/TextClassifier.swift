@@ -1,0 +1,25 @@
+/// A text classifier as stage modules other than the classifier's own see it (the language and
+/// toxicity filters use fastText models through this, without importing WinnowClassifier).
+public protocol TextClassifier: Sendable {
+    var labels: [String] { get }
+    /// A predictor for one thread (it keeps reusable buffers).
+    func makePredictor() -> any TextPredictor
+}
+
+public protocol TextPredictor {
+    /// Labels with their probabilities, best first: the top `k`, or all when `k` is nil. The
+    /// text is one line (line breaks already replaced).
+    func predict(_ text: UnsafeBufferPointer<UInt8>, k: Int?) -> [(label: String, probability: Float)]
+}
+
+/// Opens classifier model files; handed to stages by the pipeline, which knows the formats.
+public struct ClassifierLoader: Sendable {
+    public let load: @Sendable (String) throws -> any TextClassifier
+
+    public init(load: @escaping @Sendable (String) throws -> any TextClassifier) { self.load = load }
+
+    /// For stages built where no classifier can be loaded (tests of other rules).
+    public static let unavailable = ClassifierLoader { path in
+        throw WinnowError.invalid("\(path): no classifier format is available here")
+    }
+}

@@ -1,0 +1,75 @@
+import WinnowCore
+import WinnowText
+
+/// What the rules of one filter step compute from a document, computed once and shared: the
+/// text as characters, its words (English-style tokens as datatrove counts them, or ICU word
+/// boundaries for scripts written without spaces), and its lines.
+public final class DocumentAnalysis {
+    private let bytes: [UInt8]
+    private let wordSplitting: WordSplitting
+    private let context: RuleContext
+    private let language: String?
+
+    public enum WordSplitting: String, Sendable, CaseIterable {
+        /// ICU for Chinese, Japanese, Korean, Thai, Lao, Khmer and Burmese (by
+        /// `metadata.language`), English-style tokens for everything else.
+        case auto
+        case english
+        case icu
+    }
+
+    public init(_ doc: Document, wordSplitting: WordSplitting, context: RuleContext) {
+        bytes = doc.text
+        self.wordSplitting = wordSplitting
+        self.context = context
+        language = doc.metadata["language"]?.stringValue
+    }
+
+    public private(set) lazy var text = ScalarText(utf8: bytes)
+
+    static let spacelessLanguages: Set<String> = ["zh", "ja", "ko", "th", "lo", "km", "my", "bo"]
+
+    /// Word tokens (ranges of `text`), datatrove's `split_into_words`.
+    public private(set) lazy var words: [Range<Int>] = {
+        let useICU: Bool
+        switch wordSplitting {
+        case .english: useICU = false
+        case .icu: useICU = true
+        case .auto: useICU = language.map { DocumentAnalysis.spacelessLanguages.contains(String($0.prefix(2))) } ?? false
+        }
+        if useICU, let segmenter = try? context.words() {
+            return segmenter.wordRanges(text)
+        }
+        return EnglishWordTokenizer().tokens(text, in: 0..<text.count)
+    }()
+
+    /// The words as strings (for n-grams and stop words).
+    public private(set) lazy var wordStrings: [String] = words.map { text.string($0) }
+
+    /// A predictor of `model` for this task (one per model, reused across documents).
+    func predictor(for model: any TextClassifier) -> any TextPredictor { context.predictor(for: model) }
+
+    /// `text.splitlines()`.
+    public private(set) lazy var pythonLines: [Range<Int>] = text.pythonSplitLines()
+}
+
+extension WordSegmenter {
+    /// ICU words as ranges of Unicode scalars.
+    func wordRanges(_ text: ScalarText) -> [Range<Int>] {
+        var utf8: [UInt8] = []
+        var scalarAtByte: [Int32] = []
+        utf8.reserveCapacity(text.count)
+        for (i, scalar) in text.scalars.enumerated() {
+            for byte in UTF8.encode(scalar)! {
+                utf8.append(byte)
+                scalarAtByte.append(Int32(i))
+            }
+        }
+        var ranges: [Range<Int>] = []
+        forEachWord(in: utf8) { range in
+            let upper = range.upperBound < scalarAtByte.count ? Int(scalarAtByte[range.upperBound]) : text.count
+            ranges.append(Int(scalarAtByte[range.lowerBound])..<upper)
+        }
+        return ranges
+    }
+}

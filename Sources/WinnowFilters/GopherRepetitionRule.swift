@@ -1,0 +1,57 @@
+import WinnowCore
+import WinnowText
+
+/// `rule: gopher_repetition`: Gopher's repetition removal (Rae et al. 2021, Table A1) with
+/// datatrove's definitions (`GopherRepetitionFilter`): duplicate paragraphs and lines (by count
+/// and by characters), the character share of the most frequent 2-, 3- and 4-gram, and of
+/// repeated 5- to 10-grams.
+public struct GopherRepetitionRule: FilterRule {
+    public static let name = "gopher_repetition"
+
+    public var duplicateParagraphRatio = 0.3, duplicateParagraphCharRatio = 0.2
+    public var duplicateLineRatio = 0.3, duplicateLineCharRatio = 0.2
+    public var topNgrams: [(n: Int, ratio: Double)] = [(2, 0.2), (3, 0.18), (4, 0.16)]
+    public var duplicatedNgrams: [(n: Int, ratio: Double)] = [(5, 0.15), (6, 0.14), (7, 0.13), (8, 0.12), (9, 0.11), (10, 0.10)]
+
+    public init() {}
+
+    public init(settings: SettingsReader, environment: RuleEnvironment) throws {
+        duplicateParagraphRatio = try settings.double("dup_para_frac") ?? duplicateParagraphRatio
+        duplicateParagraphCharRatio = try settings.double("dup_para_char_frac") ?? duplicateParagraphCharRatio
+        duplicateLineRatio = try settings.double("dup_line_frac") ?? duplicateLineRatio
+        duplicateLineCharRatio = try settings.double("dup_line_char_frac") ?? duplicateLineCharRatio
+        for n in 2...4 {
+            if let ratio = try settings.double("top_\(n)_gram_frac") { topNgrams[n - 2].ratio = ratio }
+        }
+        for n in 5...10 {
+            if let ratio = try settings.double("dup_\(n)_gram_frac") { duplicatedNgrams[n - 5].ratio = ratio }
+        }
+    }
+
+    public func check(_ doc: Document, analysis: DocumentAnalysis, measured: inout JSONObject) -> RuleResult {
+        let text = analysis.text
+        guard text.count > 0 else { return .fail("empty") }
+        let length = Double(text.count)
+        let paragraphs = text.split(onNewlineRunsOf: 2, in: text.stripped(0..<text.count))
+        let paragraphDuplicates = RepetitionStatistics.duplicates(text, paragraphs)
+        let lines = text.split(onNewlineRunsOf: 1, in: 0..<text.count)
+        let lineDuplicates = RepetitionStatistics.duplicates(text, lines)
+        var checks: [(key: String, value: Double, limit: Double, reason: String)] = [
+            ("dup_para_frac", Double(paragraphDuplicates.elements) / Double(paragraphs.count), duplicateParagraphRatio, "dup_para_frac"),
+            ("dup_para_char_frac", Double(paragraphDuplicates.characters) / length, duplicateParagraphCharRatio, "dup_para_char_frac"),
+            ("dup_line_frac", Double(lineDuplicates.elements) / Double(lines.count), duplicateLineRatio, "dup_line_frac"),
+            ("dup_line_char_frac", Double(lineDuplicates.characters) / length, duplicateLineCharRatio, "dup_line_char_frac"),
+        ]
+        let words = analysis.wordStrings
+        for (n, ratio) in topNgrams where words.count >= n {
+            checks.append(("top_\(n)_gram_frac", Double(RepetitionStatistics.topNgramCharacters(words, n: n)) / length, ratio, "top_\(n)_gram"))
+        }
+        for (n, ratio) in duplicatedNgrams {
+            checks.append(("dup_\(n)_gram_frac", Double(RepetitionStatistics.duplicatedNgramCharacters(words, n: n)) / length, ratio,
+                           "duplicated_\(n)_n_grams"))
+        }
+        for check in checks { measured["gopher_\(check.key)"] = JSONValue(check.value) }
+        if let failed = checks.first(where: { $0.limit > 0 && $0.value > $0.limit }) { return .fail(failed.reason) }
+        return .pass
+    }
+}

@@ -1,0 +1,44 @@
+import WinnowCore
+
+/// `rule: language`: language identification with a fastText model (lid.176 `.bin` or `.ftz`,
+/// GlotLID, or any model with `__label__<lang>` labels), as datatrove's `LanguageFilter`: the text
+/// with newlines as spaces, `metadata.language` and `metadata.language_score` set from the best
+/// label; kept when one of `languages` scores above `min_score` (or, with no list, when the best
+/// label does).
+public struct LanguageRule: FilterRule {
+    public static let name = "language"
+
+    public let model: any TextClassifier
+    public let languages: Set<String>?
+    public let minScore: Double
+
+    public init(settings: SettingsReader, environment: RuleEnvironment) throws {
+        guard let path = try settings.string("model") else { throw settings.error("model", "must name a language-identification model") }
+        guard fileExists(path) else { throw settings.error("model", "names '\(path)', which does not exist") }
+        model = try environment.classifiers.load(path)
+        languages = try settings.strings("languages").map(Set.init)
+        minScore = try settings.double("min_score") ?? 0.65
+    }
+
+    public func check(_ doc: Document, analysis: DocumentAnalysis, measured: inout JSONObject) -> RuleResult {
+        var line = doc.text.map { $0 == 0x0A || $0 == 0x0D ? 0x20 : $0 }
+        let predictions = analysis.predictor(for: model).predict(line.withUnsafeMutableBufferPointer { UnsafeBufferPointer($0) }, k: nil)
+        line.removeAll()
+        guard let best = predictions.first else { return .fail("no language") }
+        let language = LanguageRule.languageCode(best.label)
+        measured["language"] = .string(language)
+        measured["language_score"] = JSONValue((Double(best.probability) * 10_000).rounded() / 10_000)
+        if let languages {
+            let keep = predictions.contains { languages.contains(LanguageRule.languageCode($0.label)) && Double($0.probability) > minScore }
+            return keep ? .pass : .fail("not \(languages.sorted().joined(separator: "/"))")
+        }
+        return Double(best.probability) > minScore ? .pass : .fail("low language score")
+    }
+
+    /// `__label__en` → `en`; GlotLID's `__label__eng_Latn` → `eng`.
+    static func languageCode(_ label: String) -> String {
+        var code = label.hasPrefix("__label__") ? String(label.dropFirst(9)) : label
+        if let underscore = code.firstIndex(of: "_") { code = String(code[..<underscore]) }
+        return code
+    }
+}

@@ -1,0 +1,258 @@
+/// Word tokens as datatrove counts them for English: it runs spaCy's rule-based English
+/// tokenizer (`spacy.blank("en")`) and keeps the non-blank tokens. This is a re-implementation
+/// of those rules from their published description — split on white space, then peel prefix
+/// and suffix punctuation, split contractions and infixes (hyphens, slashes, commas between
+/// letters), keep URLs whole — close enough that counts of words, punctuation tokens, alphabetic
+/// words and stop words agree with datatrove's on real text (Scripts/crosscheck/filters.py
+/// measures it).
+public struct EnglishWordTokenizer: Sendable {
+    public init() {}
+
+    /// Token ranges (in scalars) of `text[range]`.
+    public func tokens(_ text: ScalarText, in range: Range<Int>) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        let s = text.scalars
+        var i = range.lowerBound
+        while i < range.upperBound {
+            if ScalarText.isSpace(s[i]) { i += 1; continue }
+            let start = i
+            while i < range.upperBound, !ScalarText.isSpace(s[i]) { i += 1 }
+            splitChunk(s, start..<i, into: &out)
+        }
+        return out
+    }
+
+    private func splitChunk(_ s: [Unicode.Scalar], _ chunk: Range<Int>, into out: inout [Range<Int>]) {
+        var lower = chunk.lowerBound, upper = chunk.upperBound
+        var suffixes: [Range<Int>] = []
+        while lower < upper {
+            if isSpecial(s, lower..<upper) { break }
+            let pre = prefixLength(s, lower..<upper)
+            let suf = suffixLength(s, (lower + pre)..<upper)
+            if pre == 0 && suf == 0 { break }
+            if pre > 0 {
+                out.append(lower..<(lower + pre))
+                lower += pre
+            }
+            if suf > 0, upper - suf >= lower {
+                suffixes.append((upper - suf)..<upper)
+                upper -= suf
+            }
+        }
+        if lower < upper {
+            if isURL(s, lower..<upper) || isSpecial(s, lower..<upper) {
+                out.append(lower..<upper)
+            } else {
+                splitContraction(s, lower..<upper, into: &out)
+            }
+        }
+        out.append(contentsOf: suffixes.reversed())
+    }
+
+    // MARK: rules
+
+    private static let punctuation: Set<Unicode.Scalar> = Set("…,:;!?¿؟¡()[]{}<>_#*&。？！，、；：～·।،۔؛٪".unicodeScalars)
+    private static let quotes: Set<Unicode.Scalar> = Set("'\"”“`‘´’‚,„»«「」『』（）〔〕【】《》〈〉".unicodeScalars)
+    private static let currency: Set<Unicode.Scalar> = Set("$£€¥฿₽₹₩₺₫₴₦₱".unicodeScalars)
+    private static let prefixOnly: Set<Unicode.Scalar> = Set("§%=—–".unicodeScalars)
+    private static let dashes: Set<Unicode.Scalar> = Set("-–—~".unicodeScalars)
+
+    @inline(__always)
+    private static func isIcon(_ c: Unicode.Scalar) -> Bool {
+        c.value >= 0x2100 && c.properties.generalCategory == .otherSymbol
+    }
+
+    @inline(__always)
+    private static func isLower(_ c: Unicode.Scalar) -> Bool { c.properties.isLowercase }
+    @inline(__always)
+    private static func isUpper(_ c: Unicode.Scalar) -> Bool { c.properties.isUppercase }
+    @inline(__always)
+    private static func isDigit(_ c: Unicode.Scalar) -> Bool { c.properties.numericType == .decimal }
+
+    private func prefixLength(_ s: [Unicode.Scalar], _ r: Range<Int>) -> Int {
+        guard !r.isEmpty else { return 0 }
+        let c = s[r.lowerBound]
+        if c == ".", r.count > 1, s[r.lowerBound + 1] == "." {
+            var j = r.lowerBound
+            while j < r.upperBound, s[j] == "." { j += 1 }
+            return j - r.lowerBound
+        }
+        if c == "+" { return r.count > 1 && EnglishWordTokenizer.isDigit(s[r.lowerBound + 1]) ? 0 : 1 }
+        if EnglishWordTokenizer.punctuation.contains(c) || EnglishWordTokenizer.quotes.contains(c)
+            || EnglishWordTokenizer.currency.contains(c) || EnglishWordTokenizer.prefixOnly.contains(c)
+            || EnglishWordTokenizer.isIcon(c) {
+            return 1
+        }
+        return 0
+    }
+
+    private func suffixLength(_ s: [Unicode.Scalar], _ r: Range<Int>) -> Int {
+        guard !r.isEmpty else { return 0 }
+        let last = s[r.upperBound - 1]
+        if last == ".", r.count > 1 {
+            if s[r.upperBound - 2] == "." {
+                var j = r.upperBound - 1
+                while j > r.lowerBound, s[j - 1] == "." { j -= 1 }
+                return r.upperBound - j
+            }
+            let before = s[r.upperBound - 2]
+            if EnglishWordTokenizer.isDigit(before) || EnglishWordTokenizer.isLower(before) || "%²-+".unicodeScalars.contains(before)
+                || EnglishWordTokenizer.punctuation.contains(before) || EnglishWordTokenizer.quotes.contains(before) {
+                return isSpecial(s, r) ? 0 : 1
+            }
+            if r.count > 2, EnglishWordTokenizer.isUpper(before), EnglishWordTokenizer.isUpper(s[r.upperBound - 3]) { return 1 }
+            return 0
+        }
+        if r.count > 2, s[r.upperBound - 2] == "'" || s[r.upperBound - 2] == "’", last == "s" || last == "S" { return 2 }
+        if EnglishWordTokenizer.punctuation.contains(last) || EnglishWordTokenizer.quotes.contains(last)
+            || last == "—" || last == "–" || EnglishWordTokenizer.isIcon(last) {
+            return 1
+        }
+        if r.count > 1, EnglishWordTokenizer.isDigit(s[r.upperBound - 2]) {
+            if last == "+" || EnglishWordTokenizer.currency.contains(last) || last == "%" { return 1 }
+        }
+        return 0
+    }
+
+    /// URLs, host names and e-mail addresses stay one token: an optional `scheme://`, an optional
+    /// `user@`, dot-separated host labels ending in a top-level domain of two or more lowercase
+    /// letters, then an optional port and path.
+    private func isURL(_ s: [Unicode.Scalar], _ r: Range<Int>) -> Bool {
+        guard r.count >= 4 else { return false }
+        var i = r.lowerBound
+        let text = s[r]
+        if let colon = text.firstIndex(of: ":"), colon + 2 < r.upperBound, s[colon + 1] == "/", s[colon + 2] == "/" {
+            i = colon + 3
+        }
+        if let at = s[i..<r.upperBound].firstIndex(of: "@") { i = at + 1 }
+        // Host: labels of letters, digits, '-' or '_', separated by dots.
+        var labelStart = i
+        var labels: [Range<Int>] = []
+        while i < r.upperBound {
+            let c = s[i]
+            if c == "." {
+                if i == labelStart { return false }
+                labels.append(labelStart..<i)
+                labelStart = i + 1
+            } else if c == "/" || c == "?" || c == "#" || c == ":" {
+                break
+            } else if !(ScalarText.isAlpha(c) || EnglishWordTokenizer.isDigit(c) || c == "-" || c == "_" || c.value > 0xA0) {
+                return false
+            }
+            i += 1
+        }
+        if labelStart < i { labels.append(labelStart..<i) }
+        guard labels.count >= 2, let tld = labels.last, tld.count >= 2,
+              s[tld].allSatisfy({ ($0.value >= 0x61 && $0.value <= 0x7A) || $0.value > 0xA0 }) else { return false }
+        return true
+    }
+
+    /// Abbreviations that keep their period (titles, months, US states, Latin), and strings
+    /// spaCy's English exceptions keep whole.
+    private static let specials: Set<String> = Set("""
+        Adm. Ak. Ala. Apr. Ariz. Ark. Aug. Bros. Calif. Co. Colo. Conn. Corp. D.C. Dec. Del. Dr. E.G. E.g. Feb. Fla.
+        Ga. Gen. Gov. I.E. I.e. Ia. Id. Ill. Inc. Ind. Jan. Jr. Jul. Jun. Kan. Kans. Ky. La. Ltd. Mar. Mass. Md. Mich.
+        Minn. Miss. Mo. Mont. Mr. Mrs. Ms. Mt. N.C. N.D. N.H. N.J. N.M. N.Y. Neb. Nebr. Nev. Nov. Oct. Okla. Ore. Pa.
+        Ph.D. Prof. Rep. Rev. S.C. Sen. Sep. Sept. St. Tenn. Va. Wash. Wis. a.m. p.m. co. e.g. i.e. v.s. vs. °C. °F.
+        and/or w/o :) :( :-) :-( ;) :D <3 ._.
+        """.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init))
+
+    /// Words spaCy splits into two fixed parts.
+    private static let splitWords: [String: Int] = ["cannot": 3, "gonna": 3, "gotta": 3, "wanna": 3]
+
+    /// Unit suffixes split from a number ("3.5kg" → 3.5 kg).
+    private static let units: [String] = ["km", "m", "cm", "mm", "nm", "µm", "ha", "yd", "in", "ft", "kg", "g", "mg", "µg", "t",
+                                          "lb", "oz", "mph", "hPa", "Pa", "mbar", "mb", "MB", "kb", "KB", "gb", "GB", "tb", "TB",
+                                          "T", "G", "M", "K", "km/h", "m/s", "kmh", "km²", "m²", "cm²", "mm²", "km³", "m³"]
+
+    private func isSpecial(_ s: [Unicode.Scalar], _ r: Range<Int>) -> Bool {
+        guard r.count <= 7 else { return false }
+        let text = String(String.UnicodeScalarView(s[r]))
+        if EnglishWordTokenizer.specials.contains(text) { return true }
+        // Single lowercase letters with a period (list markers): "b."
+        return r.count == 2 && s[r.upperBound - 1] == "." && EnglishWordTokenizer.isLower(s[r.lowerBound])
+    }
+
+    /// "don't" → do n't, "I'm" → I 'm; then infixes (hyphens, slashes, commas between letters).
+    private func splitContraction(_ s: [Unicode.Scalar], _ r: Range<Int>, into out: inout [Range<Int>]) {
+        let n = r.count
+        func lowerTail(_ k: Int) -> String {
+            String(String.UnicodeScalarView(s[(r.upperBound - k)..<r.upperBound])).lowercased().replacingApostrophes()
+        }
+        let whole = String(String.UnicodeScalarView(s[r]))
+        if let cut = EnglishWordTokenizer.splitWords[whole.lowercased()] {
+            out.append(r.lowerBound..<(r.lowerBound + cut))
+            out.append((r.lowerBound + cut)..<r.upperBound)
+            return
+        }
+        if let unit = EnglishWordTokenizer.units.first(where: { unit in
+            whole.hasSuffix(unit) && whole.unicodeScalars.count > unit.unicodeScalars.count
+                && EnglishWordTokenizer.isDigit(s[r.upperBound - unit.unicodeScalars.count - 1])
+        }) {
+            let cut = r.upperBound - unit.unicodeScalars.count
+            splitInfixes(s, r.lowerBound..<cut, into: &out)
+            out.append(cut..<r.upperBound)
+            return
+        }
+        if n > 3, lowerTail(3) == "n't" {
+            splitInfixes(s, r.lowerBound..<(r.upperBound - 3), into: &out)
+            out.append((r.upperBound - 3)..<r.upperBound)
+            return
+        }
+        for tail in ["'ll", "'re", "'ve", "'m", "'d"] where n > tail.count && lowerTail(tail.count) == tail {
+            let head = r.lowerBound..<(r.upperBound - tail.count)
+            if head.allSatisfy({ ScalarText.isAlpha(s[$0]) }) {
+                out.append(head)
+                out.append((r.upperBound - tail.count)..<r.upperBound)
+                return
+            }
+        }
+        splitInfixes(s, r, into: &out)
+    }
+
+    private func splitInfixes(_ s: [Unicode.Scalar], _ r: Range<Int>, into out: inout [Range<Int>]) {
+        var start = r.lowerBound
+        var i = r.lowerBound
+        func isLetter(_ k: Int) -> Bool { k >= r.lowerBound && k < r.upperBound && ScalarText.isAlpha(s[k]) }
+        func isDigitAt(_ k: Int) -> Bool { k >= r.lowerBound && k < r.upperBound && EnglishWordTokenizer.isDigit(s[k]) }
+        while i < r.upperBound {
+            let c = s[i]
+            var infix = 0
+            if c == "." || c == "…" {
+                if c == "…" { infix = 1 } else if i + 1 < r.upperBound, s[i + 1] == "." {
+                    var j = i
+                    while j < r.upperBound, s[j] == "." { j += 1 }
+                    infix = j - i
+                } else if i > r.lowerBound, EnglishWordTokenizer.isLower(s[i - 1]) || EnglishWordTokenizer.quotes.contains(s[i - 1]),
+                          i + 1 < r.upperBound, EnglishWordTokenizer.isUpper(s[i + 1]) || EnglishWordTokenizer.quotes.contains(s[i + 1]) {
+                    infix = 1
+                }
+            } else if c == ",", isLetter(i - 1), isLetter(i + 1) {
+                infix = 1
+            } else if "+-*^".unicodeScalars.contains(c), isDigitAt(i - 1), isDigitAt(i + 1) || (i + 1 < r.upperBound && s[i + 1] == "-") {
+                infix = 1
+            } else if EnglishWordTokenizer.dashes.contains(c), isLetter(i - 1) || isDigitAt(i - 1) {
+                var j = i
+                while j < r.upperBound, EnglishWordTokenizer.dashes.contains(s[j]), j - i < 3 { j += 1 }
+                if isLetter(j) { infix = j - i }
+            } else if ":<>=/".unicodeScalars.contains(c), isLetter(i - 1) || isDigitAt(i - 1), isLetter(i + 1) {
+                infix = 1
+            } else if EnglishWordTokenizer.isIcon(c) {
+                infix = 1
+            }
+            if infix > 0 {
+                if i > start { out.append(start..<i) }
+                out.append(i..<(i + infix))
+                i += infix
+                start = i
+            } else {
+                i += 1
+            }
+        }
+        if start < r.upperBound { out.append(start..<r.upperBound) }
+    }
+}
+
+private extension String {
+    func replacingApostrophes() -> String { String(map { $0 == "’" ? "'" : $0 }) }
+}

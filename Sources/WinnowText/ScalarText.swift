@@ -1,0 +1,138 @@
+/// A text as an array of Unicode scalars, the unit Python's `str` counts in, so lengths and
+/// slices agree with datatrove's rules (`len(text)`, `line.endswith(...)`) without bookkeeping
+/// of UTF-8 offsets.
+public struct ScalarText {
+    public let scalars: [Unicode.Scalar]
+
+    public init(utf8 bytes: [UInt8]) {
+        var out: [Unicode.Scalar] = []
+        out.reserveCapacity(bytes.count)
+        for scalar in String(decoding: bytes, as: UTF8.self).unicodeScalars { out.append(scalar) }
+        scalars = out
+    }
+
+    public init(_ string: String) { scalars = Array(string.unicodeScalars) }
+
+    public var count: Int { scalars.count }
+
+    public func string(_ range: Range<Int>) -> String {
+        var s = String.UnicodeScalarView()
+        s.append(contentsOf: scalars[range])
+        return String(s)
+    }
+
+    /// Python's `str.isspace()` for one character.
+    @inline(__always)
+    public static func isSpace(_ s: Unicode.Scalar) -> Bool {
+        switch s.value {
+        case 0x09...0x0D, 0x1C...0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: return true
+        default: return false
+        }
+    }
+
+    /// Python's `str.splitlines()` boundaries.
+    @inline(__always)
+    public static func isLineBreak(_ s: Unicode.Scalar) -> Bool {
+        switch s.value {
+        case 0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x85, 0x2028, 0x2029: return true
+        default: return false
+        }
+    }
+
+    /// Python's `str.isalpha()` for one character (letters: categories L*).
+    @inline(__always)
+    public static func isAlpha(_ s: Unicode.Scalar) -> Bool {
+        if s.value < 0x80 { return (s.value | 0x20) >= 0x61 && (s.value | 0x20) <= 0x7A }
+        switch s.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: return true
+        default: return false
+        }
+    }
+
+    /// `text.splitlines()`: lines without their breaks; `\r\n` is one break; no trailing empty line.
+    public func pythonSplitLines() -> [Range<Int>] {
+        var lines: [Range<Int>] = []
+        var start = 0
+        var i = 0
+        let n = scalars.count
+        while i < n {
+            if ScalarText.isLineBreak(scalars[i]) {
+                lines.append(start..<i)
+                if scalars[i] == "\r", i + 1 < n, scalars[i + 1] == "\n" { i += 1 }
+                start = i + 1
+            }
+            i += 1
+        }
+        if start < n { lines.append(start..<n) }
+        return lines
+    }
+
+    /// `text.split(separator)` with one character, keeping empty pieces (Python semantics).
+    public func split(on separator: Unicode.Scalar) -> [Range<Int>] {
+        var pieces: [Range<Int>] = []
+        var start = 0
+        for (i, s) in scalars.enumerated() where s == separator {
+            pieces.append(start..<i)
+            start = i + 1
+        }
+        pieces.append(start..<scalars.count)
+        return pieces
+    }
+
+    /// `re.split("\n{minimum,}", text[range])`: pieces between runs of at least `minimum` newlines.
+    public func split(onNewlineRunsOf minimum: Int, in range: Range<Int>) -> [Range<Int>] {
+        var pieces: [Range<Int>] = []
+        var start = range.lowerBound
+        var i = range.lowerBound
+        while i < range.upperBound {
+            if scalars[i] == "\n" {
+                var j = i
+                while j < range.upperBound, scalars[j] == "\n" { j += 1 }
+                if j - i >= minimum {
+                    pieces.append(start..<i)
+                    start = j
+                }
+                i = j
+            } else {
+                i += 1
+            }
+        }
+        pieces.append(start..<range.upperBound)
+        return pieces
+    }
+
+    /// The range without leading and trailing white space (Python's `strip()`).
+    public func stripped(_ range: Range<Int>) -> Range<Int> {
+        var lower = range.lowerBound, upper = range.upperBound
+        while lower < upper, ScalarText.isSpace(scalars[lower]) { lower += 1 }
+        while upper > lower, ScalarText.isSpace(scalars[upper - 1]) { upper -= 1 }
+        return lower..<upper
+    }
+
+    public func hasPrefix(_ prefix: String, in range: Range<Int>) -> Bool {
+        let p = Array(prefix.unicodeScalars)
+        return range.count >= p.count && scalars[range.lowerBound..<range.lowerBound + p.count].elementsEqual(p)
+    }
+
+    public func hasSuffix(_ suffix: String, in range: Range<Int>) -> Bool {
+        let p = Array(suffix.unicodeScalars)
+        return range.count >= p.count && scalars[range.upperBound - p.count..<range.upperBound].elementsEqual(p)
+    }
+
+    /// Occurrences of `needle` (non-overlapping, as Python's `str.count`).
+    public func count(of needle: String) -> Int {
+        let p = Array(needle.unicodeScalars)
+        guard !p.isEmpty, p.count <= scalars.count else { return 0 }
+        var count = 0
+        var i = 0
+        while i + p.count <= scalars.count {
+            if scalars[i] == p[0], scalars[i..<i + p.count].elementsEqual(p) {
+                count += 1
+                i += p.count
+            } else {
+                i += 1
+            }
+        }
+        return count
+    }
+}
