@@ -64,6 +64,9 @@ struct TrainTokenizer: ParsableCommand {
     @Flag(help: "Let tokens reach --max-token-length bytes (HF stops one short).")
     var exactMaxTokenLength = false
 
+    @Flag(help: "Do not count special-token text found in the training text (HF counts it as ordinary words, so merges such as '<|en' are learned).")
+    var skipSpecialText = false
+
     @Option(help: "Read at most this many bytes of text.")
     var byteBudget: Int64?
 
@@ -85,10 +88,11 @@ struct TrainTokenizer: ParsableCommand {
             guard vocabSize > 256 else { throw WinnowError.invalid("--vocab-size must exceed 256 (the byte alphabet)") }
             let start = monotonicSeconds()
             let corpus = try TextCorpus(inputs: input, byteBudget: byteBudget)
-            let words = try WordCounts.count(corpus, pattern: pattern)
+            let specials = specialTokens.split(separator: ",").map(String.init)
+            let words = try WordCounts.count(corpus, pattern: pattern, skipping: skipSpecialText ? specials : [])
             let counted = monotonicSeconds()
             let trainer = BPETrainer(vocabSize: vocabSize, minFrequency: minFrequency,
-                                     specialTokens: specialTokens.split(separator: ",").map(String.init),
+                                     specialTokens: specials,
                                      maxTokenLength: maxTokenLength, exactMaxTokenLength: exactMaxTokenLength)
             let tokenizer = BPETokenizer(vocabulary: trainer.train(words), pattern: pattern)
             let trained = monotonicSeconds()
