@@ -7,7 +7,8 @@ struct TokenizerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tokenizer",
         abstract: "Train, inspect and run byte-level BPE tokenizers (tokenizer.json, .tiktoken, vocab.json + merges.txt).",
-        subcommands: [TrainTokenizer.self, EncodeText.self, DecodeIDs.self, InspectTokenizer.self, EvaluateTokenizer.self])
+        subcommands: [TrainTokenizer.self, EncodeText.self, DecodeIDs.self, InspectTokenizer.self, EvaluateTokenizer.self,
+                      ExportTokenizer.self])
 }
 
 /// How a tokenizer file is opened: .tiktoken files carry no pattern and no special tokens.
@@ -259,5 +260,39 @@ struct EvaluateTokenizer: ParsableCommand {
                                         threads: threads ?? availableCores, fertility: !noFertility)
         }
         FileOutput.standardOutput(json ? JSONWriter.string(evaluation.json) + "\n" : evaluation.text)
+    }
+}
+
+struct ExportTokenizer: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write a byte-level BPE tokenizer as tokenizer.json (HF, transformers) or .tiktoken.")
+
+    @OptionGroup var file: TokenizerFileOptions
+
+    @Option(help: "tokenizer.json or tiktoken.")
+    var format: String
+
+    @Option(help: "The file to write.")
+    var output: String
+
+    func run() throws {
+        let loaded = try file.load()
+        try reportingErrors {
+            guard let tokenizer = loaded as? BPETokenizer else {
+                throw WinnowError.invalid("\(file.tokenizer): only byte-level BPE tokenizers can be exported")
+            }
+            switch format {
+            case "tokenizer.json", "json":
+                try writeFileAtomically(output, TokenizerJSON.write(tokenizer))
+            case "tiktoken":
+                try TiktokenFile.checkRanks(tokenizer.vocabulary)
+                try writeFileAtomically(output, TiktokenFile.write(tokenizer.vocabulary))
+                FileOutput.standardError("wrote \(output); its pattern is \(tokenizer.pattern.rawValue) and its special tokens "
+                    + tokenizer.vocabulary.specials.map { "\($0.content)=\($0.id)" }.joined(separator: ",") + " (the format holds neither)\n")
+            default:
+                throw WinnowError.invalid("--format \(format) is not supported (tokenizer.json, tiktoken)")
+            }
+        }
     }
 }

@@ -31,6 +31,18 @@ import Testing
                                        "--tiktoken-specials", "<|endoftext|>=0,<pad>=1", "--specials", "recognize"],
                                       stdin: Data(text.utf8))
         #expect(viaTiktoken.stdout == encoded.stdout)
+
+        // Exported back from .tiktoken to tokenizer.json: the same merges and ids.
+        let exported = try CLI.run(["tokenizer", "export", "--tokenizer", "\(dir)/tok/tok.tiktoken", "--pattern", "gpt4",
+                                    "--tiktoken-specials", "<|endoftext|>=0,<pad>=1", "--format", "tokenizer.json",
+                                    "--output", "\(dir)/tok/roundtrip.json"])
+        #expect(exported.status == 0, "\(exported.stderr)")
+        let again = try CLI.run(["tokenizer", "encode", "--tokenizer", "\(dir)/tok/roundtrip.json", "--specials", "recognize"],
+                                stdin: Data(text.utf8))
+        #expect(again.stdout == encoded.stdout)
+        let original = try CLI.json(String(contentsOfFile: "\(dir)/tok/tokenizer.json", encoding: .utf8))["model"] as? [String: Any]
+        let copy = try CLI.json(String(contentsOfFile: "\(dir)/tok/roundtrip.json", encoding: .utf8))["model"] as? [String: Any]
+        #expect((original?["merges"] as? [[String]]) == (copy?["merges"] as? [[String]]))
     }
 
     @Test func specialTextIsRefusedByDefault() throws {
