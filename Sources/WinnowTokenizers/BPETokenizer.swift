@@ -7,13 +7,17 @@ public struct BPETokenizer: Tokenizer {
     public let pattern: SplitPattern
     /// A piece that is itself a token is emitted whole (HF `ignore_merges`; always so in tiktoken).
     public let ignoreMerges: Bool
+    /// Text between special tokens is put in Unicode NFC first (HF's `NFC` normaliser, as Qwen 2
+    /// has); decoding gives the normalised text back.
+    public let normalizesNFC: Bool
     let model: BPEModel
     public let specialTokens: [String: UInt32]
 
-    public init(vocabulary: BPEVocabulary, pattern: SplitPattern, ignoreMerges: Bool = true) {
+    public init(vocabulary: BPEVocabulary, pattern: SplitPattern, ignoreMerges: Bool = true, normalizesNFC: Bool = false) {
         self.vocabulary = vocabulary
         self.pattern = pattern
         self.ignoreMerges = ignoreMerges
+        self.normalizesNFC = normalizesNFC
         model = BPEModel(vocabulary, ignoreMerges: ignoreMerges)
         var specials: [String: UInt32] = [:]
         for special in vocabulary.specials { specials[special.content] = special.id }
@@ -55,8 +59,11 @@ struct BPEEncoder: TokenEncoder {
     /// Above this many cached pieces the cache starts over (bounds memory on endless new text).
     static let cacheLimit = 1 << 20
 
+    let normalizesNFC: Bool
+
     init(tokenizer: BPETokenizer, policy: SpecialTokenPolicy) {
         pattern = tokenizer.pattern
+        normalizesNFC = tokenizer.normalizesNFC
         model = tokenizer.model.privateCopy()
         classes = ScalarClass.basicPlane.privateCopy()
         self.policy = policy
@@ -68,6 +75,16 @@ struct BPEEncoder: TokenEncoder {
     }
 
     private mutating func encodeOrdinary(_ text: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32]) {
+        if normalizesNFC, text.contains(where: { $0 >= 0x80 }) {
+            // ASCII is always NFC; other text goes through the standard library's NFC.
+            let normalized = String(decoding: text, as: UTF8.self)._nfcCodeUnits
+            normalized.withUnsafeBufferPointer { splitAndEncode($0, into: &ids) }
+        } else {
+            splitAndEncode(text, into: &ids)
+        }
+    }
+
+    private mutating func splitAndEncode(_ text: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32]) {
         var start = 0
         pattern.split(text, classes: classes) { end in
             encodePiece(UnsafeBufferPointer(rebasing: text[start..<end]), into: &ids)

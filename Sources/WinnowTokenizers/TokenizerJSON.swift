@@ -32,7 +32,7 @@ public enum TokenizerJSON {
             line(#", "single_word": false, "lstrip": false, "rstrip": false, "normalized": false, "special": true}\#(k + 1 < vocabulary.specials.count ? "," : "")"#)
         }
         line("  ],")
-        line(#"  "normalizer": null,"#)
+        line(tokenizer.normalizesNFC ? #"  "normalizer": {"type": "NFC"},"# : #"  "normalizer": null,"#)
         if tokenizer.pattern == .gpt2 {
             line(#"  "pre_tokenizer": {"type": "ByteLevel", "add_prefix_space": false, "trim_offsets": true, "use_regex": true},"#)
         } else {
@@ -97,14 +97,20 @@ private struct Reader {
         guard case let .object(model)? = top["model"] else { throw fail("no model object") }
         try checkPostProcessor(top["post_processor"] ?? .null)
         let normalizer = top["normalizer"] ?? .null, preTokenizer = top["pre_tokenizer"] ?? .null
-        if bool(model, "byte_fallback", default: false) || isMetaspace(preTokenizer) || normalizer != .null {
+        let nfc = isNFC(normalizer)
+        if bool(model, "byte_fallback", default: false) || isMetaspace(preTokenizer) || (normalizer != .null && !nfc) {
             return try metaspace(model: model, normalizer: normalizer, preTokenizer: preTokenizer,
                                  decoder: top["decoder"] ?? .null, added: top["added_tokens"] ?? .array([]))
         }
         let pattern = try self.preTokenizer(preTokenizer)
         try checkDecoder(top["decoder"] ?? .null)
         let (vocabulary, ignoreMerges) = try bpe(model, added: top["added_tokens"] ?? .array([]), byteLevel: true)
-        return BPETokenizer(vocabulary: vocabulary, pattern: pattern, ignoreMerges: ignoreMerges)
+        return BPETokenizer(vocabulary: vocabulary, pattern: pattern, ignoreMerges: ignoreMerges, normalizesNFC: nfc)
+    }
+
+    func isNFC(_ value: JSONValue) -> Bool {
+        if case let .object(o) = value { return string(o, "type") == "NFC" }
+        return false
     }
 
     func isMetaspace(_ value: JSONValue) -> Bool {

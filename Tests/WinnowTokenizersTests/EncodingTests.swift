@@ -39,6 +39,19 @@ import WinnowCore
         #expect(try Self.fromTiktoken().vocabulary.merges == Self.fromJSON.vocabulary.merges)
     }
 
+    @Test func qwen2FormWithNFCEncodesAsHF() throws {
+        let tokenizer = try #require(try TokenizerJSON.read(path: Fixture.directory + "qwen2-nfc.tokenizer.json") as? BPETokenizer)
+        #expect(tokenizer.pattern == .qwen2)
+        #expect(tokenizer.normalizesNFC)
+        var decomposed = 0
+        for item in try Fixture.json("qwen2-nfc.json")["cases"].array {
+            let text = item["text"].stringValue!
+            if text.unicodeScalars.contains(where: { (0x300...0x36F).contains($0.value) }) { decomposed += 1 }
+            #expect(try tokenizer.encode(Array(text.utf8)) == item["ids"].array.map { UInt32($0.int) }, "\(text.prefix(60).debugDescription)")
+        }
+        #expect(decomposed > 0, "the texts include combining marks that NFC composes")
+    }
+
     @Test func refusedSpecialTokensThrowWithTheOffset() throws {
         let text = Array("abc <|end_of_text|>".utf8)
         #expect(throws: WinnowError.self) { try Self.fromJSON.encode(text, specials: .refuse) }
