@@ -4,7 +4,7 @@ import WinnowCore
 /// by rank on each piece's bytes. What GPT-2, Llama 3, Qwen and our own trained tokenizers are.
 public struct BPETokenizer: Tokenizer {
     public let vocabulary: BPEVocabulary
-    public let pattern: SplitPattern
+    public let split: SplitRule
     /// A piece that is itself a token is emitted whole (HF `ignore_merges`; always so in tiktoken).
     public let ignoreMerges: Bool
     /// Text between special tokens is put in Unicode NFC first (HF's `NFC` normaliser, as Qwen 2
@@ -14,8 +14,18 @@ public struct BPETokenizer: Tokenizer {
     public let specialTokens: [String: UInt32]
 
     public init(vocabulary: BPEVocabulary, pattern: SplitPattern, ignoreMerges: Bool = true, normalizesNFC: Bool = false) {
+        self.init(checked: vocabulary, split: .native(pattern), ignoreMerges: ignoreMerges, normalizesNFC: normalizesNFC)
+    }
+
+    /// Throws if the split rule is a regex ICU cannot compile.
+    public init(vocabulary: BPEVocabulary, split: SplitRule, ignoreMerges: Bool = true, normalizesNFC: Bool = false) throws {
+        try split.validate()
+        self.init(checked: vocabulary, split: split, ignoreMerges: ignoreMerges, normalizesNFC: normalizesNFC)
+    }
+
+    private init(checked vocabulary: BPEVocabulary, split: SplitRule, ignoreMerges: Bool, normalizesNFC: Bool) {
         self.vocabulary = vocabulary
-        self.pattern = pattern
+        self.split = split
         self.ignoreMerges = ignoreMerges
         self.normalizesNFC = normalizesNFC
         model = BPEModel(vocabulary, ignoreMerges: ignoreMerges)
@@ -25,6 +35,12 @@ public struct BPETokenizer: Tokenizer {
     }
 
     public var vocabularySize: Int { vocabulary.count }
+
+    /// The native split pattern, unless the tokenizer splits with an ICU regex.
+    public var pattern: SplitPattern? {
+        if case let .native(pattern) = split { return pattern }
+        return nil
+    }
 
     public func makeEncoder(specials: SpecialTokenPolicy) -> any TokenEncoder {
         BPEEncoder(tokenizer: self, policy: specials)
@@ -46,10 +62,9 @@ public struct BPETokenizer: Tokenizer {
 /// One thread's encoder: finds special tokens, splits, and encodes each piece through a cache
 /// of pieces already seen (most words of a corpus repeat), so merges run only on new words.
 struct BPEEncoder: TokenEncoder {
-    let pattern: SplitPattern
-    /// This thread's own copies of the model and the scalar classes (see `privateCopy`).
+    /// This thread's own splitter and copy of the model (see `privateCopy`).
+    let splitter: PieceSplitter
     let model: BPEModel
-    let classes: [UInt8]
     let policy: SpecialTokenPolicy
     let specials: SpecialMatcher
     private var cache = ByteKeyTable(capacity: 1 << 16)
@@ -62,10 +77,10 @@ struct BPEEncoder: TokenEncoder {
     let normalizesNFC: Bool
 
     init(tokenizer: BPETokenizer, policy: SpecialTokenPolicy) {
-        pattern = tokenizer.pattern
+        // The rule was validated when the tokenizer was made, so compiling it again cannot fail.
+        splitter = try! PieceSplitter(tokenizer.split)
         normalizesNFC = tokenizer.normalizesNFC
         model = tokenizer.model.privateCopy()
-        classes = ScalarClass.basicPlane.privateCopy()
         self.policy = policy
         specials = SpecialMatcher(policy == .ordinary ? [] : tokenizer.vocabulary.specials)
     }
@@ -86,7 +101,7 @@ struct BPEEncoder: TokenEncoder {
 
     private mutating func splitAndEncode(_ text: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32]) {
         var start = 0
-        pattern.split(text, classes: classes) { end in
+        splitter.split(text) { end in
             encodePiece(UnsafeBufferPointer(rebasing: text[start..<end]), into: &ids)
             start = end
         }

@@ -31,7 +31,7 @@ extension BPETokenizer: LoadedTokenizer {
 
     public var summary: [String] {
         ["type: byte-level BPE", vocabularyLine(vocabulary),
-         "normalizer: \(normalizesNFC ? "NFC" : "none")", "pre-tokenizer: \(pattern.rawValue) split pattern, then bytes",
+         "normalizer: \(normalizesNFC ? "NFC" : "none")", "pre-tokenizer: \(split.name), then bytes",
          "whole pieces first (ignore_merges): \(ignoreMerges)", specialsLine(vocabulary)]
     }
 }

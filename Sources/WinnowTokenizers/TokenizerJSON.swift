@@ -33,11 +33,11 @@ public enum TokenizerJSON {
         }
         line("  ],")
         line(tokenizer.normalizesNFC ? #"  "normalizer": {"type": "NFC"},"# : #"  "normalizer": null,"#)
-        if tokenizer.pattern == .gpt2 {
+        if tokenizer.split == .native(.gpt2) {
             line(#"  "pre_tokenizer": {"type": "ByteLevel", "add_prefix_space": false, "trim_offsets": true, "use_regex": true},"#)
         } else {
             out += Array(#"  "pre_tokenizer": {"type": "Sequence", "pretokenizers": [{"type": "Split", "pattern": {"Regex": "#.utf8)
-            JSONWriter.appendString(tokenizer.pattern.regex, to: &out)
+            JSONWriter.appendString(tokenizer.split.regex, to: &out)
             line(#"}, "behavior": "Isolated", "invert": false}, {"type": "ByteLevel", "add_prefix_space": false, "trim_offsets": true, "use_regex": false}]},"#)
         }
         line(#"  "post_processor": {"type": "ByteLevel", "add_prefix_space": true, "trim_offsets": false, "use_regex": true},"#)
@@ -102,10 +102,14 @@ private struct Reader {
             return try metaspace(model: model, normalizer: normalizer, preTokenizer: preTokenizer,
                                  decoder: top["decoder"] ?? .null, added: top["added_tokens"] ?? .array([]))
         }
-        let pattern = try self.preTokenizer(preTokenizer)
+        let split = try self.preTokenizer(preTokenizer)
         try checkDecoder(top["decoder"] ?? .null)
         let (vocabulary, ignoreMerges) = try bpe(model, added: top["added_tokens"] ?? .array([]), byteLevel: true)
-        return BPETokenizer(vocabulary: vocabulary, pattern: pattern, ignoreMerges: ignoreMerges, normalizesNFC: nfc)
+        do {
+            return try BPETokenizer(vocabulary: vocabulary, split: split, ignoreMerges: ignoreMerges, normalizesNFC: nfc)
+        } catch let error as WinnowError {
+            throw fail("pre_tokenizer Split: \(error)")
+        }
     }
 
     func isNFC(_ value: JSONValue) -> Bool {
@@ -204,9 +208,9 @@ private struct Reader {
         return fallback
     }
 
-    /// ByteLevel with its own regex (GPT-2), or Split(one of our patterns) then ByteLevel
-    /// without regex.
-    func preTokenizer(_ value: JSONValue) throws -> SplitPattern {
+    /// ByteLevel with its own regex (GPT-2), or Split(a regex: native if it is one of our
+    /// patterns, else ICU) then ByteLevel without regex.
+    func preTokenizer(_ value: JSONValue) throws -> SplitRule {
         guard case let .object(o) = value else { throw fail("pre_tokenizer: none; byte-level BPE needs ByteLevel") }
         switch string(o, "type") {
         case "ByteLevel":
@@ -214,7 +218,7 @@ private struct Reader {
             guard bool(o, "use_regex", default: true) else {
                 throw fail("pre_tokenizer ByteLevel with use_regex false and no Split is not supported")
             }
-            return .gpt2
+            return .native(.gpt2)
         case "Sequence":
             guard case let .array(parts)? = o["pretokenizers"], parts.count == 2,
                   case let .object(split) = parts[0], case let .object(byteLevel) = parts[1],
@@ -231,10 +235,7 @@ private struct Reader {
             guard string(split, "behavior") == "Isolated", !bool(split, "invert", default: false) else {
                 throw fail("pre_tokenizer Split: behavior \(string(split, "behavior") ?? "?") / invert is not supported (Isolated, invert false)")
             }
-            guard let pattern = SplitPattern(regex: regex) else {
-                throw fail("pre_tokenizer Split: the regex \(regex.debugDescription) is not one of the native patterns (\(SplitPattern.allCases.map(\.rawValue).joined(separator: ", ")))")
-            }
-            return pattern
+            return SplitRule(regex: regex)
         default:
             throw fail("pre_tokenizer \(describe(value)) is not supported")
         }

@@ -36,6 +36,12 @@ public struct WordCounts: Sendable {
     /// trainer counts it as ordinary words, which is what an empty list does.
     public static func count(_ corpus: TextCorpus, pattern: SplitPattern, skipping: [String] = [],
                              workers: Int = availableCores) throws -> WordCounts {
+        try count(corpus, split: .native(pattern), skipping: skipping, workers: workers)
+    }
+
+    public static func count(_ corpus: TextCorpus, split: SplitRule, skipping: [String] = [],
+                             workers: Int = availableCores) throws -> WordCounts {
+        try split.validate()
         let specials = SpecialMatcher(skipping.map { (content: $0, id: UInt32(0)) })
         let batches = corpus.batches()
         let results = Locked<[WordCounts]>([])
@@ -43,8 +49,9 @@ public struct WordCounts: Sendable {
         DispatchQueue.concurrentPerform(iterations: max(1, workers)) { _ in
             var local = WordCounts()
             do {
+                let splitter = try PieceSplitter(split)
                 while let batch = try batches.next() {
-                    local.add(batch, pattern: pattern, skipping: specials)
+                    local.add(batch, splitter: splitter, skipping: specials)
                 }
             } catch {
                 failure.withLock { $0 = $0 ?? error }
@@ -58,7 +65,7 @@ public struct WordCounts: Sendable {
         return total
     }
 
-    mutating func add(_ batch: TextBatch, pattern: SplitPattern, skipping specials: SpecialMatcher) {
+    mutating func add(_ batch: TextBatch, splitter: PieceSplitter, skipping specials: SpecialMatcher) {
         var unused: [UInt32] = []
         batch.bytes.withUnsafeBufferPointer { all in
             for k in 0..<batch.count {
@@ -66,7 +73,7 @@ public struct WordCounts: Sendable {
                 try? specials.segments(of: UnsafeBufferPointer(rebasing: all[batch.range(k)]), policy: .recognize,
                                        ids: &unused) { text, _, _ in
                     var start = 0
-                    pattern.split(text) { end in
+                    splitter.split(text) { end in
                         add(UnsafeBufferPointer(rebasing: text[start..<end]))
                         start = end
                     }
