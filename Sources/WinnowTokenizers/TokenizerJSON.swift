@@ -152,7 +152,7 @@ private struct Reader {
                     }
                     replaces = true
                 default:
-                    throw fail("normalizer \(describe(step)) is not supported (only Prepend ▁ and Replace ' ' → ▁, as Llama 2 has)")
+                    throw fail("normalizer \(describe(step)) is not supported (NFC, as Qwen 2 has; Prepend ▁ and Replace ' ' → ▁, as Llama 2 has)")
                 }
             }
             guard replaces else { throw fail("normalizer without Replace(' ' → '▁') is not supported") }

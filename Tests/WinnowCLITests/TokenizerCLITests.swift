@@ -81,12 +81,12 @@ import Testing
                                    "--input", "Samples/web/part-00000.jsonl.zst", "--output", "\(dir)/t.json"])
         #expect(pattern.status != 0)
         #expect(pattern.stderr.contains("unknown --pre-tokenizer 'bert'"))
-        let unsupported = "\(dir)/nfc.json"
-        try #"{"normalizer": {"type": "NFC"}, "model": {"type": "BPE", "vocab": {}, "merges": []}}"#
+        let unsupported = "\(dir)/nfkc.json"
+        try #"{"normalizer": {"type": "NFKC"}, "model": {"type": "BPE", "vocab": {}, "merges": []}}"#
             .write(toFile: unsupported, atomically: true, encoding: .utf8)
         let loaded = try CLI.run(["tokenizer", "inspect", unsupported])
         #expect(loaded.status != 0)
-        #expect(loaded.stderr.contains("normalizer 'NFC' is not supported"))
+        #expect(loaded.stderr.contains("normalizer 'NFKC' is not supported"))
         let missing = try CLI.run(["tokenizer", "inspect", "\(dir)/none.json"])
         #expect(missing.stderr.contains("no such tokenizer file"))
     }
