@@ -39,6 +39,19 @@ struct TokenizerFileOptions: ParsableArguments {
     }
 }
 
+/// The tokenizer as the first argument (`inspect T`, `evaluate T`).
+struct TokenizerPathArgument: ParsableArguments {
+    @Argument(help: "The tokenizer file.")
+    var path: String
+
+    @Option(help: "For .tiktoken files: the split pattern.")
+    var pattern = "cl100k"
+
+    func load() throws -> any LoadedTokenizer {
+        try TokenizerFileOptions.parse(["--tokenizer", path, "--pattern", pattern]).load()
+    }
+}
+
 struct TrainTokenizer: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
@@ -205,18 +218,13 @@ struct InspectTokenizer: ParsableCommand {
         commandName: "inspect",
         abstract: "Show a tokenizer's type, vocabulary size, special tokens, pre-tokenizer and sample segmentations.")
 
-    @Argument(help: "The tokenizer file.")
-    var path: String
-
-    @Option(help: "For .tiktoken files: the split pattern.")
-    var pattern = "cl100k"
+    @OptionGroup var file: TokenizerPathArgument
 
     @Option(parsing: .singleValue, help: "A text to segment (repeatable; defaults to a few samples).")
     var sample: [String] = []
 
     func run() throws {
-        let options = try TokenizerFileOptions.parse(["--tokenizer", path, "--pattern", pattern])
-        let tokenizer = try options.load()
+        let tokenizer = try file.load()
         var out = tokenizer.summary.joined(separator: "\n") + "\n"
         if let eos = tokenizer.endOfTextID { out += "end of text: \(eos)\n" }
         let samples = sample.isEmpty
@@ -235,11 +243,7 @@ struct EvaluateTokenizer: ParsableCommand {
         commandName: "evaluate",
         abstract: "Bytes per token and tokens per word per metadata.language (the fertility table) on a corpus, and encoding speed.")
 
-    @Argument(help: "The tokenizer file.")
-    var path: String
-
-    @Option(help: "For .tiktoken files: the split pattern.")
-    var pattern = "cl100k"
+    @OptionGroup var file: TokenizerPathArgument
 
     @Option(parsing: .upToNextOption, help: "JSONL shards or text files, folders or globs.")
     var input: [String]
@@ -257,8 +261,7 @@ struct EvaluateTokenizer: ParsableCommand {
     var json = false
 
     func run() throws {
-        let options = try TokenizerFileOptions.parse(["--tokenizer", path, "--pattern", pattern])
-        let tokenizer = try options.load()
+        let tokenizer = try file.load()
         let evaluation = try reportingErrors {
             try TokenizerEvaluation.run(tokenizer, corpus: try TextCorpus(inputs: input, byteBudget: byteBudget),
                                         threads: threads ?? availableCores, fertility: !noFertility)
