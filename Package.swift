@@ -19,7 +19,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CSQLite3", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // ICU behind a C shim (see its header for why): word boundaries for every script.
-        .target(name: "CWinnowICU", linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icudata")]),
+        .target(name: "CWinnowICU", linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc"), .linkedLibrary("icudata")]),
         // Linux calls Swift cannot make directly (variadic prctl).
         .systemLibrary(name: "CLinux"),
 
@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "WinnowText", dependencies: ["WinnowCore", "CWinnowICU"]),
         .target(name: "WinnowFilters", dependencies: ["WinnowCore", "WinnowText"]),
         .target(name: "WinnowClassifier", dependencies: ["WinnowCore", "CLinux"]),
-        .target(name: "WinnowTokenizers", dependencies: ["WinnowCore", "WinnowText"]),
+        .target(name: "WinnowTokenizers", dependencies: ["WinnowCore", "WinnowText", "CWinnowICU"]),
         .target(name: "WinnowPipeline", dependencies: [
             "WinnowCore", "WinnowFilters", "WinnowClassifier", "WinnowTokenizers", "CSQLite3", "CLinux",
             .product(name: "Yams", package: "Yams"),

@@ -37,5 +37,5 @@ done
 
 python="$("$here/peers.sh" | tail -n 1)"
 corpus="$("$python" "$here/make-corpus.py" --target-mb "$target_mb" | tail -n 1)"
-exec "$python" "$here/tokenizers.py" --winnow "$winnow" --corpus "$corpus" --vocab-size "$vocab" \
+exec "$python" "$here/tokenizers_bench.py" --winnow "$winnow" --corpus "$corpus" --vocab-size "$vocab" \
   --pattern "$pattern" --reps "$reps" --scratch "$bench_dir/tokenizers"

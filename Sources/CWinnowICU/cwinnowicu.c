@@ -1,5 +1,6 @@
 #include "cwinnowicu.h"
 #include <unicode/ubrk.h>
+#include <unicode/uregex.h>
 #include <unicode/utypes.h>
 
 cwinnow_word_breaker *cwinnow_word_breaker_open(const char **error_name) {
@@ -30,4 +31,35 @@ int32_t cwinnow_word_breaker_next(cwinnow_word_breaker *breaker, int *is_word) {
     /* Rule statuses below UBRK_WORD_NONE_LIMIT (100) mark spaces and punctuation. */
     *is_word = ubrk_getRuleStatus((UBreakIterator *)breaker) >= UBRK_WORD_NONE_LIMIT;
     return end;
+}
+
+cwinnow_regex *cwinnow_regex_open(const uint16_t *pattern, int32_t length, const char **error_name, int32_t *error_offset) {
+    UErrorCode status = U_ZERO_ERROR;
+    UParseError parse;
+    URegularExpression *re = uregex_open((const UChar *)pattern, length, 0, &parse, &status);
+    if (U_FAILURE(status)) {
+        if (error_name) *error_name = u_errorName(status);
+        if (error_offset) *error_offset = parse.offset;
+        return NULL;
+    }
+    return (cwinnow_regex *)re;
+}
+
+void cwinnow_regex_close(cwinnow_regex *regex) {
+    if (regex) uregex_close((URegularExpression *)regex);
+}
+
+int cwinnow_regex_set_text(cwinnow_regex *regex, const uint16_t *text, int32_t length) {
+    UErrorCode status = U_ZERO_ERROR;
+    uregex_setText((URegularExpression *)regex, (const UChar *)text, length, &status);
+    return U_FAILURE(status) ? -1 : 0;
+}
+
+int cwinnow_regex_find_next(cwinnow_regex *regex, int32_t *start, int32_t *end) {
+    UErrorCode status = U_ZERO_ERROR;
+    URegularExpression *re = (URegularExpression *)regex;
+    if (!uregex_findNext(re, &status)) return U_FAILURE(status) ? -1 : 0;
+    *start = uregex_start(re, 0, &status);
+    *end = uregex_end(re, 0, &status);
+    return U_FAILURE(status) ? -1 : 1;
 }

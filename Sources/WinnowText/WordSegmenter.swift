@@ -8,9 +8,7 @@ import WinnowCore
 /// One segmenter per thread: it reuses its ICU iterator and buffers across documents.
 public final class WordSegmenter {
     private let breaker: OpaquePointer
-    private var utf16: [UInt16] = []
-    /// For each UTF-16 unit, the UTF-8 byte offset where its scalar starts.
-    private var utf8Offsets: [Int32] = []
+    private var utf16 = UTF16Text()
 
     public init() throws {
         var errorName: UnsafePointer<CChar>?
@@ -24,16 +22,14 @@ public final class WordSegmenter {
 
     /// Calls `body` with the UTF-8 byte range of every word of `text` (valid UTF-8).
     public func forEachWord(in text: [UInt8], _ body: (Range<Int>) -> Void) {
-        load(text)
-        utf16.withUnsafeBufferPointer { units in
+        text.withUnsafeBufferPointer { utf16.load($0) }
+        let view = utf16
+        view.units.withUnsafeBufferPointer { units in
             guard cwinnow_word_breaker_set_text(breaker, units.baseAddress, Int32(units.count)) == 0 else { return }
             var start = 0
             var isWord: Int32 = 0
             while case let end = Int(cwinnow_word_breaker_next(breaker, &isWord)), end >= 0 {
-                if isWord != 0 {
-                    let to = end < utf8Offsets.count ? Int(utf8Offsets[end]) : text.count
-                    body(Int(utf8Offsets[start])..<to)
-                }
+                if isWord != 0 { body(view.utf8Offset(start)..<view.utf8Offset(end)) }
                 start = end
             }
             // The iterator points into `units`; detach it before the buffer can move.
@@ -45,19 +41,5 @@ public final class WordSegmenter {
         var count = 0
         forEachWord(in: text) { _ in count += 1 }
         return count
-    }
-
-    /// Converts UTF-8 to UTF-16, remembering where each unit's scalar starts in the UTF-8.
-    private func load(_ text: [UInt8]) {
-        utf16.removeAll(keepingCapacity: true)
-        utf8Offsets.removeAll(keepingCapacity: true)
-        var offset = 0
-        for scalar in String(decoding: text, as: UTF8.self).unicodeScalars {
-            for unit in UTF16.encode(scalar)! {
-                utf16.append(unit)
-                utf8Offsets.append(Int32(offset))
-            }
-            offset += UTF8.width(scalar)
-        }
     }
 }

@@ -4,16 +4,30 @@ import WinnowCore
 /// by rank on each piece's bytes. What GPT-2, Llama 3, Qwen and our own trained tokenizers are.
 public struct BPETokenizer: Tokenizer {
     public let vocabulary: BPEVocabulary
-    public let pattern: SplitPattern
+    public let split: SplitRule
     /// A piece that is itself a token is emitted whole (HF `ignore_merges`; always so in tiktoken).
     public let ignoreMerges: Bool
+    /// Text between special tokens is put in Unicode NFC first (HF's `NFC` normaliser, as Qwen 2
+    /// has); decoding gives the normalised text back.
+    public let normalizesNFC: Bool
     let model: BPEModel
     public let specialTokens: [String: UInt32]
 
-    public init(vocabulary: BPEVocabulary, pattern: SplitPattern, ignoreMerges: Bool = true) {
+    public init(vocabulary: BPEVocabulary, pattern: SplitPattern, ignoreMerges: Bool = true, normalizesNFC: Bool = false) {
+        self.init(checked: vocabulary, split: .native(pattern), ignoreMerges: ignoreMerges, normalizesNFC: normalizesNFC)
+    }
+
+    /// Throws if the split rule is a regex ICU cannot compile.
+    public init(vocabulary: BPEVocabulary, split: SplitRule, ignoreMerges: Bool = true, normalizesNFC: Bool = false) throws {
+        try split.validate()
+        self.init(checked: vocabulary, split: split, ignoreMerges: ignoreMerges, normalizesNFC: normalizesNFC)
+    }
+
+    private init(checked vocabulary: BPEVocabulary, split: SplitRule, ignoreMerges: Bool, normalizesNFC: Bool) {
         self.vocabulary = vocabulary
-        self.pattern = pattern
+        self.split = split
         self.ignoreMerges = ignoreMerges
+        self.normalizesNFC = normalizesNFC
         model = BPEModel(vocabulary, ignoreMerges: ignoreMerges)
         var specials: [String: UInt32] = [:]
         for special in vocabulary.specials { specials[special.content] = special.id }
@@ -21,6 +35,12 @@ public struct BPETokenizer: Tokenizer {
     }
 
     public var vocabularySize: Int { vocabulary.count }
+
+    /// The native split pattern, unless the tokenizer splits with an ICU regex.
+    public var pattern: SplitPattern? {
+        if case let .native(pattern) = split { return pattern }
+        return nil
+    }
 
     public func makeEncoder(specials: SpecialTokenPolicy) -> any TokenEncoder {
         BPEEncoder(tokenizer: self, policy: specials)
@@ -42,10 +62,9 @@ public struct BPETokenizer: Tokenizer {
 /// One thread's encoder: finds special tokens, splits, and encodes each piece through a cache
 /// of pieces already seen (most words of a corpus repeat), so merges run only on new words.
 struct BPEEncoder: TokenEncoder {
-    let pattern: SplitPattern
-    /// This thread's own copies of the model and the scalar classes (see `privateCopy`).
+    /// This thread's own splitter and copy of the model (see `privateCopy`).
+    let splitter: PieceSplitter
     let model: BPEModel
-    let classes: [UInt8]
     let policy: SpecialTokenPolicy
     let specials: SpecialMatcher
     private var cache = ByteKeyTable(capacity: 1 << 16)
@@ -55,10 +74,13 @@ struct BPEEncoder: TokenEncoder {
     /// Above this many cached pieces the cache starts over (bounds memory on endless new text).
     static let cacheLimit = 1 << 20
 
+    let normalizesNFC: Bool
+
     init(tokenizer: BPETokenizer, policy: SpecialTokenPolicy) {
-        pattern = tokenizer.pattern
+        // The rule was validated when the tokenizer was made, so compiling it again cannot fail.
+        splitter = try! PieceSplitter(tokenizer.split)
+        normalizesNFC = tokenizer.normalizesNFC
         model = tokenizer.model.privateCopy()
-        classes = ScalarClass.basicPlane.privateCopy()
         self.policy = policy
         specials = SpecialMatcher(policy == .ordinary ? [] : tokenizer.vocabulary.specials)
     }
@@ -68,8 +90,18 @@ struct BPEEncoder: TokenEncoder {
     }
 
     private mutating func encodeOrdinary(_ text: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32]) {
+        if normalizesNFC, text.contains(where: { $0 >= 0x80 }) {
+            // ASCII is always NFC; other text goes through the standard library's NFC.
+            let normalized = String(decoding: text, as: UTF8.self)._nfcCodeUnits
+            normalized.withUnsafeBufferPointer { splitAndEncode($0, into: &ids) }
+        } else {
+            splitAndEncode(text, into: &ids)
+        }
+    }
+
+    private mutating func splitAndEncode(_ text: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32]) {
         var start = 0
-        pattern.split(text, classes: classes) { end in
+        splitter.split(text) { end in
             encodePiece(UnsafeBufferPointer(rebasing: text[start..<end]), into: &ids)
             start = end
         }

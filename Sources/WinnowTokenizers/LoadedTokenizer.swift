@@ -30,7 +30,8 @@ extension BPETokenizer: LoadedTokenizer {
     public func tokenString(_ id: UInt32) -> String { vocabulary.vocabString(id) }
 
     public var summary: [String] {
-        ["type: byte-level BPE", vocabularyLine(vocabulary), "pre-tokenizer: \(pattern.rawValue) split pattern, then bytes",
+        ["type: byte-level BPE", vocabularyLine(vocabulary),
+         "normalizer: \(normalizesNFC ? "NFC" : "none")", "pre-tokenizer: \(split.name), then bytes",
          "whole pieces first (ignore_merges): \(ignoreMerges)", specialsLine(vocabulary)]
     }
 }

@@ -75,6 +75,18 @@ public enum TiktokenFile {
         return merges
     }
 
+    /// Throws unless ids rise with merge order (tiktoken's rank is both the id and the merge
+    /// priority, so a vocabulary whose ids do not follow its merges cannot be written).
+    public static func checkRanks(_ vocabulary: BPEVocabulary) throws {
+        var last: UInt32 = 0
+        for (rank, merge) in vocabulary.merges.enumerated() {
+            guard merge.result > last || rank == 0, merge.result > merge.left, merge.result > merge.right else {
+                throw WinnowError.invalid("merge \(rank) makes token \(merge.result), out of merge order: tiktoken ranks cannot express this vocabulary")
+            }
+            last = merge.result
+        }
+    }
+
     public static func write(_ vocabulary: BPEVocabulary) -> [UInt8] {
         var out: [UInt8] = []
         for (id, token) in vocabulary.tokens.enumerated() where !vocabulary.isSpecial(UInt32(id)) {

@@ -32,12 +32,12 @@ public enum TokenizerJSON {
             line(#", "single_word": false, "lstrip": false, "rstrip": false, "normalized": false, "special": true}\#(k + 1 < vocabulary.specials.count ? "," : "")"#)
         }
         line("  ],")
-        line(#"  "normalizer": null,"#)
-        if tokenizer.pattern == .gpt2 {
+        line(tokenizer.normalizesNFC ? #"  "normalizer": {"type": "NFC"},"# : #"  "normalizer": null,"#)
+        if tokenizer.split == .native(.gpt2) {
             line(#"  "pre_tokenizer": {"type": "ByteLevel", "add_prefix_space": false, "trim_offsets": true, "use_regex": true},"#)
         } else {
             out += Array(#"  "pre_tokenizer": {"type": "Sequence", "pretokenizers": [{"type": "Split", "pattern": {"Regex": "#.utf8)
-            JSONWriter.appendString(tokenizer.pattern.regex, to: &out)
+            JSONWriter.appendString(tokenizer.split.regex, to: &out)
             line(#"}, "behavior": "Isolated", "invert": false}, {"type": "ByteLevel", "add_prefix_space": false, "trim_offsets": true, "use_regex": false}]},"#)
         }
         line(#"  "post_processor": {"type": "ByteLevel", "add_prefix_space": true, "trim_offsets": false, "use_regex": true},"#)
@@ -97,14 +97,24 @@ private struct Reader {
         guard case let .object(model)? = top["model"] else { throw fail("no model object") }
         try checkPostProcessor(top["post_processor"] ?? .null)
         let normalizer = top["normalizer"] ?? .null, preTokenizer = top["pre_tokenizer"] ?? .null
-        if bool(model, "byte_fallback", default: false) || isMetaspace(preTokenizer) || normalizer != .null {
+        let nfc = isNFC(normalizer)
+        if bool(model, "byte_fallback", default: false) || isMetaspace(preTokenizer) || (normalizer != .null && !nfc) {
             return try metaspace(model: model, normalizer: normalizer, preTokenizer: preTokenizer,
                                  decoder: top["decoder"] ?? .null, added: top["added_tokens"] ?? .array([]))
         }
-        let pattern = try self.preTokenizer(preTokenizer)
+        let split = try self.preTokenizer(preTokenizer)
         try checkDecoder(top["decoder"] ?? .null)
         let (vocabulary, ignoreMerges) = try bpe(model, added: top["added_tokens"] ?? .array([]), byteLevel: true)
-        return BPETokenizer(vocabulary: vocabulary, pattern: pattern, ignoreMerges: ignoreMerges)
+        do {
+            return try BPETokenizer(vocabulary: vocabulary, split: split, ignoreMerges: ignoreMerges, normalizesNFC: nfc)
+        } catch let error as WinnowError {
+            throw fail("pre_tokenizer Split: \(error)")
+        }
+    }
+
+    func isNFC(_ value: JSONValue) -> Bool {
+        if case let .object(o) = value { return string(o, "type") == "NFC" }
+        return false
     }
 
     func isMetaspace(_ value: JSONValue) -> Bool {
@@ -142,7 +152,7 @@ private struct Reader {
                     }
                     replaces = true
                 default:
-                    throw fail("normalizer \(describe(step)) is not supported (only Prepend ▁ and Replace ' ' → ▁, as Llama 2 has)")
+                    throw fail("normalizer \(describe(step)) is not supported (NFC, as Qwen 2 has; Prepend ▁ and Replace ' ' → ▁, as Llama 2 has)")
                 }
             }
             guard replaces else { throw fail("normalizer without Replace(' ' → '▁') is not supported") }
@@ -198,9 +208,9 @@ private struct Reader {
         return fallback
     }
 
-    /// ByteLevel with its own regex (GPT-2), or Split(one of our patterns) then ByteLevel
-    /// without regex.
-    func preTokenizer(_ value: JSONValue) throws -> SplitPattern {
+    /// ByteLevel with its own regex (GPT-2), or Split(a regex: native if it is one of our
+    /// patterns, else ICU) then ByteLevel without regex.
+    func preTokenizer(_ value: JSONValue) throws -> SplitRule {
         guard case let .object(o) = value else { throw fail("pre_tokenizer: none; byte-level BPE needs ByteLevel") }
         switch string(o, "type") {
         case "ByteLevel":
@@ -208,7 +218,7 @@ private struct Reader {
             guard bool(o, "use_regex", default: true) else {
                 throw fail("pre_tokenizer ByteLevel with use_regex false and no Split is not supported")
             }
-            return .gpt2
+            return .native(.gpt2)
         case "Sequence":
             guard case let .array(parts)? = o["pretokenizers"], parts.count == 2,
                   case let .object(split) = parts[0], case let .object(byteLevel) = parts[1],
@@ -225,10 +235,7 @@ private struct Reader {
             guard string(split, "behavior") == "Isolated", !bool(split, "invert", default: false) else {
                 throw fail("pre_tokenizer Split: behavior \(string(split, "behavior") ?? "?") / invert is not supported (Isolated, invert false)")
             }
-            guard let pattern = SplitPattern(regex: regex) else {
-                throw fail("pre_tokenizer Split: the regex \(regex.debugDescription) is not one of the native patterns (\(SplitPattern.allCases.map(\.rawValue).joined(separator: ", ")))")
-            }
-            return pattern
+            return SplitRule(regex: regex)
         default:
             throw fail("pre_tokenizer \(describe(value)) is not supported")
         }

@@ -10,6 +10,8 @@ public struct TokenizerTrainStage: Stage {
     public var trainer: BPETrainer
     public var pattern: SplitPattern
     public var byteBudget: Int64?
+    /// Leave special-token text out of the word counts (see `WordCounts.count`).
+    public var skipSpecialText = false
     /// Documents are kept with probability `weights[metadata[weightKey]] ?? defaultWeight`.
     public var weightKey: String?
     public var weights: [String: Double] = [:]
@@ -26,6 +28,7 @@ public struct TokenizerTrainStage: Stage {
                              maxTokenLength: try settings.int("max_token_length"),
                              exactMaxTokenLength: try settings.bool("exact_max_token_length", default: false))
         byteBudget = try settings.int("byte_budget").map(Int64.init)
+        skipSpecialText = try settings.bool("skip_special_text", default: false)
         weightKey = try settings.string("weight_key")
         defaultWeight = try settings.double("default_weight") ?? 1
         if let node = settings.node("weights") {
@@ -47,7 +50,7 @@ public struct TokenizerTrainStage: Stage {
         let start = monotonicSeconds()
         let sampler = samplingRule(seed: task.seed)
         let corpus = try TextCorpus(inputs: task.inputShards, byteBudget: byteBudget, keep: sampler)
-        let words = try WordCounts.count(corpus, pattern: pattern)
+        let words = try WordCounts.count(corpus, pattern: pattern, skipping: skipSpecialText ? trainer.specialTokens : [])
         let tokenizer = BPETokenizer(vocabulary: trainer.train(words), pattern: pattern)
         try writeFileAtomically(task.outputDirectory + "/tokenizer.json", TokenizerJSON.write(tokenizer))
         try writeFileAtomically(task.outputDirectory + "/tokenizer_config.json", TokenizerJSON.writeConfig(tokenizer))

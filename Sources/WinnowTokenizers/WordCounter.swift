@@ -31,16 +31,27 @@ public struct WordCounts: Sendable {
     }
 
     /// Counts the words of `corpus` split by `pattern`, on every core: each worker counts the
-    /// batches it takes into its own table, and the tables are merged at the end.
-    public static func count(_ corpus: TextCorpus, pattern: SplitPattern, workers: Int = availableCores) throws -> WordCounts {
+    /// batches it takes into its own table, and the tables are merged at the end. Text equal to
+    /// one of `skipping` (special tokens) is left out and splits the text around it; HF's
+    /// trainer counts it as ordinary words, which is what an empty list does.
+    public static func count(_ corpus: TextCorpus, pattern: SplitPattern, skipping: [String] = [],
+                             workers: Int = availableCores) throws -> WordCounts {
+        try count(corpus, split: .native(pattern), skipping: skipping, workers: workers)
+    }
+
+    public static func count(_ corpus: TextCorpus, split: SplitRule, skipping: [String] = [],
+                             workers: Int = availableCores) throws -> WordCounts {
+        try split.validate()
+        let specials = SpecialMatcher(skipping.map { (content: $0, id: UInt32(0)) })
         let batches = corpus.batches()
         let results = Locked<[WordCounts]>([])
         let failure = Locked<(any Error)?>(nil)
         DispatchQueue.concurrentPerform(iterations: max(1, workers)) { _ in
             var local = WordCounts()
             do {
+                let splitter = try PieceSplitter(split)
                 while let batch = try batches.next() {
-                    local.add(batch, pattern: pattern)
+                    local.add(batch, splitter: splitter, skipping: specials)
                 }
             } catch {
                 failure.withLock { $0 = $0 ?? error }
@@ -54,15 +65,20 @@ public struct WordCounts: Sendable {
         return total
     }
 
-    mutating func add(_ batch: TextBatch, pattern: SplitPattern) {
+    mutating func add(_ batch: TextBatch, splitter: PieceSplitter, skipping specials: SpecialMatcher) {
+        var unused: [UInt32] = []
         batch.bytes.withUnsafeBufferPointer { all in
             for k in 0..<batch.count {
-                let text = UnsafeBufferPointer(rebasing: all[batch.range(k)])
-                var start = 0
-                pattern.split(text) { end in
-                    add(UnsafeBufferPointer(rebasing: text[start..<end]))
-                    start = end
+                // Special text separates segments; its ids are not wanted (and `.recognize` never throws).
+                try? specials.segments(of: UnsafeBufferPointer(rebasing: all[batch.range(k)]), policy: .recognize,
+                                       ids: &unused) { text, _, _ in
+                    var start = 0
+                    splitter.split(text) { end in
+                        add(UnsafeBufferPointer(rebasing: text[start..<end]))
+                        start = end
+                    }
                 }
+                unused.removeAll(keepingCapacity: true)
             }
         }
         sequences += batch.count

@@ -7,7 +7,8 @@ struct TokenizerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tokenizer",
         abstract: "Train, inspect and run byte-level BPE tokenizers (tokenizer.json, .tiktoken, vocab.json + merges.txt).",
-        subcommands: [TrainTokenizer.self, EncodeText.self, DecodeIDs.self, InspectTokenizer.self, EvaluateTokenizer.self])
+        subcommands: [TrainTokenizer.self, EncodeText.self, DecodeIDs.self, InspectTokenizer.self, EvaluateTokenizer.self,
+                      ExportTokenizer.self])
 }
 
 /// How a tokenizer file is opened: .tiktoken files carry no pattern and no special tokens.
@@ -38,6 +39,19 @@ struct TokenizerFileOptions: ParsableArguments {
     }
 }
 
+/// The tokenizer as the first argument (`inspect T`, `evaluate T`).
+struct TokenizerPathArgument: ParsableArguments {
+    @Argument(help: "The tokenizer file.")
+    var path: String
+
+    @Option(help: "For .tiktoken files: the split pattern.")
+    var pattern = "cl100k"
+
+    func load() throws -> any LoadedTokenizer {
+        try TokenizerFileOptions.parse(["--tokenizer", path, "--pattern", pattern]).load()
+    }
+}
+
 struct TrainTokenizer: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
@@ -52,6 +66,9 @@ struct TrainTokenizer: ParsableCommand {
     @Option(help: "Split pattern: \(SplitPattern.names.joined(separator: ", ")).")
     var preTokenizer = "llama3"
 
+    @Option(help: "Split with this regex instead (through ICU; several times slower than the native patterns).")
+    var splitRegex: String?
+
     @Option(help: "Pairs seen fewer times are not merged.")
     var minFrequency: Int64 = 0
 
@@ -63,6 +80,9 @@ struct TrainTokenizer: ParsableCommand {
 
     @Flag(help: "Let tokens reach --max-token-length bytes (HF stops one short).")
     var exactMaxTokenLength = false
+
+    @Flag(help: "Do not count special-token text found in the training text (HF counts it as ordinary words, so merges such as '<|en' are learned).")
+    var skipSpecialText = false
 
     @Option(help: "Read at most this many bytes of text.")
     var byteBudget: Int64?
@@ -85,12 +105,14 @@ struct TrainTokenizer: ParsableCommand {
             guard vocabSize > 256 else { throw WinnowError.invalid("--vocab-size must exceed 256 (the byte alphabet)") }
             let start = monotonicSeconds()
             let corpus = try TextCorpus(inputs: input, byteBudget: byteBudget)
-            let words = try WordCounts.count(corpus, pattern: pattern)
+            let specials = specialTokens.split(separator: ",").map(String.init)
+            let split = splitRegex.map { SplitRule(regex: $0) } ?? .native(pattern)
+            let words = try WordCounts.count(corpus, split: split, skipping: skipSpecialText ? specials : [])
             let counted = monotonicSeconds()
             let trainer = BPETrainer(vocabSize: vocabSize, minFrequency: minFrequency,
-                                     specialTokens: specialTokens.split(separator: ",").map(String.init),
+                                     specialTokens: specials,
                                      maxTokenLength: maxTokenLength, exactMaxTokenLength: exactMaxTokenLength)
-            let tokenizer = BPETokenizer(vocabulary: trainer.train(words), pattern: pattern)
+            let tokenizer = try BPETokenizer(vocabulary: trainer.train(words), split: split)
             let trained = monotonicSeconds()
             try makeDirectories(parentOf: output)
             try writeFileAtomically(output, TokenizerJSON.write(tokenizer))
@@ -196,18 +218,13 @@ struct InspectTokenizer: ParsableCommand {
         commandName: "inspect",
         abstract: "Show a tokenizer's type, vocabulary size, special tokens, pre-tokenizer and sample segmentations.")
 
-    @Argument(help: "The tokenizer file.")
-    var path: String
-
-    @Option(help: "For .tiktoken files: the split pattern.")
-    var pattern = "cl100k"
+    @OptionGroup var file: TokenizerPathArgument
 
     @Option(parsing: .singleValue, help: "A text to segment (repeatable; defaults to a few samples).")
     var sample: [String] = []
 
     func run() throws {
-        let options = try TokenizerFileOptions.parse(["--tokenizer", path, "--pattern", pattern])
-        let tokenizer = try options.load()
+        let tokenizer = try file.load()
         var out = tokenizer.summary.joined(separator: "\n") + "\n"
         if let eos = tokenizer.endOfTextID { out += "end of text: \(eos)\n" }
         let samples = sample.isEmpty
@@ -226,11 +243,7 @@ struct EvaluateTokenizer: ParsableCommand {
         commandName: "evaluate",
         abstract: "Bytes per token and tokens per word per metadata.language (the fertility table) on a corpus, and encoding speed.")
 
-    @Argument(help: "The tokenizer file.")
-    var path: String
-
-    @Option(help: "For .tiktoken files: the split pattern.")
-    var pattern = "cl100k"
+    @OptionGroup var file: TokenizerPathArgument
 
     @Option(parsing: .upToNextOption, help: "JSONL shards or text files, folders or globs.")
     var input: [String]
@@ -248,12 +261,45 @@ struct EvaluateTokenizer: ParsableCommand {
     var json = false
 
     func run() throws {
-        let options = try TokenizerFileOptions.parse(["--tokenizer", path, "--pattern", pattern])
-        let tokenizer = try options.load()
+        let tokenizer = try file.load()
         let evaluation = try reportingErrors {
             try TokenizerEvaluation.run(tokenizer, corpus: try TextCorpus(inputs: input, byteBudget: byteBudget),
                                         threads: threads ?? availableCores, fertility: !noFertility)
         }
         FileOutput.standardOutput(json ? JSONWriter.string(evaluation.json) + "\n" : evaluation.text)
+    }
+}
+
+struct ExportTokenizer: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write a byte-level BPE tokenizer as tokenizer.json (HF, transformers) or .tiktoken.")
+
+    @OptionGroup var file: TokenizerFileOptions
+
+    @Option(help: "tokenizer.json or tiktoken.")
+    var format: String
+
+    @Option(help: "The file to write.")
+    var output: String
+
+    func run() throws {
+        let loaded = try file.load()
+        try reportingErrors {
+            guard let tokenizer = loaded as? BPETokenizer else {
+                throw WinnowError.invalid("\(file.tokenizer): only byte-level BPE tokenizers can be exported")
+            }
+            switch format {
+            case "tokenizer.json", "json":
+                try writeFileAtomically(output, TokenizerJSON.write(tokenizer))
+            case "tiktoken":
+                try TiktokenFile.checkRanks(tokenizer.vocabulary)
+                try writeFileAtomically(output, TiktokenFile.write(tokenizer.vocabulary))
+                FileOutput.standardError("wrote \(output); its split is the \(tokenizer.split.name) and its special tokens "
+                    + tokenizer.vocabulary.specials.map { "\($0.content)=\($0.id)" }.joined(separator: ",") + " (the format holds neither)\n")
+            default:
+                throw WinnowError.invalid("--format \(format) is not supported (tokenizer.json, tiktoken)")
+            }
+        }
     }
 }

@@ -31,6 +31,18 @@ import Testing
                                        "--tiktoken-specials", "<|endoftext|>=0,<pad>=1", "--specials", "recognize"],
                                       stdin: Data(text.utf8))
         #expect(viaTiktoken.stdout == encoded.stdout)
+
+        // Exported back from .tiktoken to tokenizer.json: the same merges and ids.
+        let exported = try CLI.run(["tokenizer", "export", "--tokenizer", "\(dir)/tok/tok.tiktoken", "--pattern", "gpt4",
+                                    "--tiktoken-specials", "<|endoftext|>=0,<pad>=1", "--format", "tokenizer.json",
+                                    "--output", "\(dir)/tok/roundtrip.json"])
+        #expect(exported.status == 0, "\(exported.stderr)")
+        let again = try CLI.run(["tokenizer", "encode", "--tokenizer", "\(dir)/tok/roundtrip.json", "--specials", "recognize"],
+                                stdin: Data(text.utf8))
+        #expect(again.stdout == encoded.stdout)
+        let original = try CLI.json(String(contentsOfFile: "\(dir)/tok/tokenizer.json", encoding: .utf8))["model"] as? [String: Any]
+        let copy = try CLI.json(String(contentsOfFile: "\(dir)/tok/roundtrip.json", encoding: .utf8))["model"] as? [String: Any]
+        #expect((original?["merges"] as? [[String]]) == (copy?["merges"] as? [[String]]))
     }
 
     @Test func specialTextIsRefusedByDefault() throws {
@@ -69,12 +81,12 @@ import Testing
                                    "--input", "Samples/web/part-00000.jsonl.zst", "--output", "\(dir)/t.json"])
         #expect(pattern.status != 0)
         #expect(pattern.stderr.contains("unknown --pre-tokenizer 'bert'"))
-        let unsupported = "\(dir)/nfc.json"
-        try #"{"normalizer": {"type": "NFC"}, "model": {"type": "BPE", "vocab": {}, "merges": []}}"#
+        let unsupported = "\(dir)/nfkc.json"
+        try #"{"normalizer": {"type": "NFKC"}, "model": {"type": "BPE", "vocab": {}, "merges": []}}"#
             .write(toFile: unsupported, atomically: true, encoding: .utf8)
         let loaded = try CLI.run(["tokenizer", "inspect", unsupported])
         #expect(loaded.status != 0)
-        #expect(loaded.stderr.contains("normalizer 'NFC' is not supported"))
+        #expect(loaded.stderr.contains("normalizer 'NFKC' is not supported"))
         let missing = try CLI.run(["tokenizer", "inspect", "\(dir)/none.json"])
         #expect(missing.stderr.contains("no such tokenizer file"))
     }

@@ -45,6 +45,22 @@ import WinnowCore
         #expect(exact.tokens.map(\.count).max() == 5)
     }
 
+    @Test func specialTextCountsAsWordsUnlessSkipped() throws {
+        let dir = "/tmp/winnow-special-text-\(getpid())"
+        try makeDirectories(dir)
+        try writeFileAtomically(dir + "/a.txt", Array(String(repeating: "hello<|endoftext|>world\n", count: 50).utf8))
+        let corpus = try TextCorpus(inputs: [dir + "/a.txt"])
+        let trainer = BPETrainer(vocabSize: 280, specialTokens: ["<|endoftext|>"])
+        let asHF = trainer.train(try WordCounts.count(corpus, pattern: .gpt2))
+        let skipped = trainer.train(try WordCounts.count(corpus, pattern: .gpt2, skipping: ["<|endoftext|>"]))
+        func learnedPipe(_ v: BPEVocabulary) -> Bool {
+            v.merges.contains { v.tokens[Int($0.result)].contains(0x7C) }
+        }
+        #expect(learnedPipe(asHF), "HF learns merges inside special-token text")
+        #expect(!learnedPipe(skipped))
+        #expect(skipped.merges.contains { skipped.tokens[Int($0.result)] == Array("hello".utf8) })
+    }
+
     @Test func countsAreSixtyFourBit() {
         var words = WordCounts()
         let big: Int64 = 3_000_000_000

@@ -39,6 +39,33 @@ import WinnowCore
         #expect(try Self.fromTiktoken().vocabulary.merges == Self.fromJSON.vocabulary.merges)
     }
 
+    @Test func qwen2FormWithNFCEncodesAsHF() throws {
+        let tokenizer = try #require(try TokenizerJSON.read(path: Fixture.directory + "qwen2-nfc.tokenizer.json") as? BPETokenizer)
+        #expect(tokenizer.pattern == .qwen2)
+        #expect(tokenizer.normalizesNFC)
+        var decomposed = 0
+        for item in try Fixture.json("qwen2-nfc.json")["cases"].array {
+            let text = item["text"].stringValue!
+            if text.unicodeScalars.contains(where: { (0x300...0x36F).contains($0.value) }) { decomposed += 1 }
+            #expect(try tokenizer.encode(Array(text.utf8)) == item["ids"].array.map { UInt32($0.int) }, "\(text.prefix(60).debugDescription)")
+        }
+        #expect(decomposed > 0, "the texts include combining marks that NFC composes")
+    }
+
+    @Test func customRegexThroughICUEncodesAsHF() throws {
+        let tokenizer = try #require(try TokenizerJSON.read(path: Fixture.directory + "custom-regex.tokenizer.json") as? BPETokenizer)
+        guard case .regex = tokenizer.split else { Issue.record("expected an ICU split rule"); return }
+        for item in try Fixture.json("custom-regex.json")["cases"].array {
+            let text = item["text"].stringValue!
+            #expect(try tokenizer.encode(Array(text.utf8)) == item["ids"].array.map { UInt32($0.int) }, "\(text.prefix(60).debugDescription)")
+        }
+        // Written back, the regex is kept as it is.
+        let written = try TokenizerJSON.write(tokenizer).withUnsafeBytes { try JSONValue.parse($0) }
+        let regex = written["pre_tokenizer"]["pretokenizers"].array.first?["pattern"]["Regex"].stringValue
+        #expect(regex == tokenizer.split.regex)
+        #expect(regex?.hasSuffix(#"\p{N}{1,3}|\s+(?!\S)|\s+"#) == true)
+    }
+
     @Test func refusedSpecialTokensThrowWithTheOffset() throws {
         let text = Array("abc <|end_of_text|>".utf8)
         #expect(throws: WinnowError.self) { try Self.fromJSON.encode(text, specials: .refuse) }
@@ -59,7 +86,7 @@ import WinnowCore
             #expect(try tokenizer.decode(ids) == long)
             var reference: [UInt32] = []
             var scratch: [UInt32] = []
-            let pieces = tokenizer.pattern.pieces(long)
+            let pieces = try #require(tokenizer.pattern).pieces(long)
             for piece in pieces {
                 let bytes = Array(long[piece])
                 // Reference: merge by scanning at any length (the rule HF and tiktoken follow).

@@ -37,6 +37,28 @@ import WinnowCore
         }
     }
 
+    /// Patterns without a native scanner go through ICU; the fixture's custom patterns, and the
+    /// native patterns' own regexes, must split there as in Python's `regex` and HF.
+    @Test func icuSplitsLikeThePeer() throws {
+        var patterns: [(String, String)] = SplitPattern.allCases.map { ($0.rawValue, $0.regex) }
+        if case let .object(custom) = Self.fixture["custom_patterns"] {
+            patterns += custom.map { ($0.key, $0.value.stringValue!) }
+        }
+        #expect(patterns.count == SplitPattern.allCases.count + 2)
+        for (name, regex) in patterns {
+            let splitter = try ICUSplitter(regex)
+            for item in Self.fixture["cases"].array {
+                let text = Array(item["text"].stringValue!.utf8)
+                var ends: [Int] = []
+                text.withUnsafeBufferPointer { buffer in splitter.split(buffer) { ends.append($0) } }
+                let lengths = zip(ends, [0] + ends).map { $0 - $1 }
+                #expect(lengths == item["splits"][name].array.map(\.int), "\(name) through ICU on \(String(decoding: text.prefix(60), as: UTF8.self).debugDescription)")
+            }
+        }
+        #expect(SplitRule(regex: SplitPattern.llama3.regex) == .native(.llama3))
+        #expect(throws: WinnowError.self) { try SplitRule.regex("(unclosed").validate() }
+    }
+
     @Test func piecesCoverInvalidUTF8ByteByByte() {
         let text: [UInt8] = [0x61, 0xFF, 0xC3, 0x20, 0x62, 0xE2, 0x82]
         for pattern in SplitPattern.allCases {

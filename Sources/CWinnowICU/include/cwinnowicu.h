@@ -21,4 +21,16 @@ int cwinnow_word_breaker_set_text(cwinnow_word_breaker *breaker, const uint16_t 
    punctuation. The first call returns the first boundary after 0. */
 int32_t cwinnow_word_breaker_next(cwinnow_word_breaker *breaker, int *is_word);
 
+/* A compiled ICU regular expression with its own match state (one per thread); NULL on a bad
+   pattern, with ICU's error name and the UTF-16 offset of the problem. */
+typedef struct cwinnow_regex cwinnow_regex;
+cwinnow_regex *cwinnow_regex_open(const uint16_t *pattern, int32_t length, const char **error_name, int32_t *error_offset);
+void cwinnow_regex_close(cwinnow_regex *regex);
+
+/* Sets the UTF-16 text to search; returns 0 on success. The text must outlive the search. */
+int cwinnow_regex_set_text(cwinnow_regex *regex, const uint16_t *text, int32_t length);
+
+/* The next match: 1 with its UTF-16 range in [*start, *end), 0 when there is none, -1 on error. */
+int cwinnow_regex_find_next(cwinnow_regex *regex, int32_t *start, int32_t *end);
+
 #endif

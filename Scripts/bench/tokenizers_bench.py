@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Driver of Scripts/bench/tokenizers.sh (run that; it sets up the peers venv and the corpus)."""
+"""Driver of Scripts/bench/tokenizers.sh (run that; it sets up the peers venv and the corpus). Not named
+tokenizers.py: its folder is on sys.path and would shadow the tokenizers package."""
 import argparse
 import datetime
 import glob
