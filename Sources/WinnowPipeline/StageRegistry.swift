@@ -1,6 +1,7 @@
 import WinnowCore
 import WinnowClassifier
 import WinnowFilters
+import WinnowPack
 import WinnowTokenizers
 
 /// The stages a pipeline file may name. Adding a stage is one line here; the runner never
@@ -16,5 +17,6 @@ public struct StageRegistry: Sendable {
         FilterStage.name: { try FilterStage(settings: $0) },
         ScoreStage.name: { try ScoreStage(settings: $0) },
         TokenizerTrainStage.name: { try TokenizerTrainStage(settings: $0) },
+        PackStage.name: { try PackStage(settings: $0, loadTokenizer: { try TokenizerFiles.load(path: $0) }) },
     ])
 }
