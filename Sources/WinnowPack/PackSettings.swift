@@ -84,13 +84,7 @@ public struct PackSettings: Sendable {
     /// The base name (before the format's suffixes) of an output file.
     public func baseName(phase: String, part: Int?) -> String {
         var base = phase.isEmpty ? name : "\(name)_\(phase)"
-        if let part { base += "-" + fiveDigits(part) }
+        if let part { base += "-" + ShardNaming.fiveDigits(part) }
         return format == .megatron ? base + "_text_document" : base
     }
-}
-
-/// A number as five digits, zero-padded (`00042`), as shard names are.
-func fiveDigits(_ value: Int) -> String {
-    let digits = "\(value)"
-    return String(repeating: "0", count: max(0, 5 - digits.count)) + digits
 }

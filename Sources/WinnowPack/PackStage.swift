@@ -63,7 +63,7 @@ public struct PackStage: Stage {
         var report = PackReport()
         var stats = TaskStats()
         let parts = PackStage.partsDirectory(task)
-        let rankName = fiveDigits(task.rank)
+        let rankName = ShardNaming.fiveDigits(task.rank)
 
         func packer(for phase: String) throws -> Packer {
             if let existing = packers[phase] { return existing }

@@ -1,6 +1,7 @@
 import WinnowCore
 import WinnowClassifier
 import WinnowFilters
+import WinnowMix
 import WinnowPack
 import WinnowTokenizers
 
@@ -17,6 +18,8 @@ public struct StageRegistry: Sendable {
         FilterStage.name: { try FilterStage(settings: $0) },
         ScoreStage.name: { try ScoreStage(settings: $0) },
         TokenizerTrainStage.name: { try TokenizerTrainStage(settings: $0) },
+        TagStage.name: { try TagStage(settings: $0, loadClassifier: { try FastTextTextClassifier(path: $0) }) },
+        MixStage.name: { try MixStage(settings: $0) },
         PackStage.name: { try PackStage(settings: $0, loadTokenizer: { try TokenizerFiles.load(path: $0) }) },
     ])
 }
