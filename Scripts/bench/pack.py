@@ -92,7 +92,14 @@ def main():
     args = ap.parse_args()
     shards = sorted(glob.glob(os.path.join(args.corpus, "*.jsonl.zst")))
     tasks = len(shards)
-    mb = sum(os.path.getsize(p) for p in shards) / 1e6
+    import zstandard
+    zmb = sum(os.path.getsize(p) for p in shards) / 1e6
+    mb = 0
+    for path in shards:
+        with open(path, "rb") as f, zstandard.ZstdDecompressor().stream_reader(f) as r:
+            while chunk := r.read(1 << 24):
+                mb += len(chunk)
+    mb /= 1e6
     os.makedirs(args.scratch, exist_ok=True)
 
     results = {}
@@ -130,7 +137,7 @@ def main():
 
     (ow, oc, ot), (dw, dc, dtk) = results["winnow"], results["datatrove"]
     from importlib.metadata import version
-    print(f"Pack: {mb:.0f} MB of .jsonl.zst ({tasks} shards), {ot:,} tokens, {args.workers} workers, "
+    print(f"Pack: {mb:.1f} MB of JSONL ({zmb:.0f} MB as .jsonl.zst, {tasks} shards), {ot:,} tokens, {args.workers} workers, "
           f"best of {args.reps}; datatrove {version('datatrove')} with tokenizers {version('tokenizers')}\n")
     print("| metric | Winnow | datatrove DocumentTokenizer | ratio |")
     print("| --- | ---: | ---: | ---: |")

@@ -67,6 +67,20 @@ public func writeFileAtomically(_ path: String, _ bytes: [UInt8]) throws {
     if rename(temporary, path) != 0 { throw WinnowError.io(path: path, operation: "rename", errno: errno) }
 }
 
+/// Writes all of `bytes` to an open file, retrying short writes and EINTR; `path` names the
+/// file in the error.
+public func writeFully(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws {
+    var offset = 0
+    while offset < bytes.count {
+        let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+        if n < 0 {
+            if errno == EINTR { continue }
+            throw WinnowError.io(path: path, operation: "write", errno: errno)
+        }
+        offset += n
+    }
+}
+
 /// The whole content of a file.
 public func readFile(_ path: String) throws -> [UInt8] {
     let source = try FileSource(path: path)

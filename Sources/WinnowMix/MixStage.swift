@@ -116,20 +116,13 @@ public struct MixStage: Stage {
         for shard in task.shards {
             let shardName = task.outputName(for: shard)
             let reader = try ShardReader(path: shard)
-            var rejected: ShardWriter?
-            func reject(_ doc: Document) throws {
-                if rejected == nil { rejected = try ShardWriter(path: "\(task.rejectedDirectory)/\(shardName)", level: task.compressionLevel) }
-                try rejected!.write(doc)
-            }
+            let rejected = RejectedShard(path: "\(task.rejectedDirectory)/\(shardName)", level: task.compressionLevel)
             while let record = try reader.next() {
                 stats.docsIn += 1
                 switch record {
                 case let .invalid(line):
-                    stats.invalidLines += 1
-                    stats.docsRejected += 1
-                    stats.rejectedBy["reader: \(line.reason)", default: 0] += 1
-                    try reject(RejectedLine.document(for: line))
-                case .document(var doc, let lineNumber):
+                    try rejected.reject(line, stats: &stats)
+                case let .document(doc, lineNumber):
                     stats.bytesIn += Int64(doc.text.count)
                     let name = sourceName(doc)
                     guard let source = plan.source(name) else {
@@ -138,10 +131,7 @@ public struct MixStage: Stage {
                     var random = DocumentRandom(seed: plan.seed, shard: shardName, line: lineNumber)
                     let copies = plan.copies(of: source) { random.unit() }
                     if copies.isEmpty {
-                        stats.docsRejected += 1
-                        stats.rejectedBy["mix: not sampled", default: 0] += 1
-                        doc.metadata["rejected_by"] = .string("mix: not sampled")
-                        try reject(doc)
+                        try rejected.reject(doc, label: "mix: not sampled", stats: &stats)
                         continue
                     }
                     stats.docsKept += 1
@@ -159,7 +149,7 @@ public struct MixStage: Stage {
                 }
             }
             stats.blankLines += reader.blankLines
-            try rejected?.finish()
+            try rejected.finish()
         }
         for (_, writer) in writers.sorted(by: { $0.key < $1.key }) { try writer.finish() }
         try assigned.write(MixStage.assignedPath(task, rank: task.rank))

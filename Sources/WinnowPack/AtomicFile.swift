@@ -58,14 +58,6 @@ final class AtomicFile {
     }
 
     private func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw WinnowError.io(path: temporaryPath, operation: "write", errno: errno)
-            }
-            offset += n
-        }
+        try writeFully(fd, bytes, path: temporaryPath)
     }
 }

@@ -25,6 +25,14 @@ public struct PackReport: Sendable, Equatable {
 
     public init() {}
 
+    /// Counts one packed document, in place (no copy of the phase's tallies per document).
+    public mutating func count(phase: String, value: String, tokens: Int, prefixTokens: Int, hasPrefix: Bool) {
+        phases[phase, default: Phase()].prefixTokens += Int64(prefixTokens)
+        if hasPrefix { phases[phase, default: Phase()].documentsWithPrefix += 1 }
+        phases[phase, default: Phase()].byValue[value, default: Tally()].documents += 1
+        phases[phase, default: Phase()].byValue[value, default: Tally()].tokens += Int64(tokens)
+    }
+
     public mutating func add(_ other: PackReport) {
         for (name, phase) in other.phases {
             var mine = phases[name] ?? Phase()

@@ -81,13 +81,7 @@ public struct PackStage: Stage {
         var lastReport = started
         for shard in task.shards {
             let reader = try ShardReader(path: shard)
-            var rejected: ShardWriter?
-            func reject(_ doc: Document) throws {
-                if rejected == nil {
-                    rejected = try ShardWriter(path: "\(task.rejectedDirectory)/\(task.outputName(for: shard))", level: task.compressionLevel)
-                }
-                try rejected!.write(doc)
-            }
+            let rejected = RejectedShard(path: "\(task.rejectedDirectory)/\(task.outputName(for: shard))", level: task.compressionLevel)
             var batch: [Document] = []
             var batchBytes = 0
             func flush() throws {
@@ -95,23 +89,15 @@ public struct PackStage: Stage {
                 for (doc, result) in zip(batch, encoded) {
                     if let error = result.error {
                         var copy = doc
-                        let label = "pack: cannot encode"
-                        copy.metadata["rejected_by"] = .string(label)
                         copy.metadata["pack_error"] = .string(error)
-                        stats.docsRejected += 1
-                        stats.rejectedBy[label, default: 0] += 1
-                        try reject(copy)
+                        try rejected.reject(copy, label: "pack: cannot encode", stats: &stats)
                         continue
                     }
                     let phase = doc.metadata.value(atPath: settings.phaseField)?.stringValue ?? ""
                     try packer(for: phase).add(ids: result.ids, mask: result.mask)
-                    var entry = report.phases[phase] ?? PackReport.Phase()
-                    entry.prefixTokens += Int64(result.masked)
-                    if result.masked > (settings.addBOS ? 1 : 0) { entry.documentsWithPrefix += 1 }
                     let value = doc.metadata.value(atPath: settings.reportField)?.displayText ?? "(none)"
-                    entry.byValue[value, default: PackReport.Tally()].documents += 1
-                    entry.byValue[value, default: PackReport.Tally()].tokens += Int64(result.ids.count)
-                    report.phases[phase] = entry
+                    report.count(phase: phase, value: value, tokens: result.ids.count, prefixTokens: result.masked,
+                                 hasPrefix: result.masked > (settings.addBOS ? 1 : 0))
                     stats.docsKept += 1
                     stats.charsKept += Int64(scalarCount(doc.text))
                 }
@@ -128,11 +114,7 @@ public struct PackStage: Stage {
                 stats.docsIn += 1
                 switch record {
                 case let .invalid(line):
-                    stats.invalidLines += 1
-                    stats.docsRejected += 1
-                    stats.bytesIn += Int64(line.bytes.count) + 1
-                    stats.rejectedBy["reader: \(line.reason)", default: 0] += 1
-                    try reject(RejectedLine.document(for: line))
+                    try rejected.reject(line, stats: &stats)
                 case let .document(doc, _):
                     stats.bytesIn += Int64(doc.text.count)
                     stats.charsIn += Int64(scalarCount(doc.text))
@@ -144,7 +126,7 @@ public struct PackStage: Stage {
             try flush()
             inputDone += fileSize(shard)
             stats.blankLines += reader.blankLines
-            try rejected?.finish()
+            try rejected.finish()
         }
         for (phase, packer) in packers {
             try packer.finish()

@@ -12,7 +12,7 @@ public final class TokenShardWriter {
     private let loss: AtomicFile?
     /// Token count of each sequence, for the index.
     private var lengths: [Int64] = []
-    private var scratch: [UInt8] = []
+    private var narrow: [UInt16] = []
     public private(set) var tokens: Int64 = 0
     public var sequences: Int { lengths.count }
 
@@ -35,14 +35,15 @@ public final class TokenShardWriter {
         if format == .megatron, ids.count > Int(Int32.max) {
             throw WinnowError.invalid("\(base): a sequence of \(ids.count) tokens exceeds Megatron's int32 length")
         }
-        scratch.removeAll(keepingCapacity: true)
+        // Written in memory order: x86-64 and arm64 are little-endian, as the formats are.
         switch width {
         case .uint16:
-            for id in ids { withUnsafeBytes(of: UInt16(truncatingIfNeeded: id).littleEndian) { scratch.append(contentsOf: $0) } }
+            narrow.removeAll(keepingCapacity: true)
+            narrow.append(contentsOf: ids.lazy.map { UInt16(truncatingIfNeeded: $0) })
+            try narrow.withUnsafeBytes { try data.append($0) }
         case .uint32, .int32:
-            for id in ids { withUnsafeBytes(of: id.littleEndian) { scratch.append(contentsOf: $0) } }
+            try data.append(UnsafeRawBufferPointer(ids))
         }
-        try scratch.withUnsafeBytes { try data.append($0) }
         if let loss {
             if let mask {
                 try loss.append(UnsafeRawBufferPointer(mask))
