@@ -10,7 +10,7 @@ import Testing
         debian.org/doc Education
         """
 
-    func pipeline(_ dir: String, packing: String = "documents", format: String = "megatron") -> String {
+    func pipeline(_ dir: String, packing: String = "documents", format: String = "megatron", threads: Int = 1) -> String {
         """
         name: mixpack
         workdir: \(dir)/run
@@ -38,6 +38,7 @@ import Testing
             stage: tokenizer-train
             from: mix
             vocab_size: 1000
+            byte_budget: 1000000
           - id: pack
             stage: pack
             from: mix
@@ -45,13 +46,14 @@ import Testing
             format: \(format)
             packing: \(packing)
             seq_len: 256
+            threads: \(threads)
         """
     }
 
-    func run(_ name: String, packing: String = "documents", format: String = "megatron") throws -> String {
+    func run(_ name: String, packing: String = "documents", format: String = "megatron", threads: Int = 1) throws -> String {
         let dir = try CLI.temporaryDirectory(name)
         try Self.rules.write(toFile: "\(dir)/rules.txt", atomically: true, encoding: .utf8)
-        let path = try CLI.writePipeline(pipeline(dir, packing: packing, format: format), in: dir)
+        let path = try CLI.writePipeline(pipeline(dir, packing: packing, format: format, threads: threads), in: dir)
         let result = try CLI.run(["run", path])
         #expect(result.status == 0, "\(result.stderr)")
         return dir
@@ -102,8 +104,9 @@ import Testing
         }
     }
 
+    /// Also encodes with two threads per task: the result must be as complete as with one.
     @Test func bestFitPacksEveryTokenAndReportsPadding() throws {
-        let dir = try run("bestfit", packing: "best-fit", format: "datatrove")
+        let dir = try run("bestfit", packing: "best-fit", format: "datatrove", threads: 2)
         let pack = try CLI.json(String(contentsOfFile: "\(dir)/run/pack/output/pack_report.json", encoding: .utf8))
         let main = (pack["phases"] as? [String: Any])?["main"] as? [String: Any] ?? [:]
         let tokens = main["tokens"] as? Int ?? -1, padding = main["padding_tokens"] as? Int ?? -1
