@@ -10,8 +10,10 @@ public struct MixSettings: Sendable, Equatable {
         public var weights: [String: Double]?
     }
 
-    /// The metadata key whose values are the sources (`domain`, `language`, …).
+    /// The metadata key whose values are the sources (`domain`, `language`, …), or `folder`:
+    /// the folder of the input shard is the source.
     public var groupBy = "domain"
+    static let folderSource = "folder"
     /// Target weights by source; nil: temperature sampling over source sizes.
     public var weights: [String: Double]?
     /// Temperature sampling's alpha: weight ∝ size^alpha (1 proportional, 0 uniform; mT5 0.3).

@@ -47,8 +47,13 @@ public struct MixStage: Stage {
         return stats
     }
 
-    func sourceName(_ doc: Document) -> String {
-        doc.metadata.value(atPath: settings.groupBy)?.displayText ?? "(none)"
+    /// The source of a document: its `group_by` metadata value, or with `group_by: folder` the
+    /// name of the folder its shard is in (for inputs such as `[data/wiki/*.zst, data/web/*.zst]`).
+    func sourceName(_ doc: Document, shard: String) -> String {
+        if settings.groupBy == MixSettings.folderSource {
+            return shard.split(separator: "/").dropLast().last.map(String.init) ?? "."
+        }
+        return doc.metadata.value(atPath: settings.groupBy)?.displayText ?? "(none)"
     }
 
     func size(_ doc: Document) -> Double {
@@ -75,7 +80,7 @@ public struct MixStage: Stage {
             let reader = try ShardReader(path: shard)
             while let record = try reader.next() {
                 guard case let .document(doc, _) = record else { continue }
-                tally.add(sourceName(doc), size: size(doc))
+                tally.add(sourceName(doc, shard: shard), size: size(doc))
             }
         }
         try tally.write(MixStage.countsPath(task, rank: task.rank))
@@ -124,7 +129,7 @@ public struct MixStage: Stage {
                     try rejected.reject(line, stats: &stats)
                 case let .document(doc, lineNumber):
                     stats.bytesIn += Int64(doc.text.count)
-                    let name = sourceName(doc)
+                    let name = sourceName(doc, shard: shard)
                     guard let source = plan.source(name) else {
                         throw WinnowError.invalid("\(shard):\(lineNumber): source '\(name)' is not in the mix plan (the input changed after planning; redo the step)")
                     }

@@ -139,4 +139,45 @@ import Testing
         #expect(bad.status != 0)
         #expect(bad.stderr.contains("pipeline.yaml:9") && bad.stderr.contains("packing"))
     }
+
+    /// Sources by input folder; a source weighted 0 is dropped whole, to rejected/, and counted.
+    @Test func foldersAsSourcesAndNothingLost() throws {
+        let dir = try CLI.temporaryDirectory("mixfolders")
+        for (folder, shard) in [("wiki", "part-00000"), ("web", "part-00001")] {
+            try FileManager.default.createDirectory(atPath: "\(dir)/\(folder)", withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: "\(CLI.repoRoot)/Samples/web/\(shard).jsonl.zst", toPath: "\(dir)/\(folder)/\(shard).jsonl.zst")
+        }
+        let yaml = """
+            name: folders
+            workdir: \(dir)/run
+            seed: 1
+            input: [\(dir)/wiki/*.jsonl.zst, \(dir)/web/*.jsonl.zst]
+            retries: 0
+            steps:
+              - id: mix
+                stage: mix
+                from: input
+                group_by: folder
+                weights: {wiki: 1, web: 0}
+                buckets: 3
+            """
+        let result = try CLI.run(["run", try CLI.writePipeline(yaml, in: dir)])
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try CLI.json(String(contentsOfFile: "\(dir)/run/mix/output/mix_report.json", encoding: .utf8))
+        let sources = report["sources"] as? [String: Any] ?? [:]
+        let wiki = (sources["wiki"] as? [String: Any])?["documents"] as? Int ?? -1
+        let web = (sources["web"] as? [String: Any])?["documents"] as? Int ?? -1
+        // The total defaults to all the data, so wiki fills web's share too: repeated, up to the cap.
+        let copies = (((report["phases"] as? [String: Any])?["main"] as? [String: Any])?["sources"] as? [String: Any])?["wiki"] as? [String: Any]
+        let kept = try CLI.json(try CLI.run(["inspect", "\(dir)/run/mix/output", "--json"]).stdout)
+        #expect(kept["documents"] as? Int == copies?["documents"] as? Int)
+        #expect((kept["documents"] as? Int ?? 0) > wiki)
+        #expect(((sources["wiki"] as? [String: Any])?["max_copies_of_a_document"] as? Int ?? 0) >= 2)
+        let rejected = try CLI.json(try CLI.run(["inspect", "\(dir)/run/mix/rejected", "--json"]).stdout)
+        #expect(rejected["documents"] as? Int == web)
+        // The same documents in the same order on a second run (seeded).
+        let first = try CLI.tree("\(dir)/run/mix/output")
+        #expect(try CLI.run(["run", try CLI.writePipeline(yaml, in: dir), "--from", "mix"]).status == 0)
+        #expect(try CLI.tree("\(dir)/run/mix/output") == first)
+    }
 }
