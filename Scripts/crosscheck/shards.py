@@ -4,8 +4,9 @@
     .venv-peers/bin/python Scripts/crosscheck/shards.py --shard OUT/train_text_document.idx \
         --source DIR_OR_GLOB --tokenizer tokenizer.json [--tasks N] [--phase P]
 
---shard is a Megatron .idx/.bin or a datatrove .ds written in `packing: documents` mode (one
-sequence per document). --source names the pack step's input shards (.jsonl.zst); documents are
+--shard is a Megatron .idx/.bin, a datatrove .ds or a nanoGPT .bin (documents end at EOS)
+written in `packing: documents` mode (one sequence per document) as one file (no
+max_tokens_per_file). --source names the pack step's input shards (.jsonl.zst); documents are
 taken in the order the pack step writes them: task r of N reads shards r, r+N, ... and the merge
 appends tasks in rank order (N defaults to the number of shards, the pack step's default). With
 --phase, only documents whose metadata.mix_phase is P are expected (one output file per phase).
@@ -64,6 +65,16 @@ def read_datatrove(prefix):
     return tokens, starts, ends - starts, mask
 
 
+def read_nanogpt(path, eos_id):
+    """(tokens, starts, lengths) of a nanoGPT .bin (raw uint16, no header): documents end at EOS."""
+    tokens = np.memmap(path, dtype=np.uint16, mode="r")
+    ends = np.flatnonzero(np.asarray(tokens) == eos_id) + 1
+    assert ends.size == 0 or ends[-1] == tokens.size, "the file does not end with EOS"
+    starts = np.concatenate([[0], ends[:-1]]).astype(np.int64)
+    mask = np.memmap(path[:-4] + ".loss", dtype=np.uint8, mode="r") if os.path.exists(path[:-4] + ".loss") else None
+    return tokens, starts, (ends - starts).astype(np.int64), mask
+
+
 def source_documents(pattern, tasks):
     import zstandard
     paths = sorted(glob.glob(os.path.join(pattern, "*.jsonl.zst")) if os.path.isdir(pattern) else glob.glob(pattern))
@@ -93,7 +104,9 @@ def main():
     eos = args.eos or next(t for t in ("<|endoftext|>", "</s>", "<|end_of_text|>") if t in vocab)
 
     shard = args.shard
-    if shard.endswith(".idx") or shard.endswith(".bin"):
+    if shard.endswith(".bin") and not os.path.exists(shard[:-4] + ".idx"):
+        tokens, starts, lengths, mask = read_nanogpt(shard, vocab[eos])
+    elif shard.endswith(".idx") or shard.endswith(".bin"):
         tokens, starts, lengths, mask = read_megatron(shard.rsplit(".", 1)[0])
     else:
         tokens, starts, lengths, mask = read_datatrove(shard[: -len(".ds")] if shard.endswith(".ds") else shard)

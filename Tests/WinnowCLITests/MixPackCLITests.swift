@@ -102,6 +102,10 @@ import Testing
             #expect(text.hasPrefix("URL: ") == (phase == "main"))
             #expect(text.hasSuffix("<|endoftext|>"))
         }
+        // Packing again gives the same bytes (parts merged in rank order, nothing random).
+        let first = try CLI.tree("\(dir)/run/pack/output")
+        #expect(try CLI.run(["run", "\(dir)/pipeline.yaml", "--from", "pack"]).status == 0)
+        #expect(try CLI.tree("\(dir)/run/pack/output") == first)
     }
 
     /// Also encodes with two threads per task: the result must be as complete as with one.
