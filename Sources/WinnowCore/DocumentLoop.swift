@@ -23,7 +23,6 @@ public struct DocumentLoop {
         for shard in shards {
             let name = task.outputName(for: shard)
             let rejectedName = String(name.dropLast(".jsonl.zst".count)) + rejectedSuffix + ".jsonl.zst"
-            removeStaleTemporaries(named: name, rejectedName: rejectedName)
             let reader = try ShardReader(path: shard)
             let kept = try ShardWriter(path: "\(task.outputDirectory)/\(name)", level: task.compressionLevel)
             let rejected = RejectedShard(path: "\(task.rejectedDirectory)/\(rejectedName)", level: task.compressionLevel)
@@ -72,15 +71,6 @@ public struct DocumentLoop {
                                    inputBytesTotal: totalInput, bytesRead: stats.bytesIn))
         stats.seconds = monotonicSeconds() - started
         return stats
-    }
-
-    /// Deletes temporary files a killed earlier attempt left for this shard.
-    private func removeStaleTemporaries(named name: String, rejectedName: String) {
-        for (directory, prefix) in [(task.outputDirectory, name), (task.rejectedDirectory, rejectedName)] {
-            for file in listDirectory(directory) where file.hasPrefix("\(prefix).tmp-") {
-                unlink("\(directory)/\(file)")
-            }
-        }
     }
 }
 

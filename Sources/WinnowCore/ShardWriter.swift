@@ -21,6 +21,7 @@ public final class ShardWriter {
         self.path = path
         temporaryPath = "\(path).tmp-\(getpid())"
         try makeDirectories(parentOf: path)
+        removeStaleTemporaries(of: path)
         fd = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         if fd < 0 { throw WinnowError.io(path: temporaryPath, operation: "create", errno: errno) }
         guard let context = ZSTD_createCCtx() else {
