@@ -77,8 +77,8 @@ public struct PackSettings: Sendable {
     /// Tokens per packed window.
     public var window: Int { sequenceLength + 1 }
 
-    /// Whether shards carry a loss mask: a prefix or padding can only be excluded from the loss
-    /// through one.
+    /// Whether per-task parts carry a loss mask: a prefix or padding can only be excluded from
+    /// the loss through one. The merged output keeps it only if some token is masked.
     public var writesMask: Bool { prefixField != nil || packing != .documents }
 
     /// The base name (before the format's suffixes) of an output file.

@@ -156,6 +156,9 @@ public struct PackStage: Stage {
         for group in listDirectory(parts) {
             let phase = group == "_" ? "" : group
             let bases = Set(listDirectory("\(parts)/\(group)").compactMap { TokenShardFormat.recognize("\(parts)/\(group)/\($0)")?.base })
+            let partShards = try bases.sorted().map { try TokenShardReader(base: $0, format: settings.partFormat) }
+            // The output carries a mask only if some token is masked (a prefix or padding).
+            let writesMask = partShards.contains { $0.masksSomeToken }
             var writer: TokenShardWriter?
             var fileNumber = 0
             func close() throws {
@@ -165,14 +168,13 @@ public struct PackStage: Stage {
                 writer = nil
                 fileNumber += 1
             }
-            for base in bases.sorted() {
-                let part = try TokenShardReader(base: base, format: settings.partFormat)
+            for part in partShards {
                 var from = 0
                 while from < part.sequenceCount {
                     if writer == nil {
                         let name = settings.baseName(phase: phase, part: settings.maxTokensPerFile > 0 ? fileNumber : nil)
                         writer = try TokenShardWriter(base: "\(task.outputDirectory)/\(name)", format: settings.format, width: part.width,
-                                                      writesMask: settings.writesMask, tokenizerName: tokenizerName)
+                                                      writesMask: writesMask, tokenizerName: tokenizerName)
                     }
                     var to = part.sequenceCount
                     if settings.maxTokensPerFile > 0 {

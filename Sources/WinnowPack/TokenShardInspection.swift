@@ -85,7 +85,9 @@ public struct TokenShardInspection {
             lines.append("sequence length: " + lengthQuantiles.map { "p\(Int($0.0 * 100))=\($0.1)" }.joined(separator: " "))
         }
         if let coverage = maskCoverage {
-            lines.append("loss mask: \(String(Int((coverage * 10000).rounded()) / 100)).\(String(Int((coverage * 10000).rounded()) % 100)) % of tokens trained on")
+            let hundredths = Int((coverage * 10000).rounded())
+            let fraction = hundredths % 100 < 10 ? "0\(hundredths % 100)" : "\(hundredths % 100)"
+            lines.append("loss mask: \(hundredths / 100).\(fraction) % of tokens trained on")
         } else {
             lines.append("loss mask: none (every token trained on)")
         }

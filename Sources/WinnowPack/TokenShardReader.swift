@@ -138,6 +138,12 @@ public final class TokenShardReader {
         return Array(mask.bytes[Int(sequenceEnds[i])..<Int(sequenceEnds[i + 1])])
     }
 
+    /// Whether some token has mask 0 (false without a mask).
+    public var masksSomeToken: Bool {
+        guard let mask, mask.count > 0 else { return false }
+        return memchr(mask.base, 0, mask.count) != nil
+    }
+
     /// Mask bytes that are 1 (tokens trained on), or nil without a mask.
     public var maskedInCount: Int64? {
         guard let mask else { return nil }
