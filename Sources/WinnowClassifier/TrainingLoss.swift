@@ -1,3 +1,5 @@
+import WinnowCore
+
 import Foundation
 
 /// Per-thread buffers for training.

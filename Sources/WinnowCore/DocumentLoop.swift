@@ -23,25 +23,14 @@ public struct DocumentLoop {
         for shard in shards {
             let name = task.outputName(for: shard)
             let rejectedName = String(name.dropLast(".jsonl.zst".count)) + rejectedSuffix + ".jsonl.zst"
-            removeStaleTemporaries(named: name, rejectedName: rejectedName)
             let reader = try ShardReader(path: shard)
             let kept = try ShardWriter(path: "\(task.outputDirectory)/\(name)", level: task.compressionLevel)
-            var rejected: ShardWriter?
-            func reject(_ doc: Document) throws {
-                if rejected == nil {
-                    rejected = try ShardWriter(path: "\(task.rejectedDirectory)/\(rejectedName)", level: task.compressionLevel)
-                }
-                try rejected!.write(doc)
-            }
+            let rejected = RejectedShard(path: "\(task.rejectedDirectory)/\(rejectedName)", level: task.compressionLevel)
             while let record = try reader.next() {
                 stats.docsIn += 1
                 switch record {
                 case let .invalid(line):
-                    stats.invalidLines += 1
-                    stats.docsRejected += 1
-                    stats.bytesIn += Int64(line.bytes.count) + 1
-                    stats.rejectedBy["reader: \(line.reason)", default: 0] += 1
-                    try reject(RejectedLine.document(for: line))
+                    try rejected.reject(line, stats: &stats)
                 case .document(var doc, _):
                     let lineBytes = doc.original.count
                     stats.bytesIn += Int64(lineBytes) + 1
@@ -61,17 +50,7 @@ public struct DocumentLoop {
                         try kept.write(doc)
                         stats.bytesOut += kept.bytesWritten - before
                     case let .reject(rule, reason):
-                        stats.docsRejected += 1
-                        let label = "\(rule): \(reason)"
-                        stats.rejectedBy[label, default: 0] += 1
-                        stats.rejectedChars[label, default: 0] += Int64(characters)
-                        for key in ["language", "domain"] {
-                            if let value = doc.metadata[key]?.stringValue {
-                                stats.rejectedByGroup[label, default: [:]]["\(key)=\(value)", default: 0] += 1
-                            }
-                        }
-                        doc.metadata["rejected_by"] = .string(label)
-                        try reject(doc)
+                        try rejected.reject(doc, label: "\(rule): \(reason)", characters: characters, stats: &stats)
                     }
                 }
                 if stats.docsIn & 1023 == 0 {
@@ -86,21 +65,12 @@ public struct DocumentLoop {
             stats.blankLines += reader.blankLines
             inputDone += fileSize(shard)
             try kept.finish()
-            try rejected?.finish()
+            try rejected.finish()
         }
         task.progress(TaskProgress(docs: stats.docsIn, inputBytesDone: totalInput,
                                    inputBytesTotal: totalInput, bytesRead: stats.bytesIn))
         stats.seconds = monotonicSeconds() - started
         return stats
-    }
-
-    /// Deletes temporary files a killed earlier attempt left for this shard.
-    private func removeStaleTemporaries(named name: String, rejectedName: String) {
-        for (directory, prefix) in [(task.outputDirectory, name), (task.rejectedDirectory, rejectedName)] {
-            for file in listDirectory(directory) where file.hasPrefix("\(prefix).tmp-") {
-                unlink("\(directory)/\(file)")
-            }
-        }
     }
 }
 

@@ -45,10 +45,24 @@ public func listDirectory(_ path: String) -> [String] {
     return names.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
 }
 
+/// Deletes the temporary files (`path.tmp-PID`) that killed earlier attempts at writing `path`
+/// left behind. Each final name belongs to one task, and attempts at a task never overlap, so
+/// whoever is about to write `path` may delete them.
+public func removeStaleTemporaries(of path: String) {
+    let slash = path.lastIndex(of: "/")
+    let directory = slash.map { String(path[..<$0]) } ?? "."
+    let prefix = (slash.map { String(path[path.index(after: $0)...]) } ?? path) + ".tmp-"
+    let mine = prefix + "\(getpid())"
+    for file in listDirectory(directory) where file.hasPrefix(prefix) && file != mine {
+        unlink("\(directory)/\(file)")
+    }
+}
+
 /// Writes `bytes` to `path` through a temporary file and a rename, so readers never see a
 /// partial file.
 public func writeFileAtomically(_ path: String, _ bytes: [UInt8]) throws {
     try makeDirectories(parentOf: path)
+    removeStaleTemporaries(of: path)
     let temporary = "\(path).tmp-\(getpid())"
     let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     if fd < 0 { throw WinnowError.io(path: temporary, operation: "create", errno: errno) }
@@ -65,6 +79,20 @@ public func writeFileAtomically(_ path: String, _ bytes: [UInt8]) throws {
     }
     close(fd)
     if rename(temporary, path) != 0 { throw WinnowError.io(path: path, operation: "rename", errno: errno) }
+}
+
+/// Writes all of `bytes` to an open file, retrying short writes and EINTR; `path` names the
+/// file in the error.
+public func writeFully(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws {
+    var offset = 0
+    while offset < bytes.count {
+        let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+        if n < 0 {
+            if errno == EINTR { continue }
+            throw WinnowError.io(path: path, operation: "write", errno: errno)
+        }
+        offset += n
+    }
 }
 
 /// The whole content of a file.

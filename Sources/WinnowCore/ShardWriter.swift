@@ -21,6 +21,7 @@ public final class ShardWriter {
         self.path = path
         temporaryPath = "\(path).tmp-\(getpid())"
         try makeDirectories(parentOf: path)
+        removeStaleTemporaries(of: path)
         fd = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         if fd < 0 { throw WinnowError.io(path: temporaryPath, operation: "create", errno: errno) }
         guard let context = ZSTD_createCCtx() else {
@@ -86,14 +87,6 @@ public final class ShardWriter {
     }
 
     private func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw WinnowError.io(path: temporaryPath, operation: "write", errno: errno)
-            }
-            offset += n
-        }
+        try writeFully(fd, bytes, path: temporaryPath)
     }
 }

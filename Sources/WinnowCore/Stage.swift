@@ -122,6 +122,12 @@ public struct TaskProgress: Sendable {
 }
 
 public enum ShardNaming {
+    /// A number as five digits, zero-padded (`00042`), as shard and part names are.
+    public static func fiveDigits(_ value: Int) -> String {
+        let digits = "\(value)"
+        return String(repeating: "0", count: max(0, 5 - digits.count)) + digits
+    }
+
     public static func outputName(for shard: String, among all: [String]) -> String {
         let prefix = commonDirectory(all)
         var relative = shard.hasPrefix(prefix) ? String(shard.dropFirst(prefix.count)) : shard

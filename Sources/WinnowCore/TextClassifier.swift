@@ -23,3 +23,13 @@ public struct ClassifierLoader: Sendable {
         throw WinnowError.invalid("\(path): no classifier format is available here")
     }
 }
+
+extension TextPredictor {
+    /// The best label for a document's text (line breaks read as spaces, as fastText models are
+    /// trained), without fastText's `__label__` prefix; nil when the text has no known features.
+    public func bestLabel(of text: [UInt8]) -> (label: String, probability: Float)? {
+        var line = text.map { $0 == 0x0A || $0 == 0x0D ? 0x20 : $0 }
+        let best = line.withUnsafeMutableBufferPointer { predict(UnsafeBufferPointer($0), k: 1) }.first
+        return best.map { (String($0.label.dropFirst($0.label.hasPrefix("__label__") ? 9 : 0)), $0.probability) }
+    }
+}

@@ -1,6 +1,8 @@
 import WinnowCore
 import WinnowClassifier
 import WinnowFilters
+import WinnowMix
+import WinnowPack
 import WinnowTokenizers
 
 /// The stages a pipeline file may name. Adding a stage is one line here; the runner never
@@ -16,5 +18,8 @@ public struct StageRegistry: Sendable {
         FilterStage.name: { try FilterStage(settings: $0, environment: RuleEnvironment(classifiers: FastTextModel.loader)) },
         ScoreStage.name: { try ScoreStage(settings: $0) },
         TokenizerTrainStage.name: { try TokenizerTrainStage(settings: $0) },
+        TagStage.name: { try TagStage(settings: $0, classifiers: FastTextModel.loader) },
+        MixStage.name: { try MixStage(settings: $0) },
+        PackStage.name: { try PackStage(settings: $0, loadTokenizer: { try TokenizerFiles.load(path: $0) }) },
     ])
 }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import WinnowCore
+import WinnowPack
 import WinnowPipeline
+import WinnowTokenizers
 
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,10 +22,16 @@ struct Status: ParsableCommand {
 
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Summarise a JSONL shard or a folder of shards: counts, lengths, metadata keys, invalid lines.")
+        abstract: "Summarise a JSONL shard or a folder of shards (counts, lengths, metadata keys, invalid lines), or check a token shard (Megatron .idx/.bin, datatrove .ds, nanoGPT .bin).")
 
-    @Argument(help: "A .jsonl, .jsonl.zst or .jsonl.gz file, or a folder of them.")
+    @Argument(help: "A .jsonl, .jsonl.zst or .jsonl.gz file, or a folder of them; or a token shard's .idx, .bin, .ds or .ds.index.")
     var path: String
+
+    @Option(help: "Token shards: the tokenizer (tokenizer.json, …) to check ids and EOS against and to decode with.")
+    var tokenizer: String?
+
+    @Option(help: "Token shards: print document K decoded to text.")
+    var doc: Int?
 
     @Flag(help: "Print JSON instead of text.")
     var json = false
@@ -32,6 +40,14 @@ struct Inspect: ParsableCommand {
     var head = 0
 
     func run() throws {
+        if !StepInputs.isShardName(path), !isDirectory(path), TokenShardFormat.recognize(path) != nil {
+            let inspection = try reportingErrors {
+                try TokenShardInspection(path: path, tokenizer: try tokenizer.map { try TokenizerFiles.load(path: $0) }, document: doc)
+            }
+            FileOutput.standardOutput(json ? JSONWriter.string(inspection.json) + "\n" : inspection.text)
+            if !inspection.problems.isEmpty { throw ExitCode(1) }
+            return
+        }
         let inspection = try reportingErrors { try ShardInspection(path: path, headCount: head) }
         FileOutput.standardOutput(json ? JSONWriter.string(inspection.json) + "\n" : inspection.text)
         if !inspection.unreadable.isEmpty { throw ExitCode(1) }

@@ -1,0 +1,217 @@
+import WinnowCore
+
+/// The `mix` stage: samples sources (groups of documents by a metadata key) to target weights
+/// per phase of the data schedule, repeating whole documents up to `max_epochs`, and shuffles
+/// the result across all shards with memory bounded by one bucket. Deterministic for the seed.
+///
+/// Four phases:
+/// 0. every task measures its shards per source (`STEP/counts/`);
+/// 1. one task makes the plan from all counts (`STEP/plan.json`);
+/// 2. every task gives each document its copies and their phases (hash of the plan's seed, the
+///    shard name, the line number and the copy: the same for any task count), tags them
+///    `metadata.mix_phase`, and scatters them into random buckets (`STEP/buckets/`); documents
+///    with no copy go to `rejected/` as "mix: not sampled";
+/// 3. task b shuffles bucket b of every phase in memory into `output/<phase>-<b>.jsonl.zst`;
+///    task 0 writes `output/mix_report.json` (achieved vs target per source per phase).
+public struct MixStage: Stage {
+    public static let name = "mix"
+    public static let phaseKey = "mix_phase"
+    public let settings: MixSettings
+
+    public init(settings reader: SettingsReader) throws {
+        settings = try MixSettings(settings: reader)
+    }
+
+    public init(settings: MixSettings) { self.settings = settings }
+
+    public var phaseCount: Int { 4 }
+
+    public func taskCount(phase: Int, inputShards: Int, requested: Int?) -> Int {
+        switch phase {
+        case 1: return 1
+        case 3: return settings.buckets
+        default: return TaskPlan.perShard(inputShards: inputShards, requested: requested)
+        }
+    }
+
+    public func run(_ task: TaskContext) throws -> TaskStats {
+        let started = monotonicSeconds()
+        var stats: TaskStats
+        switch task.phase {
+        case 0: stats = try count(task)
+        case 1: stats = try plan(task)
+        case 2: stats = try assign(task)
+        default: stats = try shuffle(task)
+        }
+        stats.seconds = monotonicSeconds() - started
+        return stats
+    }
+
+    /// The source of a document: its `group_by` metadata value, or with `group_by: folder` the
+    /// name of the folder its shard is in (for inputs such as `[data/wiki/*.zst, data/web/*.zst]`).
+    func sourceName(_ doc: Document, shard: String) -> String {
+        if settings.groupBy == MixSettings.folderSource {
+            return shard.split(separator: "/").dropLast().last.map(String.init) ?? "."
+        }
+        return doc.metadata.value(atPath: settings.groupBy)?.displayText ?? "(none)"
+    }
+
+    func size(_ doc: Document) -> Double {
+        settings.measure == .bytes ? Double(doc.text.count) : 1
+    }
+
+    static func countsPath(_ task: TaskContext, rank: Int) -> String { "\(task.stepDirectory)/counts/\(rank).json" }
+    static func assignedPath(_ task: TaskContext, rank: Int) -> String { "\(task.stepDirectory)/assigned/\(rank).json" }
+    static func planPath(_ task: TaskContext) -> String { "\(task.stepDirectory)/plan.json" }
+    static func bucketDirectory(_ task: TaskContext, phase: String, bucket: Int) -> String {
+        "\(task.stepDirectory)/buckets/\(phase)/\(bucket)"
+    }
+    /// Ranks of the per-shard phases (0 and 2), to find their files.
+    func shardTaskCount(_ task: TaskContext) -> Int {
+        TaskPlan.perShard(inputShards: task.inputShards.count, requested: nil)
+    }
+
+    // MARK: Phase 0
+
+    private func count(_ task: TaskContext) throws -> TaskStats {
+        var tally = SourceTally()
+        var stats = TaskStats()
+        for shard in task.shards {
+            let reader = try ShardReader(path: shard)
+            while let record = try reader.next() {
+                guard case let .document(doc, _) = record else { continue }
+                tally.add(sourceName(doc, shard: shard), size: size(doc))
+            }
+        }
+        try tally.write(MixStage.countsPath(task, rank: task.rank))
+        stats.docsIn = 0
+        return stats
+    }
+
+    // MARK: Phase 1
+
+    private func plan(_ task: TaskContext) throws -> TaskStats {
+        var tally = SourceTally()
+        for rank in 0..<shardTaskCount(task) {
+            let path = MixStage.countsPath(task, rank: rank)
+            if fileExists(path) { tally.add(try SourceTally.read(path)) }
+        }
+        let plan = MixPlan(settings: settings, sizes: tally.entries.mapValues { ($0.size, $0.documents) }, seed: task.seed)
+        try writeFileAtomically(MixStage.planPath(task), Array((JSONWriter.string(plan.json) + "\n").utf8))
+        return TaskStats()
+    }
+
+    // MARK: Phase 2
+
+    private func assign(_ task: TaskContext) throws -> TaskStats {
+        let planPath = MixStage.planPath(task)
+        let plan = try MixPlan(json: try readFile(planPath).withUnsafeBytes { try JSONValue.parse($0) }, path: planPath)
+        var assigned = AssignedTally(phases: plan.phases)
+        var stats = TaskStats()
+        let rankName = ShardNaming.fiveDigits(task.rank)
+        var writers: [Int: ShardWriter] = [:]
+        func writer(phase: Int, bucket: Int) throws -> ShardWriter {
+            let key = phase * settings.buckets + bucket
+            if let existing = writers[key] { return existing }
+            let made = try ShardWriter(path: "\(MixStage.bucketDirectory(task, phase: plan.phases[phase], bucket: bucket))/\(rankName).jsonl.zst",
+                                       level: task.compressionLevel)
+            writers[key] = made
+            return made
+        }
+        for shard in task.shards {
+            let shardName = task.outputName(for: shard)
+            let reader = try ShardReader(path: shard)
+            let rejected = RejectedShard(path: "\(task.rejectedDirectory)/\(shardName)", level: task.compressionLevel)
+            while let record = try reader.next() {
+                stats.docsIn += 1
+                switch record {
+                case let .invalid(line):
+                    try rejected.reject(line, stats: &stats)
+                case let .document(doc, lineNumber):
+                    stats.bytesIn += Int64(doc.text.count)
+                    let name = sourceName(doc, shard: shard)
+                    guard let source = plan.source(name) else {
+                        throw WinnowError.invalid("\(shard):\(lineNumber): source '\(name)' is not in the mix plan (the input changed after planning; redo the step)")
+                    }
+                    var random = DocumentRandom(seed: plan.seed, shard: shardName, line: lineNumber)
+                    let copies = plan.copies(of: source) { random.unit() }
+                    if copies.isEmpty {
+                        try rejected.reject(doc, label: "mix: not sampled", stats: &stats)
+                        continue
+                    }
+                    stats.docsKept += 1
+                    assigned.add(source: name, copies: copies, size: size(doc))
+                    for (copy, phase) in copies.enumerated() {
+                        var out = doc
+                        out.metadata[MixStage.phaseKey] = .string(plan.phases[phase])
+                        if copies.count > 1 { out.metadata["mix_copy"] = JSONValue(copy) }
+                        let bucket = random.below(settings.buckets)
+                        let target = try writer(phase: phase, bucket: bucket)
+                        let before = target.bytesWritten
+                        try target.write(out)
+                        stats.bytesOut += target.bytesWritten - before
+                    }
+                }
+            }
+            stats.blankLines += reader.blankLines
+            try rejected.finish()
+        }
+        for (_, writer) in writers.sorted(by: { $0.key < $1.key }) { try writer.finish() }
+        try assigned.write(MixStage.assignedPath(task, rank: task.rank))
+        return stats
+    }
+
+    // MARK: Phase 3
+
+    private func shuffle(_ task: TaskContext) throws -> TaskStats {
+        let planPath = MixStage.planPath(task)
+        let plan = try MixPlan(json: try readFile(planPath).withUnsafeBytes { try JSONValue.parse($0) }, path: planPath)
+        if task.rank == 0 {
+            var assigned = AssignedTally(phases: plan.phases)
+            for rank in 0..<shardTaskCount(task) {
+                let path = MixStage.assignedPath(task, rank: rank)
+                if fileExists(path) { assigned.add(try AssignedTally.read(path, phases: plan.phases)) }
+            }
+            let report = MixReport(plan: plan, assigned: assigned, measure: settings.measure)
+            try writeFileAtomically("\(task.outputDirectory)/mix_report.json", Array((JSONWriter.string(report.json) + "\n").utf8))
+        }
+        var stats = TaskStats()
+        for phase in plan.phases {
+            let directory = MixStage.bucketDirectory(task, phase: phase, bucket: task.rank)
+            var documents: [Document] = []
+            for file in listDirectory(directory) where file.hasSuffix(".jsonl.zst") {
+                let reader = try ShardReader(path: "\(directory)/\(file)")
+                while let record = try reader.next() {
+                    if case let .document(doc, _) = record { documents.append(doc) }
+                }
+            }
+            var random = SplitMix64(seed: plan.seed ^ SplitMix64.finalize(UInt64(task.rank) &+ 1))
+            documents.shuffle(using: &random)
+            let writer = try ShardWriter(path: "\(task.outputDirectory)/\(phase)-\(ShardNaming.fiveDigits(task.rank)).jsonl.zst", level: task.compressionLevel)
+            for doc in documents {
+                try writer.write(doc)
+                stats.docsIn += 1
+                stats.docsKept += 1
+            }
+            stats.bytesOut += writer.bytesWritten
+            try writer.finish()
+        }
+        return stats
+    }
+}
+
+/// The random numbers of one document: a hash of the plan's seed, the shard's name and the
+/// line, so a document's fate does not depend on which task read it.
+struct DocumentRandom {
+    var generator: SplitMix64
+
+    init(seed: UInt64, shard: String, line: Int) {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ seed
+        for b in shard.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        h = SplitMix64.finalize(h ^ UInt64(line))
+        generator = SplitMix64(seed: h)
+    }
+
+    mutating func unit() -> Double { generator.unit() }
+    mutating func below(_ n: Int) -> Int { generator.below(n) }
+}

@@ -1,0 +1,64 @@
+import WinnowCore
+
+/// A file written through a buffer under a temporary name, renamed into place by `commit()`,
+/// so a killed task never leaves a token file that looks complete.
+final class AtomicFile {
+    let path: String
+    private let temporaryPath: String
+    private let fd: Int32
+    private var buffer: [UInt8] = []
+    private var committed = false
+    private static let flushThreshold = 1 << 20
+    /// Bytes written so far.
+    private(set) var size: Int64 = 0
+
+    init(path: String) throws {
+        self.path = path
+        temporaryPath = "\(path).tmp-\(getpid())"
+        try makeDirectories(parentOf: path)
+        removeStaleTemporaries(of: path)
+        fd = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        if fd < 0 { throw WinnowError.io(path: temporaryPath, operation: "create", errno: errno) }
+        buffer.reserveCapacity(AtomicFile.flushThreshold + 4096)
+    }
+
+    deinit {
+        if !committed {
+            close(fd)
+            unlink(temporaryPath)
+        }
+    }
+
+    func append(_ bytes: UnsafeRawBufferPointer) throws {
+        size += Int64(bytes.count)
+        if bytes.count >= AtomicFile.flushThreshold {
+            try flush()
+            try writeAll(bytes)
+            return
+        }
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= AtomicFile.flushThreshold { try flush() }
+    }
+
+    func append<T: FixedWidthInteger>(_ value: T) throws {
+        try withUnsafeBytes(of: value.littleEndian) { try append($0) }
+    }
+
+    func flush() throws {
+        try buffer.withUnsafeBytes { try writeAll($0) }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Flushes, syncs and renames the file to its final name.
+    func commit() throws {
+        try flush()
+        if fsync(fd) != 0 { throw WinnowError.io(path: temporaryPath, operation: "fsync", errno: errno) }
+        close(fd)
+        committed = true
+        if rename(temporaryPath, path) != 0 { throw WinnowError.io(path: path, operation: "rename", errno: errno) }
+    }
+
+    private func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
+        try writeFully(fd, bytes, path: temporaryPath)
+    }
+}
