@@ -5,12 +5,10 @@ import CZstd
 /// looks complete.
 public final class ShardWriter {
     public let path: String
-    private let temporaryPath: String
-    private let fd: Int32
+    private let file: AtomicFile
     private let context: OpaquePointer
     private var pending: [UInt8] = []
     private var compressed: UnsafeMutableRawBufferPointer
-    private var finished = false
     /// Uncompressed bytes written so far.
     public private(set) var bytesWritten: Int64 = 0
     public private(set) var linesWritten = 0
@@ -19,13 +17,8 @@ public final class ShardWriter {
     /// `level` is the zstd level (1 is fastest; 3 is zstd's default).
     public init(path: String, level: Int32 = 3) throws {
         self.path = path
-        temporaryPath = "\(path).tmp-\(getpid())"
-        try makeDirectories(parentOf: path)
-        removeStaleTemporaries(of: path)
-        fd = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        if fd < 0 { throw WinnowError.io(path: temporaryPath, operation: "create", errno: errno) }
+        file = try AtomicFile(path: path)
         guard let context = ZSTD_createCCtx() else {
-            close(fd)
             throw WinnowError.invalid("\(path): cannot allocate a zstd compression context")
         }
         self.context = context
@@ -38,10 +31,6 @@ public final class ShardWriter {
     deinit {
         ZSTD_freeCCtx(context)
         compressed.deallocate()
-        if !finished {
-            close(fd)
-            unlink(temporaryPath)
-        }
     }
 
     /// Appends one line; `body` writes its bytes (without the newline) into the buffer.
@@ -61,12 +50,7 @@ public final class ShardWriter {
     /// Completes the zstd frame, syncs the file and renames it to its final name.
     public func finish() throws {
         try compressPending(end: true)
-        if fsync(fd) != 0 { throw WinnowError.io(path: temporaryPath, operation: "fsync", errno: errno) }
-        close(fd)
-        finished = true
-        if rename(temporaryPath, path) != 0 {
-            throw WinnowError.io(path: path, operation: "rename", errno: errno)
-        }
+        try file.commit()
     }
 
     private func compressPending(end: Bool) throws {
@@ -78,15 +62,11 @@ public final class ShardWriter {
                 if ZSTD_isError(remaining) != 0 {
                     throw WinnowError.invalid("\(path): zstd compression failed: \(String(cString: ZSTD_getErrorName(remaining)))")
                 }
-                try writeAll(UnsafeRawBufferPointer(rebasing: compressed[0..<output.pos]))
+                try file.append(UnsafeRawBufferPointer(rebasing: compressed[0..<output.pos]))
                 let done = end ? remaining == 0 : input.pos == input.size
                 if done { break }
             }
         }
         pending.removeAll(keepingCapacity: true)
-    }
-
-    private func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
-        try writeFully(fd, bytes, path: temporaryPath)
     }
 }

@@ -1,18 +1,16 @@
-import WinnowCore
-
 /// A file written through a buffer under a temporary name, renamed into place by `commit()`,
-/// so a killed task never leaves a token file that looks complete.
-final class AtomicFile {
-    let path: String
+/// so a killed task never leaves a file that looks complete (shards, token files, indexes).
+public final class AtomicFile {
+    public let path: String
     private let temporaryPath: String
     private let fd: Int32
     private var buffer: [UInt8] = []
     private var committed = false
     private static let flushThreshold = 1 << 20
     /// Bytes written so far.
-    private(set) var size: Int64 = 0
+    public private(set) var size: Int64 = 0
 
-    init(path: String) throws {
+    public init(path: String) throws {
         self.path = path
         temporaryPath = "\(path).tmp-\(getpid())"
         try makeDirectories(parentOf: path)
@@ -29,7 +27,7 @@ final class AtomicFile {
         }
     }
 
-    func append(_ bytes: UnsafeRawBufferPointer) throws {
+    public func append(_ bytes: UnsafeRawBufferPointer) throws {
         size += Int64(bytes.count)
         if bytes.count >= AtomicFile.flushThreshold {
             try flush()
@@ -40,17 +38,17 @@ final class AtomicFile {
         if buffer.count >= AtomicFile.flushThreshold { try flush() }
     }
 
-    func append<T: FixedWidthInteger>(_ value: T) throws {
+    public func append<T: FixedWidthInteger>(_ value: T) throws {
         try withUnsafeBytes(of: value.littleEndian) { try append($0) }
     }
 
-    func flush() throws {
+    public func flush() throws {
         try buffer.withUnsafeBytes { try writeAll($0) }
         buffer.removeAll(keepingCapacity: true)
     }
 
     /// Flushes, syncs and renames the file to its final name.
-    func commit() throws {
+    public func commit() throws {
         try flush()
         if fsync(fd) != 0 { throw WinnowError.io(path: temporaryPath, operation: "fsync", errno: errno) }
         close(fd)
