@@ -6,16 +6,20 @@ import WinnowText
 /// through ICU (several times slower, and ICU's regex dialect: close to Oniguruma's and Python
 /// `regex`'s for the usual `\p{…}` classes, lookaheads and possessive quantifiers, but checked
 /// against them only on the cases in the tests).
-public enum SplitRule: Sendable, Equatable {
+public indirect enum SplitRule: Sendable, Equatable {
     case native(SplitPattern)
     /// HF's `Split(Regex(…), behavior: Isolated)`: matches and the text between them are pieces.
     case regex(String)
+    /// A rule followed by HF's `Digits` pre-tokenizer: every numeric character becomes a piece
+    /// of its own (`individual`), or each run of them does.
+    case digits(SplitRule, individual: Bool)
 
     /// The regex, for tokenizer.json.
     public var regex: String {
         switch self {
         case let .native(pattern): return pattern.regex
         case let .regex(pattern): return pattern
+        case let .digits(base, _): return base.regex
         }
     }
 
@@ -28,24 +32,31 @@ public enum SplitRule: Sendable, Equatable {
         switch self {
         case let .native(pattern): return "\(pattern.rawValue) split pattern"
         case let .regex(pattern): return "regex \(pattern.debugDescription) (ICU)"
+        case let .digits(base, individual): return "\(base.name), then \(individual ? "each digit" : "digit runs") apart"
         }
     }
 
     /// Throws if ICU cannot compile the regex (so a bad pattern fails when it is read).
     public func validate() throws {
-        if case let .regex(pattern) = self { _ = try ICUSplitter(pattern) }
+        switch self {
+        case let .regex(pattern): _ = try ICUSplitter(pattern)
+        case let .digits(base, _): try base.validate()
+        case .native: break
+        }
     }
 }
 
 /// One thread's splitter for a `SplitRule`.
-enum PieceSplitter {
+indirect enum PieceSplitter {
     case native(SplitPattern, classes: [UInt8])
     case icu(ICUSplitter)
+    case digits(PieceSplitter, individual: Bool)
 
     init(_ rule: SplitRule) throws {
         switch rule {
         case let .native(pattern): self = .native(pattern, classes: ScalarClass.basicPlane.privateCopy())
         case let .regex(pattern): self = .icu(try ICUSplitter(pattern))
+        case let .digits(base, individual): self = .digits(try PieceSplitter(base), individual: individual)
         }
     }
 
@@ -55,7 +66,54 @@ enum PieceSplitter {
         switch self {
         case let .native(pattern, classes): pattern.split(text, classes: classes, body)
         case let .icu(splitter): splitter.split(text, body)
+        case let .digits(base, individual):
+            var start = 0
+            base.split(text) { end in
+                DigitSplitter.split(text, start..<end, individual: individual, body)
+                start = end
+            }
         }
+    }
+}
+
+/// HF's `Digits` pre-tokenizer within one piece: numeric characters (Unicode Nd, Nl and No, as
+/// Rust's `char::is_numeric`) are isolated, one by one or as runs.
+enum DigitSplitter {
+    static func split(_ text: UnsafeBufferPointer<UInt8>, _ piece: Range<Int>, individual: Bool, _ body: (Int) -> Void) {
+        var i = piece.lowerBound
+        var previousNumeric: Bool?
+        while i < piece.upperBound {
+            let (scalar, length) = decode(text, at: i)
+            let numeric = isNumeric(scalar)
+            if let previous = previousNumeric, i > piece.lowerBound, previous != numeric || (numeric && individual) {
+                body(i)
+            }
+            previousNumeric = numeric
+            i += length
+        }
+        if piece.upperBound > piece.lowerBound { body(piece.upperBound) }
+    }
+
+    @inline(__always)
+    static func isNumeric(_ s: Unicode.Scalar) -> Bool {
+        if s.value < 0x80 { return s.value >= 0x30 && s.value <= 0x39 }
+        switch s.properties.generalCategory {
+        case .decimalNumber, .letterNumber, .otherNumber: return true
+        default: return false
+        }
+    }
+
+    /// The scalar at `i` of valid UTF-8 and its length in bytes.
+    @inline(__always)
+    static func decode(_ text: UnsafeBufferPointer<UInt8>, at i: Int) -> (Unicode.Scalar, Int) {
+        let b0 = UInt32(text[i])
+        if b0 < 0x80 { return (Unicode.Scalar(b0)!, 1) }
+        if b0 < 0xE0 { return (Unicode.Scalar((b0 & 0x1F) << 6 | UInt32(text[i + 1]) & 0x3F) ?? "\u{FFFD}", 2) }
+        if b0 < 0xF0 {
+            return (Unicode.Scalar((b0 & 0x0F) << 12 | (UInt32(text[i + 1]) & 0x3F) << 6 | UInt32(text[i + 2]) & 0x3F) ?? "\u{FFFD}", 3)
+        }
+        let value = (b0 & 0x07) << 18 | (UInt32(text[i + 1]) & 0x3F) << 12 | (UInt32(text[i + 2]) & 0x3F) << 6 | UInt32(text[i + 3]) & 0x3F
+        return (Unicode.Scalar(value) ?? "\u{FFFD}", 4)
     }
 }
 

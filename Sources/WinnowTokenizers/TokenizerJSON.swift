@@ -38,7 +38,11 @@ public enum TokenizerJSON {
         } else {
             out += Array(#"  "pre_tokenizer": {"type": "Sequence", "pretokenizers": [{"type": "Split", "pattern": {"Regex": "#.utf8)
             JSONWriter.appendString(tokenizer.split.regex, to: &out)
-            line(#"}, "behavior": "Isolated", "invert": false}, {"type": "ByteLevel", "add_prefix_space": false, "trim_offsets": true, "use_regex": false}]},"#)
+            out += Array(#"}, "behavior": "Isolated", "invert": false}, "#.utf8)
+            if case let .digits(_, individual) = tokenizer.split {
+                out += Array(#"{"type": "Digits", "individual_digits": \#(individual)}, "#.utf8)
+            }
+            line(#"{"type": "ByteLevel", "add_prefix_space": false, "trim_offsets": true, "use_regex": false}]},"#)
         }
         line(#"  "post_processor": {"type": "ByteLevel", "add_prefix_space": true, "trim_offsets": false, "use_regex": true},"#)
         line(#"  "decoder": {"type": "ByteLevel", "add_prefix_space": true, "trim_offsets": true, "use_regex": true},"#)
@@ -220,10 +224,18 @@ private struct Reader {
             }
             return .native(.gpt2)
         case "Sequence":
-            guard case let .array(parts)? = o["pretokenizers"], parts.count == 2,
-                  case let .object(split) = parts[0], case let .object(byteLevel) = parts[1],
+            // [Split, ByteLevel], or [Split, Digits, ByteLevel].
+            guard case let .array(all)? = o["pretokenizers"], all.count == 2 || all.count == 3,
+                  case let .object(split) = all[0], case let .object(byteLevel) = all[all.count - 1],
                   string(split, "type") == "Split", string(byteLevel, "type") == "ByteLevel" else {
-                throw fail("pre_tokenizer Sequence: only [Split, ByteLevel] is supported, found \(describe(value)) \(JSONWriter.string(value).prefix(200))")
+                throw fail("pre_tokenizer Sequence: only [Split, ByteLevel] and [Split, Digits, ByteLevel] are supported, found \(describe(value)) \(JSONWriter.string(value).prefix(200))")
+            }
+            var individualDigits: Bool?
+            if all.count == 3 {
+                guard case let .object(digits) = all[1], string(digits, "type") == "Digits" else {
+                    throw fail("pre_tokenizer Sequence: the middle of [Split, ?, ByteLevel] must be Digits, found \(describe(all[1]))")
+                }
+                individualDigits = bool(digits, "individual_digits", default: false)
             }
             try checkByteLevel(byteLevel, component: "pre_tokenizer ByteLevel")
             if bool(byteLevel, "use_regex", default: true) {
@@ -235,7 +247,8 @@ private struct Reader {
             guard string(split, "behavior") == "Isolated", !bool(split, "invert", default: false) else {
                 throw fail("pre_tokenizer Split: behavior \(string(split, "behavior") ?? "?") / invert is not supported (Isolated, invert false)")
             }
-            return SplitRule(regex: regex)
+            let rule = SplitRule(regex: regex)
+            return individualDigits.map { .digits(rule, individual: $0) } ?? rule
         default:
             throw fail("pre_tokenizer \(describe(value)) is not supported")
         }

@@ -8,7 +8,7 @@ public struct TokenizerTrainStage: Stage {
     public static let name = "tokenizer-train"
 
     public var trainer: BPETrainer
-    public var pattern: SplitPattern
+    public var split: SplitRule
     public var byteBudget: Int64?
     /// Leave special-token text out of the word counts (see `WordCounts.count`).
     public var skipSpecialText = false
@@ -21,7 +21,9 @@ public struct TokenizerTrainStage: Stage {
         guard let vocabSize = try settings.int("vocab_size") else { throw settings.error("vocab_size", "is required") }
         guard vocabSize > 256 else { throw settings.error("vocab_size", "must exceed 256 (the byte alphabet)") }
         let name = try settings.choice("pre_tokenizer", SplitPattern.names, default: "llama3")
-        pattern = SplitPattern(name: name)!
+        // `split_digits: true` adds HF's Digits pre-tokenizer (each digit its own piece).
+        split = try settings.bool("split_digits", default: false) ? .digits(.native(SplitPattern(name: name)!), individual: true)
+                                                                  : .native(SplitPattern(name: name)!)
         trainer = BPETrainer(vocabSize: vocabSize,
                              minFrequency: Int64(try settings.int("min_frequency", default: 0)),
                              specialTokens: try settings.strings("special_tokens") ?? ["<|endoftext|>"],
@@ -50,8 +52,8 @@ public struct TokenizerTrainStage: Stage {
         let start = monotonicSeconds()
         let sampler = samplingRule(seed: task.seed)
         let corpus = try TextCorpus(inputs: task.inputShards, byteBudget: byteBudget, keep: sampler)
-        let words = try WordCounts.count(corpus, pattern: pattern, skipping: skipSpecialText ? trainer.specialTokens : [])
-        let tokenizer = BPETokenizer(vocabulary: trainer.train(words), pattern: pattern)
+        let words = try WordCounts.count(corpus, split: split, skipping: skipSpecialText ? trainer.specialTokens : [])
+        let tokenizer = try BPETokenizer(vocabulary: trainer.train(words), split: split)
         try writeFileAtomically(task.outputDirectory + "/tokenizer.json", TokenizerJSON.write(tokenizer))
         try writeFileAtomically(task.outputDirectory + "/tokenizer_config.json", TokenizerJSON.writeConfig(tokenizer))
         var stats = TaskStats()

@@ -69,6 +69,9 @@ struct TrainTokenizer: ParsableCommand {
     @Option(help: "Split with this regex instead (through ICU; several times slower than the native patterns).")
     var splitRegex: String?
 
+    @Flag(help: "Then put every digit in a piece of its own (HF's Digits pre-tokenizer, individual digits).")
+    var splitDigits = false
+
     @Option(help: "Pairs seen fewer times are not merged.")
     var minFrequency: Int64 = 0
 
@@ -106,7 +109,8 @@ struct TrainTokenizer: ParsableCommand {
             let start = monotonicSeconds()
             let corpus = try TextCorpus(inputs: input, byteBudget: byteBudget)
             let specials = specialTokens.split(separator: ",").map(String.init)
-            let split = splitRegex.map { SplitRule(regex: $0) } ?? .native(pattern)
+            let base = splitRegex.map { SplitRule(regex: $0) } ?? .native(pattern)
+            let split = splitDigits ? .digits(base, individual: true) : base
             let words = try WordCounts.count(corpus, split: split, skipping: skipSpecialText ? specials : [])
             let counted = monotonicSeconds()
             let trainer = BPETrainer(vocabSize: vocabSize, minFrequency: minFrequency,
