@@ -48,10 +48,13 @@ public struct MixStage: Stage {
     }
 
     /// The source of a document: its `group_by` metadata value, or with `group_by: folder` the
-    /// name of the folder its shard is in (for inputs such as `[data/wiki/*.zst, data/web/*.zst]`).
+    /// name of the folder its shard is in (for inputs such as `[data/wiki/*.zst, data/web/*.zst]`),
+    /// the step's id for the output of a step (`from: [filter_wiki, filter_web]`).
     func sourceName(_ doc: Document, shard: String) -> String {
         if settings.groupBy == MixSettings.folderSource {
-            return shard.split(separator: "/").dropLast().last.map(String.init) ?? "."
+            let folders = shard.split(separator: "/").dropLast()
+            if folders.last == "output", folders.count >= 2 { return String(folders[folders.count - 2]) }
+            return folders.last.map(String.init) ?? "."
         }
         return doc.metadata.value(atPath: settings.groupBy)?.displayText ?? "(none)"
     }

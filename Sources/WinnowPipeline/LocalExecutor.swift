@@ -68,10 +68,10 @@ public final class LocalExecutor {
     }
 
     private func runStep(_ step: Pipeline.Step, ledger: Ledger) throws -> [Failure] {
-        if let source = pipeline.step(step.from) {
+        for source in step.from.compactMap(pipeline.step) {
             let last = StepPhase(step: source.id, phase: source.stage.phaseCount - 1, phases: source.stage.phaseCount)
             guard let upstream = try ledger.step(last.ledgerID), upstream.finished != nil else {
-                throw WinnowError.invalid("step '\(step.id)' reads from '\(step.from)', which has not finished; run it first")
+                throw WinnowError.invalid("step '\(step.id)' reads from '\(source.id)', which has not finished; run it first")
             }
         }
         let shards = try StepInputs.shards(for: step, in: pipeline)

@@ -8,8 +8,8 @@ public struct Pipeline: Sendable {
     public struct Step: Sendable {
         public var id: String
         public var stageName: String
-        /// `input` or another step's id.
-        public var from: String
+        /// Where the step reads: `input` and/or other steps' ids (a `mix` may read several).
+        public var from: [String]
         /// The `tasks:` setting, if given.
         public var tasks: Int?
         public var stage: any Stage
@@ -36,14 +36,14 @@ public struct Pipeline: Sendable {
     /// Steps that read, directly or not, from `id` (including `id`), in dependency order.
     public func downstream(of id: String) -> [Step] {
         var affected: Set<String> = [id]
-        for step in steps where affected.contains(step.from) { affected.insert(step.id) }
+        for step in steps where step.from.contains(where: affected.contains) { affected.insert(step.id) }
         return steps.filter { affected.contains($0.id) }
     }
 
     /// The steps `id` depends on (including `id`), in dependency order.
     public func upstream(of id: String) -> [Step] {
         var needed: Set<String> = [id]
-        for step in steps.reversed() where needed.contains(step.id) { needed.insert(step.from) }
+        for step in steps.reversed() where needed.contains(step.id) { needed.formUnion(step.from) }
         return steps.filter { needed.contains($0.id) }
     }
 
@@ -100,8 +100,15 @@ public struct Pipeline: Sendable {
             guard let factory = registry.factories[stageName] else {
                 throw stepSettings.error("stage", "names an unknown stage '\(stageName)' (known stages: \(registry.names.joined(separator: ", ")))")
             }
-            guard let from = settings.node("from")?.scalar else {
+            guard let fromNode = settings.node("from") else {
                 throw stepSettings.error("from", "must be given: 'input' or the id of another step")
+            }
+            let from: [String]
+            switch fromNode.value {
+            case let .scalar(one): from = [one]
+            case let .sequence(items) where !items.isEmpty && items.allSatisfy({ $0.scalar != nil }):
+                from = items.compactMap(\.scalar)
+            default: throw stepSettings.error("from", "must be 'input', a step id, or a list of them")
             }
             var tasks: Int?
             if let text = settings.node("tasks")?.scalar {
@@ -113,7 +120,7 @@ public struct Pipeline: Sendable {
             parsed.append(Step(id: id, stageName: stageName, from: from, tasks: tasks, stage: stage,
                                fingerprint: YAMLTree.canonical(node), line: node.line))
         }
-        if input.isEmpty, parsed.contains(where: { $0.from == "input" }) {
+        if input.isEmpty, parsed.contains(where: { $0.from.contains("input") }) {
             throw WinnowError.config(path: path, line: root.line, detail: "pipeline: 'input' must be given (a step reads from it)")
         }
         let ordered = try order(parsed, path: path, input: input, seed: seed)
@@ -126,21 +133,24 @@ public struct Pipeline: Sendable {
     /// Each step's fingerprint is extended with its upstream's, so a change upstream is a change here.
     private static func order(_ steps: [Step], path: String, input: [String], seed: UInt64) throws -> [Step] {
         let byID = Dictionary(uniqueKeysWithValues: steps.map { ($0.id, $0) })
-        for step in steps where step.from != "input" && byID[step.from] == nil {
-            throw WinnowError.config(path: path, line: step.line,
-                                     detail: "step '\(step.id)': 'from' names '\(step.from)', which is neither 'input' nor a step")
+        for step in steps {
+            for source in step.from where source != "input" && byID[source] == nil {
+                throw WinnowError.config(path: path, line: step.line,
+                                         detail: "step '\(step.id)': 'from' names '\(source)', which is neither 'input' nor a step")
+            }
         }
         var ordered: [Step] = []
         var placed: [String: String] = [:] // id -> fingerprint
         var remaining = steps
         while !remaining.isEmpty {
-            guard let index = remaining.firstIndex(where: { $0.from == "input" || placed[$0.from] != nil }) else {
+            guard let index = remaining.firstIndex(where: { $0.from.allSatisfy { $0 == "input" || placed[$0] != nil } }) else {
                 let cycle = remaining.map(\.id).joined(separator: ", ")
                 throw WinnowError.config(path: path, line: remaining[0].line,
                                          detail: "steps \(cycle) read from each other in a cycle")
             }
             var step = remaining.remove(at: index)
-            let upstream = step.from == "input" ? "input=\(input.joined(separator: "\u{1}"))" : placed[step.from]!
+            let upstream = step.from.map { $0 == "input" ? "input=\(input.joined(separator: "\u{1}"))" : placed[$0]! }
+                .joined(separator: "\u{3}")
             step.fingerprint = stableHash("\(seed)\u{2}\(upstream)\u{2}\(step.fingerprint)")
             placed[step.id] = step.fingerprint
             ordered.append(step)

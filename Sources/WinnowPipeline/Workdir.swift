@@ -55,11 +55,20 @@ public enum StepInputs {
     static let shardSuffixes = [".jsonl", ".jsonl.zst", ".jsonl.zstd", ".jsonl.gz", ".json", ".json.gz", ".json.zst"]
 
     public static func shards(for step: Pipeline.Step, in pipeline: Pipeline) throws -> [String] {
-        if step.from != "input" {
-            let directory = Workdir(pipeline.workdir).output(step.from)
+        var seen: Set<String> = []
+        var shards: [String] = []
+        for source in step.from {
+            for shard in try sourceShards(source, in: pipeline) where seen.insert(shard).inserted { shards.append(shard) }
+        }
+        return shards.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+    }
+
+    /// The shards of one source: another step's output, or the pipeline's `input` patterns.
+    static func sourceShards(_ source: String, in pipeline: Pipeline) throws -> [String] {
+        if source != "input" {
+            let directory = Workdir(pipeline.workdir).output(source)
             return listDirectory(directory).filter { $0.hasSuffix(".jsonl.zst") }.map { "\(directory)/\($0)" }
         }
-        var seen: Set<String> = []
         var shards: [String] = []
         for pattern in pipeline.input {
             var matches = expandGlob(pattern)
@@ -74,9 +83,9 @@ public enum StepInputs {
             if matches.isEmpty {
                 throw WinnowError.config(path: pipeline.path, line: nil, detail: "input '\(pattern)' matches no shard")
             }
-            for match in matches where seen.insert(match).inserted { shards.append(match) }
+            shards.append(contentsOf: matches)
         }
-        return shards.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        return shards
     }
 
     public static func isShardName(_ path: String) -> Bool {

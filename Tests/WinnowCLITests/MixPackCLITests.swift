@@ -190,3 +190,66 @@ import Testing
         #expect(try CLI.tree("\(dir)/run/mix/output") == first)
     }
 }
+
+/// A step may read the outputs of several steps; the mix groups them by the step they came from.
+@Suite struct MixStepSourcesTests {
+    @Test func mixesTheOutputsOfTwoSteps() throws {
+        let dir = try CLI.temporaryDirectory("mix-steps")
+        let yaml = """
+            name: mix-steps
+            workdir: \(dir)/run
+            input: [Samples/web/part-00000.jsonl.zst, Samples/web/part-00001.jsonl.zst]
+            retries: 0
+            steps:
+              - id: short
+                stage: filter
+                from: input
+                rules:
+                  - rule: length
+                    max: 8000
+              - id: long
+                stage: filter
+                from: input
+                rules:
+                  - rule: length
+                    min: 8001
+              - id: mix
+                stage: mix
+                from: [short, long]
+                group_by: folder
+                weights: {short: 1, long: 1}
+                buckets: 2
+            """
+        let path = try CLI.writePipeline(yaml, in: dir)
+        let result = try CLI.run(["run", path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try CLI.json(String(contentsOfFile: "\(dir)/run/mix/output/mix_report.json", encoding: .utf8))
+        let sources = report["sources"] as? [String: Any] ?? [:]
+        #expect(Set(sources.keys) == ["short", "long"])
+        let short = try CLI.json(try CLI.run(["inspect", "\(dir)/run/short/output", "--json"]).stdout)["documents"] as? Int
+        let long = try CLI.json(try CLI.run(["inspect", "\(dir)/run/long/output", "--json"]).stdout)["documents"] as? Int
+        #expect((sources["short"] as? [String: Any])?["documents"] as? Int == short)
+        #expect((sources["long"] as? [String: Any])?["documents"] as? Int == long)
+        #expect((short ?? 0) + (long ?? 0) == 280)
+        // Changing one source redoes the mix only after --from, like any upstream change.
+        _ = try CLI.writePipeline(yaml.replacingOccurrences(of: "max: 8000", with: "max: 9000"), in: dir)
+        let refused = try CLI.run(["run", path])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("redo it with --from short"))
+    }
+
+    @Test func listsOfSourcesAreChecked() throws {
+        let yaml = """
+            name: bad
+            input: [x]
+            steps:
+              - id: a
+                stage: filter
+                from: [input, nowhere]
+            """
+        let dir = try CLI.temporaryDirectory("from-list")
+        let result = try CLI.run(["run", try CLI.writePipeline(yaml, in: dir)])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("'from' names 'nowhere', which is neither 'input' nor a step"))
+    }
+}
