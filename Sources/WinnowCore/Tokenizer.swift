@@ -22,6 +22,10 @@ extension Tokenizer {
     }
 }
 
+/// Opens a tokenizer file (tokenizer.json, …); handed to stages by the pipeline, which knows
+/// the formats, as stage modules do not import WinnowTokenizers.
+public typealias TokenizerLoader = @Sendable (String) throws -> any Tokenizer
+
 /// What to do with special-token text found in the input.
 public enum SpecialTokenPolicy: String, Sendable, CaseIterable {
     /// Encode it as the special token's id (`allowed_special="all"`).

@@ -20,8 +20,10 @@ public struct MixSettings: Sendable, Equatable {
     public var alpha = 1.0
     /// Target size of the whole mix in the measure's unit; nil: the size of all sources.
     public var total: Double?
-    /// Size by text bytes or by documents (tokens are not known before packing).
+    /// Size by text bytes, documents, or tokens of `tokenizer` (the text's tokens, without the
+    /// EOS or MeCo prefix the pack step adds).
     public var measure: Measure = .bytes
+    public var tokenizer: String?
     /// The most times a source's data may be used (up-sampling repeats whole documents).
     public var maxEpochs = 4.0
     public var phases: [Phase] = [Phase(name: "main", fraction: 1, weights: nil)]
@@ -29,7 +31,7 @@ public struct MixSettings: Sendable, Equatable {
     public var buckets = 4
 
     public enum Measure: String, Sendable, CaseIterable {
-        case bytes, documents
+        case bytes, documents, tokens
     }
 
     public init() {}
@@ -42,6 +44,13 @@ public struct MixSettings: Sendable, Equatable {
         total = try settings.double("total")
         if let total, total <= 0 { throw settings.error("total", "must be positive") }
         measure = Measure(rawValue: try settings.choice("measure", Measure.allCases.map(\.rawValue), default: "bytes"))!
+        tokenizer = try settings.string("tokenizer")
+        if measure == .tokens {
+            guard let tokenizer else { throw settings.error("tokenizer", "must name a tokenizer file when measure is tokens") }
+            guard fileExists(tokenizer) else { throw settings.error("tokenizer", "names '\(tokenizer)', which does not exist") }
+        } else if tokenizer != nil {
+            throw settings.error("tokenizer", "is only used with measure: tokens")
+        }
         maxEpochs = try settings.double("max_epochs") ?? maxEpochs
         guard maxEpochs > 0 else { throw settings.error("max_epochs", "must be positive") }
         buckets = try settings.int("buckets", default: buckets)

@@ -17,12 +17,17 @@ public struct MixStage: Stage {
     public static let name = "mix"
     public static let phaseKey = "mix_phase"
     public let settings: MixSettings
+    let loadTokenizer: TokenizerLoader
 
-    public init(settings reader: SettingsReader) throws {
+    public init(settings reader: SettingsReader, loadTokenizer: @escaping TokenizerLoader) throws {
         settings = try MixSettings(settings: reader)
+        self.loadTokenizer = loadTokenizer
     }
 
-    public init(settings: MixSettings) { self.settings = settings }
+    public init(settings: MixSettings, loadTokenizer: @escaping TokenizerLoader) {
+        self.settings = settings
+        self.loadTokenizer = loadTokenizer
+    }
 
     public var phaseCount: Int { 4 }
 
@@ -59,8 +64,27 @@ public struct MixStage: Stage {
         return doc.metadata.value(atPath: settings.groupBy)?.displayText ?? "(none)"
     }
 
-    func size(_ doc: Document) -> Double {
-        settings.measure == .bytes ? Double(doc.text.count) : 1
+    /// Measures documents in the mix's unit; with tokens, through this task's own encoder.
+    struct Sizer {
+        let measure: MixSettings.Measure
+        var encoder: (any TokenEncoder)?
+        var ids: [UInt32] = []
+
+        mutating func size(_ doc: Document) throws -> Double {
+            switch measure {
+            case .bytes: return Double(doc.text.count)
+            case .documents: return 1
+            case .tokens:
+                ids.removeAll(keepingCapacity: true)
+                try doc.text.withUnsafeBufferPointer { try encoder!.encode($0, into: &ids) }
+                return Double(ids.count)
+            }
+        }
+    }
+
+    func makeSizer() throws -> Sizer {
+        let encoder = try settings.tokenizer.map { try loadTokenizer($0).makeEncoder(specials: .ordinary) }
+        return Sizer(measure: settings.measure, encoder: encoder)
     }
 
     static func countsPath(_ task: TaskContext, rank: Int) -> String { "\(task.stepDirectory)/counts/\(rank).json" }
@@ -79,11 +103,12 @@ public struct MixStage: Stage {
     private func count(_ task: TaskContext) throws -> TaskStats {
         var tally = SourceTally()
         var stats = TaskStats()
+        var sizer = try makeSizer()
         for shard in task.shards {
             let reader = try ShardReader(path: shard)
             while let record = try reader.next() {
                 guard case let .document(doc, _) = record else { continue }
-                tally.add(sourceName(doc, shard: shard), size: size(doc))
+                tally.add(sourceName(doc, shard: shard), size: try sizer.size(doc))
             }
         }
         try tally.write(MixStage.countsPath(task, rank: task.rank))
@@ -111,6 +136,7 @@ public struct MixStage: Stage {
         let plan = try MixPlan(json: try readFile(planPath).withUnsafeBytes { try JSONValue.parse($0) }, path: planPath)
         var assigned = AssignedTally(phases: plan.phases)
         var stats = TaskStats()
+        var sizer = try makeSizer()
         let rankName = ShardNaming.fiveDigits(task.rank)
         var writers: [Int: ShardWriter] = [:]
         func writer(phase: Int, bucket: Int) throws -> ShardWriter {
@@ -143,7 +169,7 @@ public struct MixStage: Stage {
                         continue
                     }
                     stats.docsKept += 1
-                    assigned.add(source: name, copies: copies, size: size(doc))
+                    assigned.add(source: name, copies: copies, size: try sizer.size(doc))
                     for (copy, phase) in copies.enumerated() {
                         var out = doc
                         out.metadata[MixStage.phaseKey] = .string(plan.phases[phase])

@@ -13,8 +13,6 @@ import WinnowCore
 public struct PackStage: Stage {
     public static let name = "pack"
     /// Opens a tokenizer file; given by the registry, as stage modules do not import each other.
-    public typealias TokenizerLoader = @Sendable (String) throws -> any Tokenizer
-
     public let settings: PackSettings
     let loadTokenizer: TokenizerLoader
 

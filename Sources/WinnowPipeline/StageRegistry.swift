@@ -19,7 +19,7 @@ public struct StageRegistry: Sendable {
         ScoreStage.name: { try ScoreStage(settings: $0) },
         TokenizerTrainStage.name: { try TokenizerTrainStage(settings: $0) },
         TagStage.name: { try TagStage(settings: $0, classifiers: FastTextModel.loader) },
-        MixStage.name: { try MixStage(settings: $0) },
+        MixStage.name: { try MixStage(settings: $0, loadTokenizer: { try TokenizerFiles.load(path: $0) }) },
         PackStage.name: { try PackStage(settings: $0, loadTokenizer: { try TokenizerFiles.load(path: $0) }) },
     ])
 }

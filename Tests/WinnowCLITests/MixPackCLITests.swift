@@ -253,3 +253,41 @@ import Testing
         #expect(result.stderr.contains("'from' names 'nowhere', which is neither 'input' nor a step"))
     }
 }
+
+/// Mix targets in tokens: sources are measured with a tokenizer, and the report's achieved
+/// tokens are the tokens of the documents written.
+@Suite struct MixTokenTargetTests {
+    @Test func measuresSourcesInTokens() throws {
+        let dir = try CLI.temporaryDirectory("mix-tokens")
+        let tokenizer = "\(CLI.repoRoot)/Tests/WinnowTokenizersTests/Fixtures/llama3-2000.tokenizer.json"
+        let yaml = """
+            name: mix-tokens
+            workdir: \(dir)/run
+            input: [Samples/web/part-00000.jsonl.zst]
+            retries: 0
+            steps:
+              - id: mix
+                stage: mix
+                from: input
+                group_by: source
+                measure: tokens
+                tokenizer: \(tokenizer)
+                total: 400000
+                buckets: 1
+            """
+        let result = try CLI.run(["run", try CLI.writePipeline(yaml, in: dir)])
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try CLI.json(String(contentsOfFile: "\(dir)/run/mix/output/mix_report.json", encoding: .utf8))
+        #expect(report["measure"] as? String == "tokens")
+        let main = (report["phases"] as? [String: Any])?["main"] as? [String: Any] ?? [:]
+        let achieved = main["achieved"] as? Double ?? (main["achieved"] as? Int).map(Double.init) ?? 0
+        // Each document is drawn with the probability the plan gives its source, so a mix of a
+        // few dozen documents lands near the target, not on it (the report says how near).
+        #expect(achieved > 200_000 && achieved < 600_000)
+        // Count the tokens of what was written, independently.
+        let encoded = try CLI.run(["tokenizer", "encode", "--tokenizer", tokenizer, "--input", "\(dir)/run/mix/output"])
+        #expect(encoded.status == 0, "\(encoded.stderr)")
+        let tokens = encoded.stdout.split(separator: "\n").reduce(0) { $0 + $1.split(separator: " ").count }
+        #expect(Double(tokens) == achieved)
+    }
+}
