@@ -90,12 +90,17 @@ public struct C4Rule: FilterRule {
         var sentences = 0
         var removedLines = 0
         var failure: String?
+        var wordCursor = 0
         for range in analysis.pythonLines {
             let stripped = text.stripped(range)
             var line = text.scalars[stripped]
             let (words, longest) = C4Rule.wordStatistics(line)
             if maxWordLength >= 0, longest > maxWordLength { removedLines += 1; continue }
-            if removeCitations, line.contains("[") { line = C4Rule.removingCitations(line) }
+            var rewritten = false
+            if removeCitations, line.contains("[") {
+                line = C4Rule.removingCitations(line)
+                rewritten = line.count != stripped.count
+            }
             if filterNoTerminalPunctuation, line.last.map({ !C4Rule.endPunctuation.contains($0) }) ?? true || line.hasSuffix(C4Rule.ellipsis) {
                 removedLines += 1
                 continue
@@ -106,8 +111,19 @@ public struct C4Rule: FilterRule {
             if filterCurlyBracket, line.contains("{") { failure = "curly_bracket"; break }
             if filterPolicy, C4Rule.policyPhrases.contains(where: { line.containsIgnoringASCIICase($0) }) { removedLines += 1; continue }
             if minSentences >= 0 {
-                let lineText = ScalarText(scalars: Array(line))
-                sentences += C4Rule.sentenceCount(tokenizer.tokens(lineText, in: 0..<lineText.count).map { lineText.scalars[$0] })
+                if rewritten {
+                    let lineText = ScalarText(scalars: Array(line))
+                    sentences += C4Rule.sentenceCount(tokenizer.tokens(lineText, in: 0..<lineText.count).map { lineText.scalars[$0] })
+                } else {
+                    // Tokens never cross white space, so the document's tokens inside this line are
+                    // the line's own: no second tokenisation.
+                    let words = analysis.englishWords
+                    while wordCursor < words.count, words[wordCursor].lowerBound < stripped.lowerBound { wordCursor += 1 }
+                    var end = wordCursor
+                    while end < words.count, words[end].upperBound <= stripped.upperBound { end += 1 }
+                    sentences += C4Rule.sentenceCount(words[wordCursor..<end].map { text.scalars[$0] })
+                    wordCursor = end
+                }
             }
             kept.append(line)
         }

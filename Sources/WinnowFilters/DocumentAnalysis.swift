@@ -29,19 +29,26 @@ public final class DocumentAnalysis {
 
     static let spacelessLanguages: Set<String> = ["zh", "ja", "ko", "th", "lo", "km", "my", "bo"]
 
+    /// Whether `words` are English-style tokens (not ICU words).
+    public var wordsAreEnglishStyle: Bool {
+        switch wordSplitting {
+        case .english: return true
+        case .icu: return false
+        case .auto: return !(language.map { DocumentAnalysis.spacelessLanguages.contains(String($0.prefix(2))) } ?? false)
+        }
+    }
+
     /// Word tokens (ranges of `text`), datatrove's `split_into_words`.
     public private(set) lazy var words: [Range<Int>] = {
-        let useICU: Bool
-        switch wordSplitting {
-        case .english: useICU = false
-        case .icu: useICU = true
-        case .auto: useICU = language.map { DocumentAnalysis.spacelessLanguages.contains(String($0.prefix(2))) } ?? false
-        }
-        if useICU, let segmenter = try? context.words() {
+        if !wordsAreEnglishStyle, let segmenter = try? context.words() {
             return segmenter.wordRanges(text)
         }
-        return EnglishWordTokenizer().tokens(text, in: 0..<text.count)
+        return englishWords
     }()
+
+    /// English-style tokens whatever the language (C4 counts sentences with them); the same
+    /// array as `words` when those are English-style.
+    public private(set) lazy var englishWords: [Range<Int>] = EnglishWordTokenizer().tokens(text, in: 0..<text.count)
 
     /// Each word's polynomial hash (for n-grams and stop words without building strings).
     public private(set) lazy var wordHashes: [PolynomialHash] = words.map { PolynomialHash(text.scalars[$0]) }

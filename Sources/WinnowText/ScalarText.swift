@@ -4,11 +4,30 @@
 public struct ScalarText {
     public let scalars: [Unicode.Scalar]
 
+    /// Decodes UTF-8 that is known to be valid (documents are validated when read).
     public init(utf8 bytes: [UInt8]) {
-        var out: [Unicode.Scalar] = []
-        out.reserveCapacity(bytes.count)
-        for scalar in String(decoding: bytes, as: UTF8.self).unicodeScalars { out.append(scalar) }
-        scalars = out
+        scalars = bytes.withUnsafeBufferPointer { b in
+            Array(unsafeUninitializedCapacity: b.count) { out, count in
+                var i = 0, n = 0
+                while i < b.count {
+                    let b0 = UInt32(b[i])
+                    var value: UInt32
+                    if b0 < 0x80 {
+                        value = b0; i += 1
+                    } else if b0 < 0xE0 {
+                        value = (b0 & 0x1F) << 6 | UInt32(b[i + 1] & 0x3F); i += 2
+                    } else if b0 < 0xF0 {
+                        value = (b0 & 0x0F) << 12 | UInt32(b[i + 1] & 0x3F) << 6 | UInt32(b[i + 2] & 0x3F); i += 3
+                    } else {
+                        value = (b0 & 0x07) << 18 | UInt32(b[i + 1] & 0x3F) << 12 | UInt32(b[i + 2] & 0x3F) << 6 | UInt32(b[i + 3] & 0x3F)
+                        i += 4
+                    }
+                    (out.baseAddress! + n).initialize(to: Unicode.Scalar(value) ?? "\u{FFFD}")
+                    n += 1
+                }
+                count = n
+            }
+        }
     }
 
     public init(_ string: String) { scalars = Array(string.unicodeScalars) }
