@@ -25,11 +25,17 @@ public struct ClassifierLoader: Sendable {
 }
 
 extension TextPredictor {
-    /// The best label for a document's text (line breaks read as spaces, as fastText models are
-    /// trained), without fastText's `__label__` prefix; nil when the text has no known features.
+    /// Predicts for a whole document: line breaks are read as spaces, as fastText models are
+    /// trained and as datatrove and Dolma feed them (a raw newline would end fastText's line).
+    public func predict(document text: [UInt8], k: Int?) -> [(label: String, probability: Float)] {
+        let line = text.map { $0 == 0x0A || $0 == 0x0D ? 0x20 : $0 }
+        return line.withUnsafeBufferPointer { predict($0, k: k) }
+    }
+
+    /// The best label for a document's text, without fastText's `__label__` prefix; nil when
+    /// the text has no known features.
     public func bestLabel(of text: [UInt8]) -> (label: String, probability: Float)? {
-        var line = text.map { $0 == 0x0A || $0 == 0x0D ? 0x20 : $0 }
-        let best = line.withUnsafeMutableBufferPointer { predict(UnsafeBufferPointer($0), k: 1) }.first
+        let best = predict(document: text, k: 1).first
         return best.map { (String($0.label.dropFirst($0.label.hasPrefix("__label__") ? 9 : 0)), $0.probability) }
     }
 }

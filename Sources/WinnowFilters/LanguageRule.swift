@@ -23,9 +23,7 @@ public struct LanguageRule: FilterRule {
     }
 
     public func check(_ doc: Document, analysis: DocumentAnalysis, measured: inout JSONObject) -> RuleResult {
-        var line = doc.text.map { $0 == 0x0A || $0 == 0x0D ? 0x20 : $0 }
-        let predictions = analysis.predictor(for: model).predict(line.withUnsafeMutableBufferPointer { UnsafeBufferPointer($0) }, k: nil)
-        line.removeAll()
+        let predictions = analysis.predictor(for: model).predict(document: doc.text, k: nil)
         guard let best = predictions.first else { return .fail("no language") }
         let language = LanguageRule.languageCode(best.label)
         measured["language"] = .string(language)

@@ -66,8 +66,7 @@ public struct ToxicityRule: FilterRule {
             if let maxLineRatio, lineRatio > maxLineRatio { return .fail("line ratio above \(maxLineRatio)") }
         }
         if let model {
-            var line = doc.text.map { $0 == 0x0A || $0 == 0x0D ? 0x20 : $0 }
-            let predictions = analysis.predictor(for: model).predict(line.withUnsafeMutableBufferPointer { UnsafeBufferPointer($0) }, k: nil)
+            let predictions = analysis.predictor(for: model).predict(document: doc.text, k: nil)
             let score = Double(predictions.first { $0.label == label }?.probability ?? 0)
             measured["toxicity_score"] = JSONValue(score)
             if let maxScore, score > maxScore { return .fail("score above \(maxScore)") }
