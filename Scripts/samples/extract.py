@@ -175,13 +175,8 @@ class TextExtractor(HTMLParser):
             if tag == "pre":
                 self.pre_depth += 1
                 self.pre_start = True
-        elif tag in LINE_TAGS:
-            if self.pre_depth:
-                self._end_pre_line()
-            else:
-                self._end_line()
-        elif tag in CELL_TAGS:
-            self.pieces.append(" ")
+        else:
+            self._line_or_cell(tag)
 
     def handle_endtag(self, tag):
         if tag in SKIP_TAGS:
@@ -201,7 +196,12 @@ class TextExtractor(HTMLParser):
             self._append_raw("")
         elif tag in PARAGRAPH_TAGS:
             self._paragraph_break()
-        elif tag in LINE_TAGS:
+        else:
+            self._line_or_cell(tag)
+
+    def _line_or_cell(self, tag):
+        """A line-breaking tag ends a line (inside <pre>, a preformatted one); a table cell is a space."""
+        if tag in LINE_TAGS:
             if self.pre_depth:
                 self._end_pre_line()
             else:
