@@ -10,6 +10,7 @@ public final class LineFeatures {
     var hashes: [Int32] = []
     /// Token byte ranges and hashes (an empty range is the end-of-line token).
     var tokens: [(Int, Int, UInt32)] = []
+    var subwords = SubwordCache()
 
     public init() {}
 }
@@ -199,11 +200,9 @@ public final class FastTextDictionary: Sendable {
             let wid = id(of: token, hash: h)
             let kind: EntryKind = wid < 0 ? (isLabel(token) ? .label : .word) : entries[Int(wid)].kind
             if kind == .word {
-                if wid < 0 {
-                    if !FastTextDictionary.endOfSentence.elementsEqual(token) { appendSubwords(of: token, into: &words) }
-                } else {
-                    words.append(wid)
-                    if maxn > 0, !FastTextDictionary.endOfSentence.elementsEqual(token) { appendSubwords(of: token, into: &words) }
+                if wid >= 0 { words.append(wid) }
+                if maxn > 0, !FastTextDictionary.endOfSentence.elementsEqual(token) {
+                    buffers.subwords.append(token, of: self, into: &words) { appendSubwords(of: $0, into: &$1) }
                 }
                 hashes.append(Int32(bitPattern: h))
             } else if wid >= 0 {

@@ -85,7 +85,6 @@ public struct C4Rule: FilterRule {
             measured["c4_bad_word"] = .string(word)
             return .fail("bad_words")
         }
-        let tokenizer = EnglishWordTokenizer()
         var kept: [ArraySlice<Unicode.Scalar>] = []
         var sentences = 0
         var removedLines = 0
@@ -113,7 +112,7 @@ public struct C4Rule: FilterRule {
             if minSentences >= 0 {
                 if rewritten {
                     let lineText = ScalarText(scalars: Array(line))
-                    sentences += C4Rule.sentenceCount(tokenizer.tokens(lineText, in: 0..<lineText.count).map { lineText.scalars[$0] })
+                    sentences += C4Rule.sentenceCount(analysis.englishWords(of: lineText).map { lineText.scalars[$0] })
                 } else {
                     // Tokens never cross white space, so the document's tokens inside this line are
                     // the line's own: no second tokenisation.

@@ -48,10 +48,13 @@ public final class DocumentAnalysis {
 
     /// English-style tokens whatever the language (C4 counts sentences with them); the same
     /// array as `words` when those are English-style.
-    public private(set) lazy var englishWords: [Range<Int>] = EnglishWordTokenizer().tokens(text, in: 0..<text.count)
+    public private(set) lazy var englishWords: [Range<Int>] = context.englishWords(text)
 
     /// Each word's polynomial hash (for n-grams and stop words without building strings).
     public private(set) lazy var wordHashes: [PolynomialHash] = words.map { PolynomialHash(text.scalars[$0]) }
+
+    /// English-style tokens of another text (a rewritten line), by the task's tokenizer.
+    func englishWords(of other: ScalarText) -> [Range<Int>] { context.englishWords(other) }
 
     /// A predictor of `model` for this task (one per model, reused across documents).
     func predictor(for model: any TextClassifier) -> any TextPredictor { context.predictor(for: model) }

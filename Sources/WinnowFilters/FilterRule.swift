@@ -46,6 +46,7 @@ public struct RuleEnvironment: Sendable {
 public final class RuleContext {
     private var segmenter: WordSegmenter?
     private var predictors: [ObjectIdentifier: any TextPredictor] = [:]
+    private var englishTokenizer = EnglishWordTokenizer()
 
     /// A predictor of a classifier, made on first use.
     func predictor(for model: any TextClassifier) -> any TextPredictor {
@@ -57,6 +58,12 @@ public final class RuleContext {
     }
 
     public init() {}
+
+    /// English-style word tokens of `text` (by one tokenizer per task, whose chunk cache
+    /// carries over from document to document).
+    func englishWords(_ text: ScalarText) -> [Range<Int>] {
+        englishTokenizer.tokens(text, in: 0..<text.count)
+    }
 
     /// ICU word segmentation, made on first use.
     public func words() throws -> WordSegmenter {

@@ -6,23 +6,32 @@
 /// words and stop words agree with datatrove's on real text (Scripts/crosscheck/filters.py
 /// measures it).
 public struct EnglishWordTokenizer: Sendable {
+    private var cache = ChunkSplitCache()
+
     public init() {}
 
-    /// Token ranges (in scalars) of `text[range]`.
-    public func tokens(_ text: ScalarText, in range: Range<Int>) -> [Range<Int>] {
+    /// Token ranges (in scalars) of `text[range]`. Keep one tokenizer for many texts: it
+    /// remembers how chunks split (see `ChunkSplitCache`).
+    public mutating func tokens(_ text: ScalarText, in range: Range<Int>) -> [Range<Int>] {
         var out: [Range<Int>] = []
         let s = text.scalars
-        var i = range.lowerBound
-        while i < range.upperBound {
-            if ScalarText.isSpace(s[i]) { i += 1; continue }
-            let start = i
-            while i < range.upperBound, !ScalarText.isSpace(s[i]) { i += 1 }
-            splitChunk(s, start..<i, into: &out)
+        s.withUnsafeBufferPointer { buffer in
+            var i = range.lowerBound
+            while i < range.upperBound {
+                if ScalarText.isSpace(buffer[i]) { i += 1; continue }
+                let start = i
+                while i < range.upperBound, !ScalarText.isSpace(buffer[i]) { i += 1 }
+                cache.tokens(buffer, start..<i, into: &out) { EnglishTokenRules.splitChunk(s, start..<i, into: &$0) }
+            }
         }
         return out
     }
+}
 
-    private func splitChunk(_ s: [Unicode.Scalar], _ chunk: Range<Int>, into out: inout [Range<Int>]) {
+/// spaCy's English rules for one chunk: prefixes, suffixes, special cases, URLs, contractions
+/// and infixes.
+enum EnglishTokenRules {
+    static func splitChunk(_ s: [Unicode.Scalar], _ chunk: Range<Int>, into out: inout [Range<Int>]) {
         var lower = chunk.lowerBound, upper = chunk.upperBound
         var suffixes: [Range<Int>] = []
         while lower < upper {
@@ -78,7 +87,7 @@ public struct EnglishWordTokenizer: Sendable {
         c.value < 128 ? (c.value >= 0x30 && c.value <= 0x39) : c.properties.numericType == .decimal
     }
 
-    private func prefixLength(_ s: [Unicode.Scalar], _ r: Range<Int>) -> Int {
+    static func prefixLength(_ s: [Unicode.Scalar], _ r: Range<Int>) -> Int {
         guard !r.isEmpty else { return 0 }
         let c = s[r.lowerBound]
         if c == ".", r.count > 1, s[r.lowerBound + 1] == "." {
@@ -86,16 +95,16 @@ public struct EnglishWordTokenizer: Sendable {
             while j < r.upperBound, s[j] == "." { j += 1 }
             return j - r.lowerBound
         }
-        if c == "+" { return r.count > 1 && EnglishWordTokenizer.isDigit(s[r.lowerBound + 1]) ? 0 : 1 }
-        if EnglishWordTokenizer.punctuation.contains(c) || EnglishWordTokenizer.quotes.contains(c)
-            || EnglishWordTokenizer.currency.contains(c) || EnglishWordTokenizer.prefixOnly.contains(c)
-            || EnglishWordTokenizer.isIcon(c) {
+        if c == "+" { return r.count > 1 && EnglishTokenRules.isDigit(s[r.lowerBound + 1]) ? 0 : 1 }
+        if EnglishTokenRules.punctuation.contains(c) || EnglishTokenRules.quotes.contains(c)
+            || EnglishTokenRules.currency.contains(c) || EnglishTokenRules.prefixOnly.contains(c)
+            || EnglishTokenRules.isIcon(c) {
             return 1
         }
         return 0
     }
 
-    private func suffixLength(_ s: [Unicode.Scalar], _ r: Range<Int>) -> Int {
+    static func suffixLength(_ s: [Unicode.Scalar], _ r: Range<Int>) -> Int {
         guard !r.isEmpty else { return 0 }
         let last = s[r.upperBound - 1]
         if last == ".", r.count > 1 {
@@ -105,20 +114,20 @@ public struct EnglishWordTokenizer: Sendable {
                 return r.upperBound - j
             }
             let before = s[r.upperBound - 2]
-            if EnglishWordTokenizer.isDigit(before) || EnglishWordTokenizer.isLower(before) || EnglishWordTokenizer.periodAfter.contains(before)
-                || EnglishWordTokenizer.punctuation.contains(before) || EnglishWordTokenizer.quotes.contains(before) {
+            if EnglishTokenRules.isDigit(before) || EnglishTokenRules.isLower(before) || EnglishTokenRules.periodAfter.contains(before)
+                || EnglishTokenRules.punctuation.contains(before) || EnglishTokenRules.quotes.contains(before) {
                 return isSpecial(s, r) ? 0 : 1
             }
-            if r.count > 2, EnglishWordTokenizer.isUpper(before), EnglishWordTokenizer.isUpper(s[r.upperBound - 3]) { return 1 }
+            if r.count > 2, EnglishTokenRules.isUpper(before), EnglishTokenRules.isUpper(s[r.upperBound - 3]) { return 1 }
             return 0
         }
         if r.count > 2, s[r.upperBound - 2] == "'" || s[r.upperBound - 2] == "’", last == "s" || last == "S" { return 2 }
-        if EnglishWordTokenizer.punctuation.contains(last) || EnglishWordTokenizer.quotes.contains(last)
-            || last == "—" || last == "–" || EnglishWordTokenizer.isIcon(last) {
+        if EnglishTokenRules.punctuation.contains(last) || EnglishTokenRules.quotes.contains(last)
+            || last == "—" || last == "–" || EnglishTokenRules.isIcon(last) {
             return 1
         }
-        if r.count > 1, EnglishWordTokenizer.isDigit(s[r.upperBound - 2]) {
-            if last == "+" || EnglishWordTokenizer.currency.contains(last) || last == "%" { return 1 }
+        if r.count > 1, EnglishTokenRules.isDigit(s[r.upperBound - 2]) {
+            if last == "+" || EnglishTokenRules.currency.contains(last) || last == "%" { return 1 }
         }
         return 0
     }
@@ -126,7 +135,7 @@ public struct EnglishWordTokenizer: Sendable {
     /// URLs, host names and e-mail addresses stay one token: an optional `scheme://`, an optional
     /// `user@`, dot-separated host labels ending in a top-level domain of two or more lowercase
     /// letters, then an optional port and path.
-    private func isURL(_ s: [Unicode.Scalar], _ r: Range<Int>) -> Bool {
+    static func isURL(_ s: [Unicode.Scalar], _ r: Range<Int>) -> Bool {
         guard r.count >= 4 else { return false }
         var i = r.lowerBound
         let text = s[r]
@@ -145,7 +154,7 @@ public struct EnglishWordTokenizer: Sendable {
                 labelStart = i + 1
             } else if c == "/" || c == "?" || c == "#" || c == ":" {
                 break
-            } else if !(ScalarText.isAlpha(c) || EnglishWordTokenizer.isDigit(c) || c == "-" || c == "_" || c.value > 0xA0) {
+            } else if !(ScalarText.isAlpha(c) || EnglishTokenRules.isDigit(c) || c == "-" || c == "_" || c.value > 0xA0) {
                 return false
             }
             i += 1
@@ -180,16 +189,16 @@ public struct EnglishWordTokenizer: Sendable {
     /// Every special string holds one of these; most chunks hold none and need no lookup.
     private static let specialMarks = ScalarSet("./:;()=<_")
 
-    private func isSpecial(_ s: [Unicode.Scalar], _ r: Range<Int>) -> Bool {
-        guard r.count <= 7, s[r].contains(where: EnglishWordTokenizer.specialMarks.contains) else { return false }
+    static func isSpecial(_ s: [Unicode.Scalar], _ r: Range<Int>) -> Bool {
+        guard r.count <= 7, s[r].contains(where: EnglishTokenRules.specialMarks.contains) else { return false }
         let text = String(String.UnicodeScalarView(s[r]))
-        if EnglishWordTokenizer.specials.contains(text) { return true }
+        if EnglishTokenRules.specials.contains(text) { return true }
         // Single lowercase letters with a period (list markers): "b."
-        return r.count == 2 && s[r.upperBound - 1] == "." && EnglishWordTokenizer.isLower(s[r.lowerBound])
+        return r.count == 2 && s[r.upperBound - 1] == "." && EnglishTokenRules.isLower(s[r.lowerBound])
     }
 
     /// "don't" → do n't, "I'm" → I 'm; then infixes (hyphens, slashes, commas between letters).
-    private func splitContraction(_ s: [Unicode.Scalar], _ r: Range<Int>, into out: inout [Range<Int>]) {
+    static func splitContraction(_ s: [Unicode.Scalar], _ r: Range<Int>, into out: inout [Range<Int>]) {
         let n = r.count
         /// Whether the chunk ends with `t` (ASCII, lowercase), ignoring case, ’ read as '.
         func hasTail(_ t: [Unicode.Scalar]) -> Bool {
@@ -204,28 +213,28 @@ public struct EnglishWordTokenizer: Sendable {
         }
         if (5...6).contains(n), "cgwCGW".unicodeScalars.contains(s[r.lowerBound]) {
             let whole = String(String.UnicodeScalarView(s[r])).lowercased()
-            if let cut = EnglishWordTokenizer.splitWords[whole] {
+            if let cut = EnglishTokenRules.splitWords[whole] {
                 out.append(r.lowerBound..<(r.lowerBound + cut))
                 out.append((r.lowerBound + cut)..<r.upperBound)
                 return
             }
         }
         // A unit after a number ("3.5kg"): only worth a look when letters follow a digit.
-        if n > 1, !EnglishWordTokenizer.isDigit(s[r.upperBound - 1]),
-           let digit = s[r].lastIndex(where: EnglishWordTokenizer.isDigit), digit + 1 < r.upperBound {
+        if n > 1, !EnglishTokenRules.isDigit(s[r.upperBound - 1]),
+           let digit = s[r].lastIndex(where: EnglishTokenRules.isDigit), digit + 1 < r.upperBound {
             let tail = String(String.UnicodeScalarView(s[(digit + 1)..<r.upperBound]))
-            if EnglishWordTokenizer.units.contains(tail) {
+            if EnglishTokenRules.units.contains(tail) {
                 splitInfixes(s, r.lowerBound..<(digit + 1), into: &out)
                 out.append((digit + 1)..<r.upperBound)
                 return
             }
         }
-        if hasTail(EnglishWordTokenizer.negation) {
+        if hasTail(EnglishTokenRules.negation) {
             splitInfixes(s, r.lowerBound..<(r.upperBound - 3), into: &out)
             out.append((r.upperBound - 3)..<r.upperBound)
             return
         }
-        for tail in EnglishWordTokenizer.contractionTails where hasTail(tail) {
+        for tail in EnglishTokenRules.contractionTails where hasTail(tail) {
             let head = r.lowerBound..<(r.upperBound - tail.count)
             if head.allSatisfy({ ScalarText.isAlpha(s[$0]) }) {
                 out.append(head)
@@ -236,11 +245,11 @@ public struct EnglishWordTokenizer: Sendable {
         splitInfixes(s, r, into: &out)
     }
 
-    private func splitInfixes(_ s: [Unicode.Scalar], _ r: Range<Int>, into out: inout [Range<Int>]) {
+    static func splitInfixes(_ s: [Unicode.Scalar], _ r: Range<Int>, into out: inout [Range<Int>]) {
         var start = r.lowerBound
         var i = r.lowerBound
         func isLetter(_ k: Int) -> Bool { k >= r.lowerBound && k < r.upperBound && ScalarText.isAlpha(s[k]) }
-        func isDigitAt(_ k: Int) -> Bool { k >= r.lowerBound && k < r.upperBound && EnglishWordTokenizer.isDigit(s[k]) }
+        func isDigitAt(_ k: Int) -> Bool { k >= r.lowerBound && k < r.upperBound && EnglishTokenRules.isDigit(s[k]) }
         while i < r.upperBound {
             let c = s[i]
             var infix = 0
@@ -249,21 +258,21 @@ public struct EnglishWordTokenizer: Sendable {
                     var j = i
                     while j < r.upperBound, s[j] == "." { j += 1 }
                     infix = j - i
-                } else if i > r.lowerBound, EnglishWordTokenizer.isLower(s[i - 1]) || EnglishWordTokenizer.quotes.contains(s[i - 1]),
-                          i + 1 < r.upperBound, EnglishWordTokenizer.isUpper(s[i + 1]) || EnglishWordTokenizer.quotes.contains(s[i + 1]) {
+                } else if i > r.lowerBound, EnglishTokenRules.isLower(s[i - 1]) || EnglishTokenRules.quotes.contains(s[i - 1]),
+                          i + 1 < r.upperBound, EnglishTokenRules.isUpper(s[i + 1]) || EnglishTokenRules.quotes.contains(s[i + 1]) {
                     infix = 1
                 }
             } else if c == ",", isLetter(i - 1), isLetter(i + 1) {
                 infix = 1
-            } else if EnglishWordTokenizer.arithmetic.contains(c), isDigitAt(i - 1), isDigitAt(i + 1) || (i + 1 < r.upperBound && s[i + 1] == "-") {
+            } else if EnglishTokenRules.arithmetic.contains(c), isDigitAt(i - 1), isDigitAt(i + 1) || (i + 1 < r.upperBound && s[i + 1] == "-") {
                 infix = 1
-            } else if EnglishWordTokenizer.dashes.contains(c), isLetter(i - 1) || isDigitAt(i - 1) {
+            } else if EnglishTokenRules.dashes.contains(c), isLetter(i - 1) || isDigitAt(i - 1) {
                 var j = i
-                while j < r.upperBound, EnglishWordTokenizer.dashes.contains(s[j]), j - i < 3 { j += 1 }
+                while j < r.upperBound, EnglishTokenRules.dashes.contains(s[j]), j - i < 3 { j += 1 }
                 if isLetter(j) { infix = j - i }
-            } else if EnglishWordTokenizer.joiners.contains(c), isLetter(i - 1) || isDigitAt(i - 1), isLetter(i + 1) {
+            } else if EnglishTokenRules.joiners.contains(c), isLetter(i - 1) || isDigitAt(i - 1), isLetter(i + 1) {
                 infix = 1
-            } else if EnglishWordTokenizer.isIcon(c) {
+            } else if EnglishTokenRules.isIcon(c) {
                 infix = 1
             }
             if infix > 0 {

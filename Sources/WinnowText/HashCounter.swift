@@ -2,12 +2,14 @@
 /// table, remembering where each key was first seen. Swift's `Set`/`Dictionary` run SipHash on
 /// every lookup, which dominated the repetition rules; these keys need no further hashing.
 public struct HashCounter {
-    private var keys: [UInt64]
-    private var counts: [Int32]
-    private var firsts: [Int32]
-    private var used: [Bool]
-    private var mask: Int
-    public private(set) var count = 0
+    @usableFromInline var keys: [UInt64]
+    @usableFromInline var counts: [Int32]
+    @usableFromInline var firsts: [Int32]
+    @usableFromInline var used: [Bool]
+    @usableFromInline var mask: Int
+    @usableFromInline var entries = 0
+    /// Distinct keys.
+    public var count: Int { entries }
 
     public init(capacity: Int = 16) {
         var size = 16
@@ -19,15 +21,15 @@ public struct HashCounter {
         mask = size - 1
     }
 
-    @inline(__always)
-    private func slot(for key: UInt64) -> Int {
+    @inlinable @inline(__always)
+    func slot(for key: UInt64) -> Int {
         var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 20) & mask
         while used[slot] && keys[slot] != key { slot = (slot + 1) & mask }
         return slot
     }
 
     /// Adds one occurrence of `key` first seen at `position`; returns the count before.
-    @discardableResult
+    @inlinable @discardableResult
     public mutating func add(_ key: UInt64, at position: Int) -> Int {
         let s = slot(for: key)
         if used[s] {
@@ -38,12 +40,12 @@ public struct HashCounter {
         keys[s] = key
         counts[s] = 1
         firsts[s] = Int32(position)
-        count += 1
-        if count * 2 > keys.count { grow() }
+        entries += 1
+        if entries * 2 > keys.count { grow() }
         return 0
     }
 
-    public func contains(_ key: UInt64) -> Bool { used[slot(for: key)] }
+    @inlinable public func contains(_ key: UInt64) -> Bool { used[slot(for: key)] }
 
     /// The most frequent key's count and first position; among equals, the earliest.
     public var mostFrequent: (count: Int, first: Int)? {
@@ -56,7 +58,7 @@ public struct HashCounter {
         return best
     }
 
-    private mutating func grow() {
+    @usableFromInline mutating func grow() {
         let old = (keys, counts, firsts, used)
         self = HashCounter(capacity: old.0.count)
         for s in 0..<old.0.count where old.3[s] {
@@ -65,12 +67,12 @@ public struct HashCounter {
             keys[t] = old.0[s]
             counts[t] = old.1[s]
             firsts[t] = old.2[s]
-            count += 1
+            entries += 1
         }
     }
 }
 
 extension PolynomialHash {
     /// One 64-bit key for both the value and the length power.
-    public var key: UInt64 { value ^ (power &* 0xC2B2_AE3D_27D4_EB4F) }
+    @inlinable public var key: UInt64 { value ^ (power &* 0xC2B2_AE3D_27D4_EB4F) }
 }

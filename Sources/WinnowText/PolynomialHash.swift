@@ -7,16 +7,17 @@ public struct PolynomialHash: Hashable, Sendable {
     /// B^length.
     public var power: UInt64
 
-    static let base: UInt64 = 0x100_0000_01B3 | 1
+    @inlinable static var base: UInt64 { 0x100_0000_01B3 | 1 }
 
     public static let empty = PolynomialHash(value: 0, power: 1)
 
-    public init(value: UInt64, power: UInt64) {
+    @inlinable public init(value: UInt64, power: UInt64) {
         self.value = value
         self.power = power
     }
 
-    public init<S: Sequence>(_ scalars: S) where S.Element == Unicode.Scalar {
+    /// Inlinable so that callers get it specialised for their collection type.
+    @inlinable public init<S: Sequence>(_ scalars: S) where S.Element == Unicode.Scalar {
         var value: UInt64 = 0, power: UInt64 = 1
         for s in scalars {
             value = value &* PolynomialHash.base &+ UInt64(s.value) &+ 1
@@ -26,7 +27,7 @@ public struct PolynomialHash: Hashable, Sendable {
     }
 
     /// The hash of `self` followed by `next`.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func appending(_ next: PolynomialHash) -> PolynomialHash {
         PolynomialHash(value: value &* next.power &+ next.value, power: power &* next.power)
     }

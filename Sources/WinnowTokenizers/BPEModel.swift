@@ -1,3 +1,5 @@
+import WinnowCore
+
 /// The lookup tables that turn one pre-tokenised piece of bytes into token ids by merge rank:
 /// the same ids HF tokenizers' BPE model and tiktoken produce for the same vocabulary.
 struct BPEModel: Sendable {

@@ -1,3 +1,5 @@
+import WinnowCore
+
 /// Merge rules by pair, for encoding: an open-addressing table from `(left << 32 | right)` to
 /// `(rank << 32 | result)`, probed with one multiply instead of SipHash, because the encoder
 /// looks pairs up for every cache miss.

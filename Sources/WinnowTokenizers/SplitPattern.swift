@@ -1,3 +1,5 @@
+import WinnowCore
+
 /// The fixed split patterns of byte-level BPE tokenizers, each a hand-written scanner that
 /// yields exactly the pieces the regex yields (leftmost-first alternation, greedy quantifiers
 /// with backtracking, as Python's `regex`, Oniguruma and fancy-regex run them). A general regex

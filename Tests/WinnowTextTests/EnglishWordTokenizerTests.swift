@@ -9,7 +9,7 @@ import WinnowText
 
     @Test func agreesWithSpacyOnRealText() throws {
         let text = try String(contentsOfFile: EnglishWordTokenizerTests.fixture, encoding: .utf8)
-        let tokenizer = EnglishWordTokenizer()
+        var tokenizer = EnglishWordTokenizer()
         var lines = 0, identical = 0, spacyTokens = 0, ourTokens = 0
         var shown = 0
         for row in text.split(separator: "\n") {
@@ -33,5 +33,23 @@ import WinnowText
         #expect(lines == 4000)
         #expect(Double(identical) / Double(lines) >= 0.99)
         #expect(abs(Double(ourTokens) / Double(spacyTokens) - 1) < 0.005)
+    }
+
+    /// The chunk cache returns what splitting returns: a tokenizer that has seen every line
+    /// (twice, so the second pass is all cache hits) agrees with a fresh one per line.
+    @Test func cachedSplitsEqualFreshOnes() throws {
+        let text = try String(contentsOfFile: EnglishWordTokenizerTests.fixture, encoding: .utf8)
+        let lines = try text.split(separator: "\n").map { row in
+            let object = try JSONSerialization.jsonObject(with: Data(row.utf8)) as? [String: Any] ?? [:]
+            return ScalarText(object["text"] as? String ?? "")
+        }
+        var shared = EnglishWordTokenizer()
+        for line in lines { _ = shared.tokens(line, in: 0..<line.count) }
+        var differing = 0
+        for line in lines {
+            var fresh = EnglishWordTokenizer()
+            if shared.tokens(line, in: 0..<line.count) != fresh.tokens(line, in: 0..<line.count) { differing += 1 }
+        }
+        #expect(differing == 0)
     }
 }

@@ -1,19 +1,18 @@
-import WinnowCore
-
 /// An open-addressing hash table from byte strings to entry numbers, with the keys packed in one
 /// arena. Swift's `Dictionary<[UInt8], _>` allocates an array per key and hashes with SipHash;
-/// the word counter and the encoder's vocabulary and cache look up a short key for every piece
-/// of text, so that cost is the encoder's cost. Entries are numbered in insertion order and
-/// never removed (the cache is cleared whole).
-struct ByteKeyTable {
-    private(set) var arena: [UInt8] = []
-    private(set) var offsets: [Int] = [0]
+/// the word counter, the encoder's vocabulary and cache, the filters' token cache and fastText's
+/// subword cache look up a short key for every piece of text, so that cost is theirs. Entries
+/// are numbered in insertion order and never removed (a cache is cleared whole). The hot
+/// methods are inlinable: they run in other modules' inner loops.
+public struct ByteKeyTable: Sendable {
+    public private(set) var arena: [UInt8] = []
+    public private(set) var offsets: [Int] = [0]
     /// Slot → entry number + 1 (0 = empty); the entry's hash is kept to skip most compares.
-    private var slots: [UInt32]
-    private var slotHashes: [UInt32]
-    private var mask: Int
+    @usableFromInline var slots: [UInt32]
+    @usableFromInline var slotHashes: [UInt32]
+    @usableFromInline var mask: Int
 
-    init(capacity: Int = 1024) {
+    public init(capacity: Int = 1024) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
         slots = [UInt32](repeating: 0, count: size)
@@ -21,14 +20,14 @@ struct ByteKeyTable {
         mask = size - 1
     }
 
-    var count: Int { offsets.count - 1 }
-    var keyBytes: Int { arena.count }
+    @inlinable public var count: Int { offsets.count - 1 }
+    public var keyBytes: Int { arena.count }
 
-    func key(_ entry: Int) -> ArraySlice<UInt8> { arena[offsets[entry]..<offsets[entry + 1]] }
+    public func key(_ entry: Int) -> ArraySlice<UInt8> { arena[offsets[entry]..<offsets[entry + 1]] }
 
     /// A fast 64-bit hash, eight bytes at a time.
-    @inline(__always)
-    static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    @inlinable @inline(__always)
+    public static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(key.count)
         guard let base = key.baseAddress else { return h }
         var i = 0
@@ -52,8 +51,8 @@ struct ByteKeyTable {
     }
 
     /// The entry holding `key`, if any.
-    @inline(__always)
-    func find(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int? {
+    @inlinable @inline(__always)
+    public func find(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int? {
         let tag = UInt32(truncatingIfNeeded: hash >> 32)
         var slot = Int(truncatingIfNeeded: hash) & mask
         return arena.withUnsafeBufferPointer { keys -> Int? in
@@ -72,12 +71,12 @@ struct ByteKeyTable {
         }
     }
 
-    func find(_ key: UnsafeBufferPointer<UInt8>) -> Int? { find(key, hash: Self.hash(key)) }
+    @inlinable public func find(_ key: UnsafeBufferPointer<UInt8>) -> Int? { find(key, hash: Self.hash(key)) }
 
     /// Compares short keys inline, eight bytes at a time (most pieces are a few bytes; a call to
     /// memcmp costs more than the compare).
-    @inline(__always)
-    private static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>?, _ count: Int) -> Bool {
+    @inlinable @inline(__always)
+    static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>?, _ count: Int) -> Bool {
         guard count > 0, let b else { return true }
         var i = 0
         let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
@@ -94,7 +93,7 @@ struct ByteKeyTable {
 
     /// A copy that shares no storage with this table, for a thread of its own: reading arrays
     /// shared between threads costs atomic reference counting on one cache line.
-    func privateCopy() -> ByteKeyTable {
+    public func privateCopy() -> ByteKeyTable {
         var copy = self
         copy.arena = arena.privateCopy()
         copy.offsets = offsets.privateCopy()
@@ -103,38 +102,43 @@ struct ByteKeyTable {
         return copy
     }
 
-    func find(_ key: [UInt8]) -> Int? { key.withUnsafeBufferPointer { find($0) } }
+    public func find(_ key: [UInt8]) -> Int? { key.withUnsafeBufferPointer { find($0) } }
 
     /// The entry holding `key`, adding it (as entry `count`) if new. `inserted` says which.
-    @inline(__always)
-    mutating func insert(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> (entry: Int, inserted: Bool) {
+    @inlinable @inline(__always)
+    public mutating func insert(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> (entry: Int, inserted: Bool) {
         if let e = find(key, hash: hash) { return (e, false) }
+        return (append(key, hash: hash), true)
+    }
+
+    /// Adds a key known to be absent, as entry `count`.
+    @usableFromInline mutating func append(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int {
         if (count + 1) * 2 > slots.count { grow() }
         let e = count
         arena.append(contentsOf: key)
         offsets.append(arena.count)
         place(entry: e, hash: hash)
-        return (e, true)
+        return e
     }
 
-    mutating func insert(_ key: [UInt8]) -> (entry: Int, inserted: Bool) {
+    public mutating func insert(_ key: [UInt8]) -> (entry: Int, inserted: Bool) {
         key.withUnsafeBufferPointer { insert($0, hash: Self.hash($0)) }
     }
 
-    mutating func removeAll() {
+    public mutating func removeAll() {
         arena.removeAll(keepingCapacity: true)
         offsets = [0]
         for i in slots.indices { slots[i] = 0 }
     }
 
-    private mutating func place(entry: Int, hash: UInt64) {
+    mutating func place(entry: Int, hash: UInt64) {
         var slot = Int(truncatingIfNeeded: hash) & mask
         while slots[slot] != 0 { slot = (slot + 1) & mask }
         slots[slot] = UInt32(entry + 1)
         slotHashes[slot] = UInt32(truncatingIfNeeded: hash >> 32)
     }
 
-    private mutating func grow() {
+    mutating func grow() {
         let size = slots.count * 2
         slots = [UInt32](repeating: 0, count: size)
         slotHashes = [UInt32](repeating: 0, count: size)
@@ -150,7 +154,7 @@ struct ByteKeyTable {
 
 extension Array where Element: BitwiseCopyable {
     /// The same elements in a buffer of their own.
-    func privateCopy() -> [Element] {
+    public func privateCopy() -> [Element] {
         [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
             _ = withUnsafeBufferPointer { buffer.initialize(fromContentsOf: $0) }
             initialized = count
