@@ -20,7 +20,8 @@ struct SubwordCache {
                          compute: (UnsafeBufferPointer<UInt8>, inout [Int32]) -> Void) {
         let hash = ByteKeyTable.hash(token)
         if owner == ObjectIdentifier(dictionary), let entry = table.find(token, hash: hash) {
-            out.append(contentsOf: features[starts[entry]..<starts[entry + 1]])
+            let range = starts[entry]..<starts[entry + 1]
+            features.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[range])) }
             return
         }
         if owner != ObjectIdentifier(dictionary) || table.count >= SubwordCache.maxEntries {

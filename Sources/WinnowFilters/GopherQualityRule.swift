@@ -17,8 +17,15 @@ public struct GopherQualityRule: FilterRule {
     public var minAlphaWordsRatio = 0.8
     public var minStopWords = 2
     /// Gopher's stop words, used for every document unless `stopWordsByLanguage` has its language.
-    public var stopWords: Set<String> = ["the", "be", "to", "of", "and", "that", "have", "with"]
-    public var stopWordsByLanguage: [String: Set<String>] = [:]
+    public var stopWords: Set<String> = GopherQualityRule.gopherStopWords {
+        didSet { stopWordList = StopWordList(stopWords) }
+    }
+    public var stopWordsByLanguage: [String: Set<String>] = [:] {
+        didSet { stopWordListByLanguage = stopWordsByLanguage.mapValues(StopWordList.init) }
+    }
+    private var stopWordList = StopWordList(GopherQualityRule.gopherStopWords)
+    static let gopherStopWords: Set<String> = ["the", "be", "to", "of", "and", "that", "have", "with"]
+    private var stopWordListByLanguage: [String: StopWordList] = [:]
 
     public init() {}
 
@@ -43,6 +50,9 @@ public struct GopherQualityRule: FilterRule {
             case .sequence(let items): stopWords = Set(items.compactMap(\.scalar))
             case .scalar(let word): stopWords = [word]
             }
+            // Observers do not run inside an initialiser.
+            stopWordList = StopWordList(stopWords)
+            stopWordListByLanguage = stopWordsByLanguage.mapValues(StopWordList.init)
         }
     }
 
@@ -51,13 +61,15 @@ public struct GopherQualityRule: FilterRule {
         let words = analysis.words
         let n = words.count
         var nonSymbol = 0, nonSymbolLength = 0, alphaWords = 0
-        for word in words {
-            let scalars = text.scalars[word]
-            if scalars.contains(where: { !CharacterClasses.punctuation.contains($0) }) {
-                nonSymbol += 1
-                nonSymbolLength += word.count
+        text.scalars.withUnsafeBufferPointer { scalars in
+            for word in words {
+                let token = UnsafeBufferPointer(rebasing: scalars[word])
+                if token.contains(where: { !CharacterClasses.punctuation.contains($0) }) {
+                    nonSymbol += 1
+                    nonSymbolLength += word.count
+                }
+                if token.contains(where: ScalarText.isAlpha) { alphaWords += 1 }
             }
-            if scalars.contains(where: ScalarText.isAlpha) { alphaWords += 1 }
         }
         let meanLength = nonSymbol > 0 ? Double(nonSymbolLength) / Double(nonSymbol) : .nan
         let hashRatio = n > 0 ? Double(text.count(of: "#")) / Double(n) : 0
@@ -74,12 +86,8 @@ public struct GopherQualityRule: FilterRule {
         let bulletRatio = lines.isEmpty ? 0 : Double(bullets) / Double(lines.count)
         let ellipsisLineRatio = lines.isEmpty ? 0 : Double(ellipsisLines) / Double(lines.count)
         let alphaRatio = n > 0 ? Double(alphaWords) / Double(n) : 0
-        let stops = doc.metadata["language"]?.stringValue.flatMap { stopWordsByLanguage[$0] } ?? stopWords
-        let stopHashes = Dictionary(stops.map { (PolynomialHash($0.unicodeScalars), $0) }, uniquingKeysWith: { a, _ in a })
-        var seen: Set<String> = []
-        for (word, hash) in zip(analysis.words, analysis.wordHashes) {
-            if let stop = stopHashes[hash], text.scalars[word].elementsEqual(stop.unicodeScalars) { seen.insert(stop) }
-        }
+        let stops = doc.metadata["language"]?.stringValue.flatMap { stopWordListByLanguage[$0] } ?? stopWordList
+        let stopWordCount = stops.distinctCount(in: text, tokens: words, hashes: analysis.wordHashes)
 
         measured["gopher_words"] = JSONValue(nonSymbol)
         measured["gopher_mean_word_length"] = meanLength.isNaN ? .null : JSONValue(meanLength)
@@ -88,7 +96,7 @@ public struct GopherQualityRule: FilterRule {
         measured["gopher_bullet_lines_ratio"] = JSONValue(bulletRatio)
         measured["gopher_ellipsis_lines_ratio"] = JSONValue(ellipsisLineRatio)
         measured["gopher_alpha_words_ratio"] = JSONValue(alphaRatio)
-        measured["gopher_stop_words"] = JSONValue(seen.count)
+        measured["gopher_stop_words"] = JSONValue(stopWordCount)
 
         if minWords > 0 && nonSymbol < minWords { return .fail("gopher_short_doc") }
         if maxWords > 0 && nonSymbol > maxWords { return .fail("gopher_long_doc") }
@@ -99,7 +107,7 @@ public struct GopherQualityRule: FilterRule {
         if maxBulletLinesRatio > 0 && bulletRatio > maxBulletLinesRatio { return .fail("gopher_too_many_bullets") }
         if maxEllipsisLinesRatio > 0 && ellipsisLineRatio > maxEllipsisLinesRatio { return .fail("gopher_too_many_end_ellipsis") }
         if minAlphaWordsRatio > 0 && alphaRatio < minAlphaWordsRatio { return .fail("gopher_below_alpha_threshold") }
-        if minStopWords > 0 && seen.count < minStopWords { return .fail("gopher_enough_stop_words") }
+        if minStopWords > 0 && stopWordCount < minStopWords { return .fail("gopher_enough_stop_words") }
         return .pass
     }
 }

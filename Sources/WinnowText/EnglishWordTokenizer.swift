@@ -14,6 +14,7 @@ public struct EnglishWordTokenizer: Sendable {
     /// remembers how chunks split (see `ChunkSplitCache`).
     public mutating func tokens(_ text: ScalarText, in range: Range<Int>) -> [Range<Int>] {
         var out: [Range<Int>] = []
+        out.reserveCapacity(range.count / 4)
         let s = text.scalars
         s.withUnsafeBufferPointer { buffer in
             var i = range.lowerBound

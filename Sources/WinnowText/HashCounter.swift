@@ -1,7 +1,7 @@
 /// Counts 64-bit keys (already well mixed, such as `PolynomialHash` values) in an open-addressing
 /// table, remembering where each key was first seen. Swift's `Set`/`Dictionary` run SipHash on
 /// every lookup, which dominated the repetition rules; these keys need no further hashing.
-public struct HashCounter {
+public struct HashCounter: Sendable {
     @usableFromInline var keys: [UInt64]
     @usableFromInline var counts: [Int32]
     @usableFromInline var firsts: [Int32]
@@ -46,6 +46,12 @@ public struct HashCounter {
     }
 
     @inlinable public func contains(_ key: UInt64) -> Bool { used[slot(for: key)] }
+
+    /// Where `key` was first seen, if it was.
+    @inlinable public func firstPosition(of key: UInt64) -> Int? {
+        let s = slot(for: key)
+        return used[s] ? Int(firsts[s]) : nil
+    }
 
     /// The most frequent key's count and first position; among equals, the earliest.
     public var mostFrequent: (count: Int, first: Int)? {

@@ -144,16 +144,25 @@ public struct ScalarText {
     public func count(of needle: String) -> Int {
         let p = Array(needle.unicodeScalars)
         guard !p.isEmpty, p.count <= scalars.count else { return 0 }
-        var count = 0
-        var i = 0
-        while i + p.count <= scalars.count {
-            if scalars[i] == p[0], scalars[i..<i + p.count].elementsEqual(p) {
-                count += 1
-                i += p.count
-            } else {
-                i += 1
+        return scalars.withUnsafeBufferPointer { s in
+            p.withUnsafeBufferPointer { p in
+                var count = 0
+                var i = 0
+                let last = s.count - p.count
+                while i <= last {
+                    if s[i] == p[0] {
+                        var k = 1
+                        while k < p.count, s[i + k] == p[k] { k += 1 }
+                        if k == p.count {
+                            count += 1
+                            i += p.count
+                            continue
+                        }
+                    }
+                    i += 1
+                }
+                return count
             }
         }
-        return count
     }
 }
