@@ -198,17 +198,19 @@ public final class FastTextDictionary: Sendable {
         func handle(_ token: UnsafeBufferPointer<UInt8>, hash h: UInt32) -> Bool {
             tokens += 1
             let wid = id(of: token, hash: h)
-            let kind: EntryKind = wid < 0 ? (isLabel(token) ? .label : .word) : entries[Int(wid)].kind
-            if kind == .word {
+            // Entries are words first, then labels (as fastText numbers them).
+            let isWord = wid < 0 ? !isLabel(token) : wid < nwords
+            let endsSentence = FastTextDictionary.isEndOfSentence(token)
+            if isWord {
                 if wid >= 0 { words.append(wid) }
-                if maxn > 0, !FastTextDictionary.endOfSentence.elementsEqual(token) {
+                if maxn > 0, !endsSentence {
                     buffers.subwords.append(token, of: self, into: &words) { appendSubwords(of: $0, into: &$1) }
                 }
                 hashes.append(Int32(bitPattern: h))
             } else if wid >= 0 {
                 labels.append(wid - nwords)
             }
-            return FastTextDictionary.endOfSentence.elementsEqual(token)
+            return endsSentence
         }
         // Pass 1 finds the tokens and starts loading their table slots; pass 2 looks them up,
         // by then mostly from cache (vocabularies of millions of words miss it otherwise).
@@ -241,6 +243,12 @@ public final class FastTextDictionary: Sendable {
         }
         appendWordNgrams(hashes, into: &words)
         return tokens
+    }
+
+    /// Whether a token is `</s>`.
+    @inline(__always)
+    static func isEndOfSentence(_ token: UnsafeBufferPointer<UInt8>) -> Bool {
+        token.count == 4 && token[0] == 0x3C && token[1] == 0x2F && token[2] == 0x73 && token[3] == 0x3E
     }
 
     @inline(__always)

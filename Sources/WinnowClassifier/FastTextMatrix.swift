@@ -9,6 +9,8 @@ protocol FastTextMatrix: AnyObject {
     func dot(row: Int, _ vector: UnsafePointer<Float>) -> Float
     /// vector += scale · row
     func add(row: Int, scaled scale: Float, to vector: UnsafeMutablePointer<Float>)
+    /// vector += the given rows, in order (the hidden layer's sum, its hot loop).
+    func sum(rows: [Int32], into vector: UnsafeMutablePointer<Float>)
     func write(_ w: inout BinaryWriter)
 }
 
@@ -151,13 +153,27 @@ struct ProductQuantizer {
     }
 
     func add(_ codes: UnsafePointer<UInt8>, to x: UnsafeMutablePointer<Float>, alpha: Float) {
-        centroids.withUnsafeBufferPointer { c in
-            for m in 0..<nsubq {
-                let base = centroid(m, codes[m])
-                let d = m == nsubq - 1 ? lastdsub : dsub
-                for n in 0..<d { x[m * dsub + n] += alpha * c[base + n] }
+        centroids.withUnsafeBufferPointer { add(codes, to: x, alpha: alpha, centroids: $0.baseAddress!) }
+    }
+
+    @inline(__always)
+    func add(_ codes: UnsafePointer<UInt8>, to x: UnsafeMutablePointer<Float>, alpha: Float, centroids c: UnsafePointer<Float>) {
+        if dsub == 2 {
+            // The usual shape (fastText's default dsub): pairs, with no inner loop.
+            for m in 0..<(nsubq - 1) {
+                let base = (m * ProductQuantizer.ksub + Int(codes[m])) * 2
+                x[2 * m] += alpha * c[base]
+                x[2 * m + 1] += alpha * c[base + 1]
+            }
+        } else {
+            for m in 0..<(nsubq - 1) {
+                let base = (m * ProductQuantizer.ksub + Int(codes[m])) * dsub
+                for n in 0..<dsub { x[m * dsub + n] += alpha * c[base + n] }
             }
         }
+        let m = nsubq - 1
+        let base = centroid(m, codes[m])
+        for n in 0..<lastdsub { x[m * dsub + n] += alpha * c[base + n] }
     }
 }
 
@@ -208,6 +224,19 @@ final class QuantMatrix: FastTextMatrix {
 
     func add(row i: Int, scaled scale: Float, to vector: UnsafeMutablePointer<Float>) {
         codes.withUnsafeBufferPointer { pq.add($0.baseAddress! + pq.nsubq * i, to: vector, alpha: scale * norm(i)) }
+    }
+
+    /// Adds the rows to `vector`, one after another: each element gets the same additions in
+    /// the same order as `add(row:scaled: 1, to:)` row by row, with the buffers opened once.
+    func sum(rows: [Int32], into vector: UnsafeMutablePointer<Float>) {
+        codes.withUnsafeBufferPointer { codes in
+            pq.centroids.withUnsafeBufferPointer { c in
+                for row in rows {
+                    let i = Int(row)
+                    pq.add(codes.baseAddress! + pq.nsubq * i, to: vector, alpha: 1 * norm(i), centroids: c.baseAddress!)
+                }
+            }
+        }
     }
 
     func write(_ w: inout BinaryWriter) {

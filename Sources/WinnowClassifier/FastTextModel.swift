@@ -136,11 +136,7 @@ public final class FastTextModel: @unchecked Sendable {
     func computeHidden(_ features: [Int32], into hidden: UnsafeMutablePointer<Float>) {
         let dim = Int(args.dim)
         hidden.update(repeating: 0, count: dim)
-        if let dense = input as? DenseMatrix {
-            dense.sum(rows: features, into: hidden)
-        } else {
-            for id in features { input.add(row: Int(id), scaled: 1, to: hidden) }
-        }
+        input.sum(rows: features, into: hidden)
         let scale = Float(1.0 / Double(features.count))
         for j in 0..<dim { hidden[j] *= scale }
     }
