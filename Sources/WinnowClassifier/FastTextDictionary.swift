@@ -157,6 +157,31 @@ public final class FastTextDictionary: Sendable {
     /// through the word with the `<` `>` padding implied, without building the padded copy).
     func appendSubwords(of word: UnsafeBufferPointer<UInt8>, into features: inout [Int32]) {
         guard maxn > 0, bucket > 0 else { return }
+        let first = features.count
+        appendBuckets(of: word, into: &features)
+        // Then buckets → rows. A pruned model's bucket table is megabytes, read at random: the
+        // first pass has started loading every entry, so these reads overlap instead of
+        // waiting one by one.
+        if let prunedRows {
+            prunedRows.withUnsafeBufferPointer { rows in
+                var kept = first
+                for k in first..<features.count {
+                    let row = rows[Int(features[k])]
+                    if row >= 0 {
+                        features[kept] = nwords + row
+                        kept += 1
+                    }
+                }
+                features.removeLast(features.count - kept)
+            }
+        } else {
+            for k in first..<features.count { features[k] += nwords }
+        }
+    }
+
+    /// The bucket of each character n-gram, prefetching its pruned-table entry.
+    @inline(__always)
+    private func appendBuckets(of word: UnsafeBufferPointer<UInt8>, into features: inout [Int32]) {
         let n = word.count + 2
         @inline(__always) func byte(_ i: Int) -> UInt8 {
             i == 0 ? FastTextDictionary.beginOfWord : (i == n - 1 ? FastTextDictionary.endOfWord : word[i - 1])
@@ -173,7 +198,9 @@ public final class FastTextDictionary: Sendable {
                     j += 1
                 }
                 if chars >= minn, !(chars == 1 && (i == 0 || j == n)) {
-                    pushBucket(Int64(h % UInt32(bucket)), into: &features)
+                    let bucket = Int32(h % UInt32(self.bucket))
+                    if let prunedRows { prunedRows.withUnsafeBufferPointer { clinux_prefetch($0.baseAddress! + Int(bucket)) } }
+                    features.append(bucket)
                 }
                 chars += 1
             }
