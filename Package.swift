@@ -24,7 +24,7 @@ let package = Package(
         .systemLibrary(name: "CLinux"),
 
         .target(name: "WinnowCore", dependencies: ["CZstd", "CZlib"]),
-        .target(name: "WinnowText", dependencies: ["WinnowCore", "CWinnowICU"]),
+        .target(name: "WinnowText", dependencies: ["WinnowCore", "CWinnowICU", "CLinux"]),
         .target(name: "WinnowFilters", dependencies: ["WinnowCore", "WinnowText"]),
         .target(name: "WinnowClassifier", dependencies: ["WinnowCore", "CLinux"]),
         .target(name: "WinnowTokenizers", dependencies: ["WinnowCore", "WinnowText", "CWinnowICU"]),

@@ -17,12 +17,24 @@ public struct EnglishWordTokenizer: Sendable {
         out.reserveCapacity(range.count / 4)
         let s = text.scalars
         s.withUnsafeBufferPointer { buffer in
+            // Find and hash every chunk first, then look them up a few chunks behind the
+            // loads started for them (see `ChunkSplitCache`).
+            var keys: [ChunkSplitCache.Key] = []
+            keys.reserveCapacity(range.count / 5)
             var i = range.lowerBound
             while i < range.upperBound {
                 if ScalarText.isSpace(buffer[i]) { i += 1; continue }
                 let start = i
                 while i < range.upperBound, !ScalarText.isSpace(buffer[i]) { i += 1 }
-                cache.tokens(buffer, start..<i, into: &out) { EnglishTokenRules.splitChunk(s, start..<i, into: &$0) }
+                let key = ChunkSplitCache.key(buffer, start..<i)
+                cache.prefetchSlot(key)
+                keys.append(key)
+            }
+            let ahead = 8
+            for k in keys.indices {
+                if k + ahead < keys.count { cache.prefetchEntry(keys[k + ahead]) }
+                let chunk = keys[k].chunk
+                cache.tokens(buffer, keys[k], into: &out) { EnglishTokenRules.splitChunk(s, chunk, into: &$0) }
             }
         }
         return out
