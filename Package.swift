@@ -23,8 +23,8 @@ let package = Package(
         // Linux calls Swift cannot make directly (variadic prctl).
         .systemLibrary(name: "CLinux"),
 
-        .target(name: "WinnowCore", dependencies: ["CZstd", "CZlib"]),
-        .target(name: "WinnowText", dependencies: ["WinnowCore", "CWinnowICU", "CLinux"]),
+        .target(name: "WinnowCore", dependencies: ["CZstd", "CZlib", "CLinux"]),
+        .target(name: "WinnowText", dependencies: ["WinnowCore", "CWinnowICU"]),
         .target(name: "WinnowFilters", dependencies: ["WinnowCore", "WinnowText"]),
         .target(name: "WinnowClassifier", dependencies: ["WinnowCore", "CLinux"]),
         .target(name: "WinnowTokenizers", dependencies: ["WinnowCore", "WinnowText", "CWinnowICU"]),

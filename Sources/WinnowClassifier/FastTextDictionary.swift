@@ -8,9 +8,11 @@ public final class LineFeatures {
     /// Label indices (0-based among labels).
     public internal(set) var labels: [Int32] = []
     var hashes: [Int32] = []
-    /// Token byte ranges and hashes (an empty range is the end-of-line token).
-    var tokens: [(Int, Int, UInt32)] = []
-    var subwords = SubwordCache()
+    /// Token byte ranges, fastText hashes and subword-cache hashes (an empty range is the
+    /// end-of-line token).
+    var tokens: [(start: Int, end: Int, hash: UInt32, cacheHash: UInt64)] = []
+    /// Optional only so that `features` can take it out for the call (see there).
+    var subwords: SubwordCache? = SubwordCache()
 
     public init() {}
 }
@@ -215,14 +217,18 @@ public final class FastTextDictionary: Sendable {
         // Work on local arrays (moved out of the class and back, keeping their capacity): class
         // properties would pay a dynamic exclusivity check on every append.
         var words = buffers.words, labels = buffers.labels, hashes = buffers.hashes, tokenRanges = buffers.tokens
+        var subwords = buffers.subwords.take()!
         buffers.words = []; buffers.labels = []; buffers.hashes = []; buffers.tokens = []
-        defer { buffers.words = words; buffers.labels = labels; buffers.hashes = hashes; buffers.tokens = tokenRanges }
+        defer {
+            buffers.words = words; buffers.labels = labels; buffers.hashes = hashes; buffers.tokens = tokenRanges
+            buffers.subwords = subwords
+        }
         words.removeAll(keepingCapacity: true)
         labels.removeAll(keepingCapacity: true)
         hashes.removeAll(keepingCapacity: true)
         tokenRanges.removeAll(keepingCapacity: true)
         var tokens = 0
-        func handle(_ token: UnsafeBufferPointer<UInt8>, hash h: UInt32) -> Bool {
+        func handle(_ token: UnsafeBufferPointer<UInt8>, hash h: UInt32, cacheHash: UInt64) -> Bool {
             tokens += 1
             let wid = id(of: token, hash: h)
             // Entries are words first, then labels (as fastText numbers them).
@@ -231,7 +237,7 @@ public final class FastTextDictionary: Sendable {
             if isWord {
                 if wid >= 0 { words.append(wid) }
                 if maxn > 0, !endsSentence {
-                    buffers.subwords.append(token, of: self, into: &words) { appendSubwords(of: $0, into: &$1) }
+                    subwords.append(token, hash: cacheHash, of: self, into: &words) { appendSubwords(of: $0, into: &$1) }
                 }
                 hashes.append(Int32(bitPattern: h))
             } else if wid >= 0 {
@@ -239,34 +245,41 @@ public final class FastTextDictionary: Sendable {
             }
             return endsSentence
         }
-        // Pass 1 finds the tokens and starts loading their table slots; pass 2 looks them up,
-        // by then mostly from cache (vocabularies of millions of words miss it otherwise).
+        // Pass 1 finds the tokens and starts loading their table slots (dictionary and subword
+        // cache); pass 2 looks them up, by then mostly from cache (vocabularies of millions of
+        // words miss it otherwise), loading subword-cache entries a few tokens ahead.
         var i = 0
         let n = line.count
         while i < n {
             let b = line[i]
             if b == 0x0A {
-                tokenRanges.append((i, i, FastTextDictionary.endOfSentenceHash))
+                tokenRanges.append((i, i, FastTextDictionary.endOfSentenceHash, 0))
                 break
             }
             if FastTextDictionary.isSeparator(b) { i += 1; continue }
             let start = i
             while i < n, !FastTextDictionary.isSeparator(line[i]) { i += 1 }
-            let h = FastTextDictionary.hash(UnsafeBufferPointer(rebasing: line[start..<i]))
+            let token = UnsafeBufferPointer(rebasing: line[start..<i])
+            let h = FastTextDictionary.hash(token)
             prefetchSlot(h)
-            tokenRanges.append((start, i, h))
+            let cacheHash = ByteKeyCache.hash(UnsafeRawBufferPointer(token))
+            subwords.prefetchSlot(cacheHash)
+            tokenRanges.append((start, i, h, cacheHash))
         }
         var ended = false
-        for (start, end, h) in tokenRanges {
+        let ahead = 8
+        for k in tokenRanges.indices {
+            if k + ahead < tokenRanges.count { subwords.prefetchEntry(tokenRanges[k + ahead].cacheHash) }
+            let (start, end, h, cacheHash) = tokenRanges[k]
             if start == end {
-                ended = FastTextDictionary.endOfSentence.withUnsafeBufferPointer { handle($0, hash: h) }
+                ended = FastTextDictionary.endOfSentence.withUnsafeBufferPointer { handle($0, hash: h, cacheHash: cacheHash) }
             } else {
-                ended = handle(UnsafeBufferPointer(rebasing: line[start..<end]), hash: h)
+                ended = handle(UnsafeBufferPointer(rebasing: line[start..<end]), hash: h, cacheHash: cacheHash)
             }
             if ended { break }
         }
         if endOfLine, !ended {
-            _ = FastTextDictionary.endOfSentence.withUnsafeBufferPointer { handle($0, hash: FastTextDictionary.endOfSentenceHash) }
+            _ = FastTextDictionary.endOfSentence.withUnsafeBufferPointer { handle($0, hash: FastTextDictionary.endOfSentenceHash, cacheHash: 0) }
         }
         appendWordNgrams(hashes, into: &words)
         return tokens
