@@ -1,66 +1,88 @@
-/// A trie over byte strings, walked one byte at a time: the unigram encoder follows it from each
-/// character to find every piece that starts there (sentencepiece walks its double array the
-/// same way). The root's children are a 256-entry table; the other edges live in one
-/// open-addressing table keyed by (node, byte), probed with a multiply, so a step is one or two
-/// loads instead of a `Dictionary` lookup.
+/// A trie over byte strings as a double array, walked one byte at a time: the unigram encoder
+/// follows it from each character to find every piece that starts there (sentencepiece walks its
+/// darts-clone array the same way). A step is two loads and a compare: the child of `node` along
+/// byte `b` is `base[node] + b`, and it exists if its `check` names `node` as its parent. (A hash
+/// table keyed by (node, byte) spent a fifth of the unigram encoder's time waiting on probes.)
 struct ByteTrie: Sendable {
     /// No such node (the walk ends).
     static let none: Int32 = -1
-    private var rootChildren = [Int32](repeating: ByteTrie.none, count: 256)
-    /// Edge table: key `node << 8 | byte` (`UInt64.max`: empty slot), value the child.
-    private var edgeKeys: [UInt64]
-    private var edgeChildren: [Int32]
-    private var mask: Int
-    private var edgeCount = 0
-    /// The value stored at each node (`none`: no key ends there). Node 0 is the root.
-    private(set) var values: [Int32] = [ByteTrie.none]
+    private var base: [Int32]
+    /// The parent of each slot; `none` for a free slot, −2 for the root (no node's child).
+    private var check: [Int32]
+    /// The value stored at each node (`none`: no key ends there).
+    private(set) var values: [Int32]
 
-    init(capacity: Int = 1024) {
-        var size = 64
-        while size < capacity * 2 { size <<= 1 }
-        edgeKeys = [UInt64](repeating: .max, count: size)
-        edgeChildren = [Int32](repeating: Self.none, count: size)
-        mask = size - 1
+    /// `entries`' keys must be distinct and not empty.
+    init(_ entries: [(key: [UInt8], value: Int32)]) {
+        let sorted = entries.sorted { $0.key.lexicographicallyPrecedes($1.key) }
+        base = [Int32](repeating: 0, count: 512)
+        check = [Int32](repeating: Self.none, count: 512)
+        values = [Int32](repeating: Self.none, count: 512)
+        check[0] = -2
+        var firstFree = 1
+        // (node, the sorted entries below it, depth); children are placed before their own children.
+        var work: [(node: Int, range: Range<Int>, depth: Int)] = [(0, 0..<sorted.count, 0)]
+        var labels: [UInt8] = [], starts: [Int] = []
+        while let (node, range, depth) = work.popLast() {
+            labels.removeAll(keepingCapacity: true)
+            starts.removeAll(keepingCapacity: true)
+            for k in range {
+                let key = sorted[k].key
+                if key.count == depth {
+                    values[node] = sorted[k].value
+                } else if labels.last != key[depth] {
+                    labels.append(key[depth])
+                    starts.append(k)
+                }
+            }
+            guard !labels.isEmpty else { continue }
+            while firstFree < check.count, check[firstFree] != Self.none { firstFree += 1 }
+            var b = max(1, firstFree - Int(labels[0]))
+            while true {
+                grow(to: b + 256)
+                if labels.allSatisfy({ check[b + Int($0)] == Self.none }) { break }
+                b += 1
+            }
+            base[node] = Int32(b)
+            for (k, label) in labels.enumerated() {
+                let child = b + Int(label)
+                check[child] = Int32(node)
+                let end = k + 1 < starts.count ? starts[k + 1] : range.upperBound
+                work.append((child, starts[k]..<end, depth + 1))
+            }
+        }
+        // Every node's base + 255 stays inside the arrays, so a walk needs no bounds checks.
+        grow(to: Int(base.max() ?? 0) + 256)
+    }
+
+    private mutating func grow(to size: Int) {
+        guard size > check.count else { return }
+        let more = max(size, check.count * 2) - check.count
+        base += [Int32](repeating: 0, count: more)
+        check += [Int32](repeating: Self.none, count: more)
+        values += [Int32](repeating: Self.none, count: more)
     }
 
     var nodeCount: Int { values.count }
 
-    /// Stores `value` at the end of `key` (not empty), replacing any value there.
-    mutating func insert(_ key: [UInt8], value: Int32) {
-        var node: Int32 = 0
-        for byte in key {
-            var next = child(node, byte)
-            if next == Self.none {
-                next = Int32(values.count)
-                values.append(Self.none)
-                if node == 0 {
-                    rootChildren[Int(byte)] = next
-                } else {
-                    edgeCount += 1
-                    if edgeCount * 2 > edgeKeys.count { grow() }
-                    place(UInt64(node) << 8 | UInt64(byte), next)
-                }
-            }
-            node = next
-        }
-        values[Int(node)] = value
-    }
-
     /// The child of `node` along `byte`, or `none`.
     @inline(__always)
     func child(_ node: Int32, _ byte: UInt8) -> Int32 {
-        if node == 0 { return rootChildren[Int(byte)] }
-        let key = UInt64(node) << 8 | UInt64(byte)
-        var slot = Self.slot(key, mask)
-        while true {
-            let k = edgeKeys[slot]
-            if k == key { return edgeChildren[slot] }
-            if k == .max { return Self.none }
-            slot = (slot + 1) & mask
+        let c = Int(base[Int(node)]) + Int(byte)
+        return check[c] == node ? Int32(c) : Self.none
+    }
+
+    /// Runs `body` with the arrays pinned (base, check, values), for hot loops.
+    @inline(__always)
+    func withTables<R>(_ body: (UnsafePointer<Int32>, UnsafePointer<Int32>, UnsafePointer<Int32>) throws -> R) rethrows -> R {
+        try base.withUnsafeBufferPointer { b in
+            try check.withUnsafeBufferPointer { c in
+                try values.withUnsafeBufferPointer { v in try body(b.baseAddress!, c.baseAddress!, v.baseAddress!) }
+            }
         }
     }
 
-    /// The longest key that `text[start..<end]` starts with: its length and value.
+    /// The longest key that `text` starts with at `start`: its length and value.
     func longestPrefix(_ text: UnsafeBufferPointer<UInt8>, from start: Int) -> (length: Int, value: Int32)? {
         var node: Int32 = 0
         var best: (length: Int, value: Int32)?
@@ -77,30 +99,9 @@ struct ByteTrie: Sendable {
     /// A copy sharing no storage, for one encoding thread (see `ByteKeyTable.privateCopy`).
     func privateCopy() -> ByteTrie {
         var copy = self
-        copy.rootChildren = rootChildren.privateCopy()
-        copy.edgeKeys = edgeKeys.privateCopy()
-        copy.edgeChildren = edgeChildren.privateCopy()
+        copy.base = base.privateCopy()
+        copy.check = check.privateCopy()
         copy.values = values.privateCopy()
         return copy
-    }
-
-    @inline(__always)
-    private static func slot(_ key: UInt64, _ mask: Int) -> Int {
-        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 29) & mask
-    }
-
-    private mutating func place(_ key: UInt64, _ child: Int32) {
-        var slot = Self.slot(key, mask)
-        while edgeKeys[slot] != .max { slot = (slot + 1) & mask }
-        edgeKeys[slot] = key
-        edgeChildren[slot] = child
-    }
-
-    private mutating func grow() {
-        let keys = edgeKeys, children = edgeChildren
-        edgeKeys = [UInt64](repeating: .max, count: keys.count * 2)
-        edgeChildren = [Int32](repeating: Self.none, count: keys.count * 2)
-        mask = edgeKeys.count - 1
-        for (k, key) in keys.enumerated() where key != .max { place(key, children[k]) }
     }
 }

@@ -65,6 +65,12 @@ struct PrecompiledCharsMap: Sendable {
         return best
     }
 
+    /// Whether some rule starts with `byte` (if not, the byte is copied as it is).
+    func hasRule(startingWith byte: UInt8) -> Bool {
+        let node = Self.offset(units[0]) ^ Int(byte)
+        return node < units.count && units[node] & 0x8000_00FF == UInt32(byte)
+    }
+
     /// Runs `body` with the arrays pinned, for a loop of `longestMatch` calls.
     func withTables<R>(_ body: (UnsafeBufferPointer<UInt32>, UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         try units.withUnsafeBufferPointer { u in try replacements.withUnsafeBufferPointer { r in try body(u, r) } }

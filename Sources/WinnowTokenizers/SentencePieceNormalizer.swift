@@ -12,6 +12,26 @@ struct SentencePieceNormalizer: Sendable {
     let escapeWhitespaces: Bool
     /// The dummy `▁` goes at the end instead (`treat_whitespace_as_suffix`).
     let whitespaceAsSuffix: Bool
+    /// ASCII bytes (not the space) that no rule and no user-defined symbol starts with: they are
+    /// copied as they are without a lookup, which is most of the bytes of most text.
+    private let copied: [Bool]
+    /// No rule or user-defined symbol starts with a space.
+    private let plainSpace: Bool
+
+    init(charsMap: PrecompiledCharsMap?, userDefined: ByteTrie?, addDummyPrefix: Bool, removeExtraWhitespaces: Bool,
+         escapeWhitespaces: Bool, whitespaceAsSuffix: Bool) {
+        self.charsMap = charsMap
+        self.userDefined = userDefined
+        self.addDummyPrefix = addDummyPrefix
+        self.removeExtraWhitespaces = removeExtraWhitespaces
+        self.escapeWhitespaces = escapeWhitespaces
+        self.whitespaceAsSuffix = whitespaceAsSuffix
+        let plain = (0..<128).map { (byte: Int) -> Bool in
+            charsMap?.hasRule(startingWith: UInt8(byte)) != true && (userDefined.map { $0.child(0, UInt8(byte)) == ByteTrie.none } ?? true)
+        }
+        plainSpace = plain[0x20]
+        copied = (0..<256).map { $0 < 128 && $0 != 0x20 && plain[$0] }
+    }
 
     static let meta: [UInt8] = [0xE2, 0x96, 0x81]
     private static let replacementCharacter: [UInt8] = [0xEF, 0xBF, 0xBD]
@@ -61,6 +81,19 @@ struct SentencePieceNormalizer: Sendable {
         if addDummyPrefix, !whitespaceAsSuffix { appendSpace(&out) }
         var previousWasSpace = removeExtraWhitespaces
         while i < n {
+            let byte = base[i]
+            if copied[Int(byte)] {
+                out.append(byte)
+                previousWasSpace = false
+                i += 1
+                continue
+            }
+            if byte == 0x20, plainSpace {
+                if !previousWasSpace { appendSpace(&out) }
+                previousWasSpace = removeExtraWhitespaces
+                i += 1
+                continue
+            }
             let unit = next(base, i, n, fffd, units, strings)
             var start = 0
             if previousWasSpace {

@@ -51,7 +51,7 @@ public struct SentencePieceTokenizer: Tokenizer {
         var unknown: UInt32?
         var bytes = [UInt32?](repeating: nil, count: 256)
         var specials: [(content: String, id: UInt32)] = []
-        var userDefined: ByteTrie?
+        var userDefined: [(key: [UInt8], value: Int32)] = []
         for (index, piece) in pieces.enumerated() {
             let id = UInt32(index), text = String(decoding: piece.bytes, as: UTF8.self)
             guard !piece.bytes.isEmpty else { throw fail("piece \(id) is empty") }
@@ -69,8 +69,7 @@ public struct SentencePieceTokenizer: Tokenizer {
             case .control:
                 specials.append((text, id))
             case .userDefined:
-                if userDefined == nil { userDefined = ByteTrie() }
-                userDefined!.insert(piece.bytes, value: Int32(id))
+                userDefined.append((piece.bytes, Int32(id)))
             case .byte:
                 guard proto.byteFallback else { throw fail("byte piece \(id) '\(text)' is found although byte_fallback is false") }
                 guard let byte = Self.byteOfPiece(piece.bytes) else { throw fail("byte piece \(id) '\(text)' is not <0xHH>") }
@@ -87,7 +86,7 @@ public struct SentencePieceTokenizer: Tokenizer {
             byteTokens = nil
         }
         unknownID = unknown
-        self.userDefined = userDefined
+        self.userDefined = userDefined.isEmpty ? nil : ByteTrie(userDefined)
         self.specials = specials
         specialTokens = Dictionary(specials.map { ($0.content, $0.id) }, uniquingKeysWith: { first, _ in first })
         unknownSurface = proto.unknownSurface
@@ -95,7 +94,7 @@ public struct SentencePieceTokenizer: Tokenizer {
         normalizerName = spec.name
         normalizer = SentencePieceNormalizer(
             charsMap: spec.charsMap.isEmpty ? nil : try PrecompiledCharsMap(spec.charsMap, path: path),
-            userDefined: userDefined, addDummyPrefix: spec.addDummyPrefix, removeExtraWhitespaces: spec.removeExtraWhitespaces,
+            userDefined: self.userDefined, addDummyPrefix: spec.addDummyPrefix, removeExtraWhitespaces: spec.removeExtraWhitespaces,
             escapeWhitespaces: spec.escapeWhitespaces, whitespaceAsSuffix: proto.treatWhitespaceAsSuffix)
         switch algorithm {
         case .unigram:

@@ -32,8 +32,7 @@ struct UnigramModel: Sendable {
             minScore = min(minScore, piece.score)
             maxScore = max(maxScore, piece.score)
         }
-        var trie = ByteTrie(capacity: pieces.count * 4)
-        for piece in pieces { trie.insert(piece.bytes, value: Int32(piece.id)) }
+        let trie = ByteTrie(pieces.map { (key: $0.bytes, value: Int32($0.id)) })
         var nodeScores = [Float](repeating: 0, count: trie.nodeCount)
         for piece in pieces {
             var node: Int32 = 0
@@ -75,7 +74,7 @@ struct UnigramModel: Sendable {
             scratch.starts.withUnsafeMutableBufferPointer { starts in
                 scratch.ids.withUnsafeMutableBufferPointer { ids in
                     nodeScores.withUnsafeBufferPointer { nodeScores in
-                        trie.values.withUnsafeBufferPointer { values in
+                        trie.withTables { base, check, values in
                             for k in 0...n { starts[k] = -1 }
                             scores[0] = 0
                             var start = 0
@@ -86,8 +85,9 @@ struct UnigramModel: Sendable {
                                 var node: Int32 = 0
                                 var k = start
                                 while k < n {
-                                    node = trie.child(node, text[k])
-                                    if node == ByteTrie.none { break }
+                                    let next = base[Int(node)] &+ Int32(text[k])
+                                    if check[Int(next)] != node { break }
+                                    node = next
                                     k += 1
                                     let id = values[Int(node)]
                                     if id == ByteTrie.none { continue }
