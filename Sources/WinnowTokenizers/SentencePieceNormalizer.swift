@@ -45,8 +45,8 @@ struct SentencePieceNormalizer: Sendable {
     }
 
     /// Writes the normalized form of `text` to `out` (emptied first).
-    func normalize(_ text: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
-        out.removeAll(keepingCapacity: true)
+    func normalize(_ text: UnsafeBufferPointer<UInt8>, into out: ByteBuffer) {
+        out.count = 0
         guard let base = text.baseAddress, !text.isEmpty else { return }
         let noUnits: [UInt32] = [], noStrings: [UInt8] = []
         Self.replacementCharacter.withUnsafeBufferPointer { fffd in
@@ -54,19 +54,21 @@ struct SentencePieceNormalizer: Sendable {
                 noStrings.withUnsafeBufferPointer { emptyStrings in
                     if let charsMap {
                         charsMap.withTables { units, strings in
-                            run(text, base, fffd.baseAddress!, units, strings, into: &out)
+                            run(text, base, fffd.baseAddress!, units, strings, into: out)
                         }
                     } else {
-                        run(text, base, fffd.baseAddress!, emptyUnits, emptyStrings, into: &out)
+                        run(text, base, fffd.baseAddress!, emptyUnits, emptyStrings, into: out)
                     }
                 }
             }
         }
     }
 
+    /// The loop keeps room in `out` for 3 bytes per input byte left (a byte becomes at most a
+    /// `▁`) plus 3, and reserves more only before a rule's replacement.
     @inline(__always)
     private func run(_ text: UnsafeBufferPointer<UInt8>, _ base: UnsafePointer<UInt8>, _ fffd: UnsafePointer<UInt8>,
-                     _ units: UnsafeBufferPointer<UInt32>, _ strings: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+                     _ units: UnsafeBufferPointer<UInt32>, _ strings: UnsafeBufferPointer<UInt8>, into out: ByteBuffer) {
         let n = text.count
         var i = 0
         if removeExtraWhitespaces {
@@ -77,8 +79,8 @@ struct SentencePieceNormalizer: Sendable {
             }
         }
         guard i < n else { return }
-        out.reserveCapacity(n * 3)
-        if addDummyPrefix, !whitespaceAsSuffix { appendSpace(&out) }
+        out.reserve(3 * (n - i) + 6)
+        if addDummyPrefix, !whitespaceAsSuffix { appendSpace(out) }
         var previousWasSpace = removeExtraWhitespaces
         while i < n {
             let byte = base[i]
@@ -89,12 +91,13 @@ struct SentencePieceNormalizer: Sendable {
                 continue
             }
             if byte == 0x20, plainSpace {
-                if !previousWasSpace { appendSpace(&out) }
+                if !previousWasSpace { appendSpace(out) }
                 previousWasSpace = removeExtraWhitespaces
                 i += 1
                 continue
             }
             let unit = next(base, i, n, fffd, units, strings)
+            out.reserve(3 * unit.count + 3 * (n - i - unit.consumed) + 6)
             var start = 0
             if previousWasSpace {
                 while start < unit.count, unit.source[start] == 0x20 { start += 1 }
@@ -102,7 +105,7 @@ struct SentencePieceNormalizer: Sendable {
             if start < unit.count {
                 for k in start..<unit.count {
                     let byte = unit.source[k]
-                    if byte == 0x20, escapeWhitespaces { out += Self.meta } else { out.append(byte) }
+                    if byte == 0x20, escapeWhitespaces { appendSpace(out) } else { out.append(byte) }
                 }
                 previousWasSpace = unit.source[unit.count - 1] == 0x20
             }
@@ -110,20 +113,25 @@ struct SentencePieceNormalizer: Sendable {
             if !removeExtraWhitespaces { previousWasSpace = false }
         }
         if removeExtraWhitespaces {
+            let p = out.base
             if escapeWhitespaces {
-                while out.count >= 3, out[out.count - 3] == 0xE2, out[out.count - 2] == 0x96, out[out.count - 1] == 0x81 {
-                    out.removeLast(3)
-                }
+                while out.count >= 3, p[out.count - 3] == 0xE2, p[out.count - 2] == 0x96, p[out.count - 1] == 0x81 { out.count -= 3 }
             } else {
-                while out.last == 0x20 { out.removeLast() }
+                while out.count > 0, p[out.count - 1] == 0x20 { out.count -= 1 }
             }
         }
-        if addDummyPrefix, whitespaceAsSuffix { appendSpace(&out) }
+        if addDummyPrefix, whitespaceAsSuffix { appendSpace(out) }
     }
 
     @inline(__always)
-    private func appendSpace(_ out: inout [UInt8]) {
-        if escapeWhitespaces { out += Self.meta } else { out.append(0x20) }
+    private func appendSpace(_ out: ByteBuffer) {
+        if escapeWhitespaces {
+            out.append(0xE2)
+            out.append(0x96)
+            out.append(0x81)
+        } else {
+            out.append(0x20)
+        }
     }
 
     /// The normalized form of the input at `i`.

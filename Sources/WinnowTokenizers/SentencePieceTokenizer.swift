@@ -207,7 +207,8 @@ struct SentencePieceEncoder: TokenEncoder {
     let userDefined: ByteTrie?
     let policy: SpecialTokenPolicy
     let specials: SpecialMatcher
-    private var normalized: [UInt8] = []
+    /// The normalized text (a buffer of this encoder's own: an encoder runs on one thread).
+    private let normalized = ByteBuffer()
     private var unigramScratch = UnigramModel.Scratch()
     private var bpeScratch = BPEModel.Scratch()
     private var cache = PieceCache()
@@ -232,15 +233,10 @@ struct SentencePieceEncoder: TokenEncoder {
     }
 
     private mutating func encodeSentence(_ text: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32]) {
-        normalizer.normalize(text, into: &normalized)
-        let normalized = self.normalized
-        self.normalized = []
-        defer { self.normalized = normalized }
-        normalized.withUnsafeBufferPointer { text in
-            switch model {
-            case let .unigram(unigram): encodeUnigram(unigram, text, into: &ids)
-            case let .bpe(bpe): encodeBPE(bpe, text, into: &ids)
-            }
+        normalizer.normalize(text, into: normalized)
+        switch model {
+        case let .unigram(unigram): encodeUnigram(unigram, normalized.bytes, into: &ids)
+        case let .bpe(bpe): encodeBPE(bpe, normalized.bytes, into: &ids)
         }
     }
 
