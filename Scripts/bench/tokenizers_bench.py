@@ -74,7 +74,10 @@ def main():
     ap.add_argument("--pattern", default="llama3")
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--scratch", required=True)
+    ap.add_argument("--parts", default="bpe,spm", help="bpe (training and byte-level BPE encoding), spm (.model encoding)")
+    ap.add_argument("--spm-train-mb", type=float, default=10)
     args = ap.parse_args()
+    parts = set(args.parts.split(","))
     os.makedirs(args.scratch, exist_ok=True)
     shards = sorted(glob.glob(os.path.join(args.corpus, "*.jsonl.zst")))
     texts = load_texts(shards)
@@ -82,6 +85,63 @@ def main():
     cores = os.cpu_count()
     print(f"corpus: {len(texts)} documents, {nbytes / 1e6:.1f} MB of text, {len(shards)} shards; {cores} cores", file=sys.stderr)
 
+    rows = []
+    if "bpe" in parts:
+        rows += bpe_rows(args, shards, texts, nbytes, cores)
+    if "spm" in parts:
+        rows += spm_rows(args, shards, texts, nbytes, cores)
+
+    from importlib.metadata import version
+    print(f"Measured {datetime.date.today()} on {platform.machine()} ({cores} cores), {nbytes / 1e6:.1f} MB of text "
+          f"({len(texts)} documents), best of {args.reps}; tokenizers {version('tokenizers')}, "
+          f"tiktoken {version('tiktoken')}, sentencepiece {version('sentencepiece')}")
+    print()
+    print("| measure | Winnow | peer | peer's figure | Winnow advantage |")
+    print("|---|---:|---|---:|---:|")
+    for name, ours, peer, theirs, ratio in rows:
+        print(f"| {name} | {ours:.1f} | {peer} | {theirs:.1f} | {ratio:.2f}x |")
+
+
+def winnow_rate(args, tokenizer, shards, threads):
+    """Winnow's encoding MB/s (corpus in memory), best of --reps."""
+    best = 0.0
+    for _ in range(args.reps):
+        out = subprocess.run([args.winnow, "tokenizer", "evaluate", tokenizer, "--input", *shards, "--threads",
+                              str(threads), "--no-fertility", "--json"], check=True, capture_output=True, text=True)
+        best = max(best, json.loads(out.stdout)["megabytes_per_second"])
+    return best
+
+
+def spm_rows(args, shards, texts, nbytes, cores):
+    """sentencepiece .model files (unigram with its default nmt_nfkc rules; BPE with byte fallback),
+    trained by sentencepiece on the first --spm-train-mb MB of the corpus's lines: Winnow's
+    encoding vs sentencepiece's `encode`, one thread and all cores."""
+    import sentencepiece as spm
+    train, size = os.path.join(args.scratch, "spm-train.txt"), 0
+    with open(train, "w", encoding="utf-8") as out:
+        for line in (line for text in texts for line in text.split("\n") if line.strip()):
+            if size >= args.spm_train_mb * 1e6:
+                break
+            out.write(line + "\n")
+            size += len(line.encode("utf-8"))
+    rows = []
+    for kind, options in [("unigram", {}), ("bpe", {"byte_fallback": True})]:
+        prefix = os.path.join(args.scratch, f"spm-{kind}")
+        spm.SentencePieceTrainer.train(input=train, model_prefix=prefix, model_type=kind, vocab_size=args.vocab_size,
+                                       num_threads=cores, minloglevel=2, **options)
+        sp = spm.SentencePieceProcessor(model_file=prefix + ".model")
+        ours1, oursN = winnow_rate(args, prefix + ".model", shards, 1), winnow_rate(args, prefix + ".model", shards, cores)
+        theirs1 = best_rate(lambda: [sp.encode(t) for t in texts], nbytes, args.reps)
+        theirsN = best_rate(lambda: sp.encode(texts, num_threads=cores), nbytes, args.reps)
+        print(f"sentencepiece {kind} {args.vocab_size}: winnow {ours1:.1f} / {oursN:.1f} MB/s, "
+              f"sentencepiece {theirs1:.1f} / {theirsN:.1f} MB/s", file=sys.stderr)
+        rows.append((f"sentencepiece {kind} .model encode MB/s, 1 thread", ours1, "sentencepiece", theirs1, ours1 / theirs1))
+        rows.append((f"sentencepiece {kind} .model encode MB/s, {cores} threads", oursN, "sentencepiece", theirsN, oursN / theirsN))
+    return rows
+
+
+def bpe_rows(args, shards, texts, nbytes, cores):
+    """Byte-level BPE: training against HF tokenizers, encoding against tiktoken and HF."""
     ours_json = os.path.join(args.scratch, "winnow.json")
     ours_tk = os.path.join(args.scratch, "winnow.tiktoken")
     hf_json = os.path.join(args.scratch, "hf.json")
@@ -100,23 +160,15 @@ def main():
     import tiktoken.load
     from tokenizers import Tokenizer
 
-    def winnow_rate(threads):
-        best = 0.0
-        for _ in range(args.reps):
-            out = subprocess.run([args.winnow, "tokenizer", "evaluate", ours_json, "--input", *shards, "--threads",
-                                  str(threads), "--no-fertility", "--json"], check=True, capture_output=True, text=True)
-            best = max(best, json.loads(out.stdout)["megabytes_per_second"])
-        return best
-
     enc = tiktoken.Encoding(name="bench", pat_str=PATTERNS[args.pattern],
                             mergeable_ranks=tiktoken.load.load_tiktoken_bpe(ours_tk),
                             special_tokens={"<|endoftext|>": 0})
     hf = Tokenizer.from_file(ours_json)
     rows = []
-    ours1 = winnow_rate(1)
+    ours1 = winnow_rate(args, ours_json, shards, 1)
     tk1 = best_rate(lambda: [enc.encode_ordinary(t) for t in texts], nbytes, args.reps)
     hf1 = best_rate(lambda: [hf.encode(t, add_special_tokens=False) for t in texts], nbytes, args.reps)
-    oursN = winnow_rate(cores)
+    oursN = winnow_rate(args, ours_json, shards, cores)
     tkN = best_rate(lambda: enc.encode_ordinary_batch(texts, num_threads=cores), nbytes, args.reps)
     hfN = best_rate(lambda: hf.encode_batch(texts, add_special_tokens=False), nbytes, args.reps)
 
@@ -128,16 +180,8 @@ def main():
     rows.append(("encode MB/s, 1 thread", ours1, "HF tokenizers", hf1, ours1 / hf1))
     rows.append((f"encode MB/s, {cores} threads", oursN, "tiktoken", tkN, oursN / tkN))
     rows.append((f"encode MB/s, {cores} threads", oursN, "HF tokenizers", hfN, oursN / hfN))
-
-    from importlib.metadata import version
-    print(f"Measured {datetime.date.today()} on {platform.machine()} ({cores} cores), {nbytes / 1e6:.1f} MB of text "
-          f"({len(texts)} documents), pattern {args.pattern}, best of {args.reps}; tokenizers {version('tokenizers')}, "
-          f"tiktoken {version('tiktoken')}; merges identical to HF: {same}")
-    print()
-    print("| measure | Winnow | peer | peer's figure | Winnow advantage |")
-    print("|---|---:|---|---:|---:|")
-    for name, ours, peer, theirs, ratio in rows:
-        print(f"| {name} | {ours:.1f} | {peer} | {theirs:.1f} | {ratio:.2f}x |")
+    print(f"BPE: pattern {args.pattern}; merges identical to HF: {same}", file=sys.stderr)
+    return rows
 
 
 if __name__ == "__main__":

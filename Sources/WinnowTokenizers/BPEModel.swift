@@ -29,12 +29,14 @@ struct BPEModel: Sendable {
         return copy
     }
 
-    init(_ vocabulary: BPEVocabulary, ignoreMerges: Bool) {
-        pairs = PairTable(vocabulary.merges)
+    /// `ranks`: the merges' priorities when they are not their order (see `PairTable`).
+    init(_ vocabulary: BPEVocabulary, ignoreMerges: Bool, ranks: [Int]? = nil) {
+        pairs = PairTable(vocabulary.merges, ranks: ranks)
         var byteIDs = [UInt32](repeating: .max, count: 256)
         var table = ByteKeyTable(capacity: vocabulary.count)
         var ids: [UInt32] = []
-        for (id, bytes) in vocabulary.tokens.enumerated() where !vocabulary.isSpecial(UInt32(id)) {
+        let specialIDs = Set(vocabulary.specials.map(\.id))
+        for (id, bytes) in vocabulary.tokens.enumerated() where !specialIDs.contains(UInt32(id)) {
             if bytes.count == 1, byteIDs[Int(bytes[0])] == .max { byteIDs[Int(bytes[0])] = UInt32(id) }
             if table.insert(bytes).inserted { ids.append(UInt32(id)) }
         }

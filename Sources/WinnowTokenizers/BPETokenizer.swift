@@ -67,12 +67,8 @@ struct BPEEncoder: TokenEncoder {
     let model: BPEModel
     let policy: SpecialTokenPolicy
     let specials: SpecialMatcher
-    private var cache = ByteKeyTable(capacity: 1 << 16)
-    private var cacheEnds: [Int] = [0]
-    private var cacheIDs: [UInt32] = []
+    private var cache = PieceCache()
     private var scratch = BPEModel.Scratch()
-    /// Above this many cached pieces the cache starts over (bounds memory on endless new text).
-    static let cacheLimit = 1 << 20
 
     let normalizesNFC: Bool
 
@@ -114,21 +110,10 @@ struct BPEEncoder: TokenEncoder {
             return
         }
         let hash = ByteKeyTable.hash(piece)
-        if let entry = cache.find(piece, hash: hash) {
-            // Element by element: an ArraySlice would retain and release the cache's buffer.
-            for k in cacheEnds[entry]..<cacheEnds[entry + 1] { ids.append(cacheIDs[k]) }
-            return
-        }
+        if cache.append(piece, hash: hash, to: &ids) { return }
         let before = ids.count
         model.encode(piece, into: &ids, scratch: &scratch)
-        if cache.count >= Self.cacheLimit {
-            cache.removeAll()
-            cacheEnds = [0]
-            cacheIDs.removeAll(keepingCapacity: true)
-        }
-        _ = cache.insert(piece, hash: hash)
-        for k in before..<ids.count { cacheIDs.append(ids[k]) }
-        cacheEnds.append(cacheIDs.count)
+        cache.insert(piece, hash: hash, ids: ids, from: before)
     }
 }
 

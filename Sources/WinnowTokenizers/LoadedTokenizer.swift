@@ -46,3 +46,19 @@ extension MetaspaceTokenizer: LoadedTokenizer {
          specialsLine(vocabulary)]
     }
 }
+
+extension SentencePieceTokenizer: LoadedTokenizer {
+    public func tokenString(_ id: UInt32) -> String { String(decoding: pieces[Int(id)].bytes, as: UTF8.self) }
+
+    public var summary: [String] {
+        let count = { (type: SentencePieceModelProto.PieceType) in pieces.lazy.filter { $0.type == type }.count }
+        let rules = normalizer.charsMap == nil ? "no character rules" : "precompiled character rules"
+        let spaces = [normalizer.addDummyPrefix ? "▁ prepended" : nil, normalizer.removeExtraWhitespaces ? "extra spaces removed" : nil,
+                      normalizer.escapeWhitespaces ? "spaces as ▁" : "spaces kept"].compactMap { $0 }.joined(separator: ", ")
+        return ["type: sentencepiece \(algorithm.rawValue)\(byteTokens != nil ? " with byte fallback" : "")",
+                "vocabulary: \(pieces.count) pieces (\(count(.normal)) normal, \(count(.userDefined)) user-defined, \(count(.control)) control, "
+                    + "\(count(.byte)) byte, \(count(.unused)) unused), unknown \(tokenString(unknownID))=\(unknownID)",
+                "normalizer: \(normalizerName.isEmpty ? "unnamed" : normalizerName) (\(rules)), \(spaces)",
+                "special tokens: " + (specials.isEmpty ? "none" : specials.map { "\($0.content)=\($0.id)" }.joined(separator: " "))]
+    }
+}

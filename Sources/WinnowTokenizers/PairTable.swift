@@ -9,19 +9,21 @@ struct PairTable: Sendable {
     private let mask: Int
     static let empty = UInt64.max
 
-    init(_ merges: [BPEVocabulary.Merge]) {
+    /// `ranks[k]` is the priority of merge `k` (default: its position); merges may share one,
+    /// as sentencepiece pieces of equal score do, and the leftmost pair then goes first.
+    init(_ merges: [BPEVocabulary.Merge], ranks: [Int]? = nil) {
         var size = 16
         while size < merges.count * 2 { size <<= 1 }
         keys = [UInt64](repeating: Self.empty, count: size)
         values = [UInt64](repeating: 0, count: size)
         mask = size - 1
         // A pair listed twice keeps its last rule, as HF's map collected from the list does.
-        for (rank, merge) in merges.enumerated() {
+        for (k, merge) in merges.enumerated() {
             let key = UInt64(merge.left) << 32 | UInt64(merge.right)
             var slot = Self.slot(key, mask)
             while keys[slot] != Self.empty, keys[slot] != key { slot = (slot + 1) & mask }
             keys[slot] = key
-            values[slot] = UInt64(rank) << 32 | UInt64(merge.result)
+            values[slot] = UInt64(ranks?[k] ?? k) << 32 | UInt64(merge.result)
         }
     }
 

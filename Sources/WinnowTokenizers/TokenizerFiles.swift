@@ -1,11 +1,12 @@
 import WinnowCore
 
-/// Opens a tokenizer by its file: `tokenizer.json`, a `.tiktoken` file (its split pattern and
-/// special tokens given by the caller, as the format has neither), or GPT-2's `vocab.json` (with
-/// `merges.txt` beside it).
+/// Opens a tokenizer by its file: `tokenizer.json`, a sentencepiece `.model`, a `.tiktoken` file
+/// (its split pattern and special tokens given by the caller, as the format has neither), or
+/// GPT-2's `vocab.json` (with `merges.txt` beside it).
 public enum TokenizerFiles {
     public static func load(path: String, pattern: SplitPattern? = nil, specials: [String: UInt32] = [:]) throws -> any LoadedTokenizer {
         guard fileExists(path) else { throw WinnowError.invalid("\(path): no such tokenizer file") }
+        if path.hasSuffix(".model") { return try SentencePieceTokenizer.read(path: path) }
         if path.hasSuffix(".tiktoken") {
             return try TiktokenFile.read(path: path, pattern: pattern ?? .cl100k, specials: specials)
         }

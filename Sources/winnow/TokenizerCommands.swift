@@ -6,14 +6,14 @@ import WinnowTokenizers
 struct TokenizerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tokenizer",
-        abstract: "Train, inspect and run byte-level BPE tokenizers (tokenizer.json, .tiktoken, vocab.json + merges.txt).",
+        abstract: "Train, inspect and run tokenizers (byte-level BPE: tokenizer.json, .tiktoken, vocab.json + merges.txt; sentencepiece .model).",
         subcommands: [TrainTokenizer.self, EncodeText.self, DecodeIDs.self, InspectTokenizer.self, EvaluateTokenizer.self,
                       ExportTokenizer.self])
 }
 
 /// How a tokenizer file is opened: .tiktoken files carry no pattern and no special tokens.
 struct TokenizerFileOptions: ParsableArguments {
-    @Option(help: "The tokenizer: tokenizer.json, a .tiktoken file, or vocab.json (merges.txt beside it).")
+    @Option(help: "The tokenizer: tokenizer.json, a sentencepiece .model, a .tiktoken file, or vocab.json (merges.txt beside it).")
     var tokenizer: String
 
     @Option(help: "For .tiktoken files: the split pattern (\(SplitPattern.names.joined(separator: ", "))).")
