@@ -33,9 +33,10 @@ public struct GopherRepetitionRule: FilterRule {
         guard text.count > 0 else { return .fail("empty") }
         let length = Double(text.count)
         let paragraphs = text.split(onNewlineRunsOf: 2, in: text.stripped(0..<text.count))
-        let paragraphDuplicates = RepetitionStatistics.duplicates(text, paragraphs)
+        var counter = HashCounter(capacity: text.count / 4)
+        let paragraphDuplicates = RepetitionStatistics.duplicates(text, paragraphs, counter: &counter)
         let lines = text.split(onNewlineRunsOf: 1, in: 0..<text.count)
-        let lineDuplicates = RepetitionStatistics.duplicates(text, lines)
+        let lineDuplicates = RepetitionStatistics.duplicates(text, lines, counter: &counter)
         var checks: [(key: String, value: Double, limit: Double, reason: String)] = [
             ("dup_para_frac", Double(paragraphDuplicates.elements) / Double(paragraphs.count), duplicateParagraphRatio, "dup_para_frac"),
             ("dup_para_char_frac", Double(paragraphDuplicates.characters) / length, duplicateParagraphCharRatio, "dup_para_char_frac"),
@@ -45,11 +46,11 @@ public struct GopherRepetitionRule: FilterRule {
         let words = analysis.wordHashes
         let lengths = analysis.words.map(\.count)
         for (n, ratio) in topNgrams where words.count >= n {
-            let characters = RepetitionStatistics.topNgramCharacters(words, lengths: lengths, n: n)
+            let characters = RepetitionStatistics.topNgramCharacters(words, lengths: lengths, n: n, counter: &counter)
             checks.append(("top_\(n)_gram_frac", Double(characters) / length, ratio, "top_\(n)_gram"))
         }
         for (n, ratio) in duplicatedNgrams {
-            let characters = RepetitionStatistics.duplicatedNgramCharacters(words, lengths: lengths, n: n)
+            let characters = RepetitionStatistics.duplicatedNgramCharacters(words, lengths: lengths, n: n, counter: &counter)
             checks.append(("dup_\(n)_gram_frac", Double(characters) / length, ratio, "duplicated_\(n)_n_grams"))
         }
         for check in checks { measured["gopher_\(check.key)"] = JSONValue(check.value) }

@@ -1,15 +1,18 @@
 import WinnowText
 
 /// The repetition measures of Gopher's Table A1, as datatrove computes them, on hashes of the
-/// pieces instead of the strings datatrove builds (see `PolynomialHash`).
+/// pieces instead of the strings datatrove builds (see `PolynomialHash`). Each takes a counter
+/// to reuse, so that one document's many measures share one table.
 enum RepetitionStatistics {
     /// Elements seen before, and their total length: `find_duplicates`.
-    static func duplicates(_ text: ScalarText, _ pieces: [Range<Int>]) -> (elements: Int, characters: Int) {
-        var seen = HashCounter(capacity: pieces.count)
+    static func duplicates(_ text: ScalarText, _ pieces: [Range<Int>], counter seen: inout HashCounter) -> (elements: Int, characters: Int) {
+        seen.reset(capacity: pieces.count)
         var elements = 0, characters = 0
-        for (i, piece) in pieces.enumerated() where seen.add(PolynomialHash(text.scalars[piece]).key, at: i) > 0 {
-            elements += 1
-            characters += piece.count
+        text.scalars.withUnsafeBufferPointer { scalars in
+            for (i, piece) in pieces.enumerated() where seen.add(PolynomialHash(UnsafeBufferPointer(rebasing: scalars[piece])).key, at: i) > 0 {
+                elements += 1
+                characters += piece.count
+            }
         }
         return (elements, characters)
     }
@@ -18,9 +21,10 @@ enum RepetitionStatistics {
 
     /// Length × count of the most frequent n-gram (words joined by one space), the first one
     /// seen among equally frequent ones: `find_top_duplicate`.
-    static func topNgramCharacters(_ words: [PolynomialHash], lengths: [Int], n: Int) -> Int {
+    static func topNgramCharacters(_ words: [PolynomialHash], lengths: [Int], n: Int, counter counts: inout HashCounter) -> Int {
         guard words.count >= n else { return 0 }
-        var counts = HashCounter(capacity: words.count)
+        counts.reset(capacity: words.count)
+        let space = RepetitionStatistics.space
         for i in 0...(words.count - n) {
             var gram = words[i]
             for j in (i + 1)..<(i + n) { gram = gram.appending(space).appending(words[j]) }
@@ -33,8 +37,8 @@ enum RepetitionStatistics {
 
     /// Characters in repeated n-grams, scanning greedily and skipping past each repeat:
     /// `find_all_duplicate` (n-grams are the words concatenated without separator).
-    static func duplicatedNgramCharacters(_ words: [PolynomialHash], lengths: [Int], n: Int) -> Int {
-        var seen = HashCounter(capacity: words.count)
+    static func duplicatedNgramCharacters(_ words: [PolynomialHash], lengths: [Int], n: Int, counter seen: inout HashCounter) -> Int {
+        seen.reset(capacity: words.count)
         var repeated = 0, i = 0
         while i < words.count - n + 1 {
             var gram = words[i]
@@ -48,5 +52,23 @@ enum RepetitionStatistics {
             }
         }
         return repeated
+    }
+}
+
+extension RepetitionStatistics {
+    /// The three measures with a counter of their own (tests, one-off callers).
+    static func duplicates(_ text: ScalarText, _ pieces: [Range<Int>]) -> (elements: Int, characters: Int) {
+        var counter = HashCounter()
+        return duplicates(text, pieces, counter: &counter)
+    }
+
+    static func topNgramCharacters(_ words: [PolynomialHash], lengths: [Int], n: Int) -> Int {
+        var counter = HashCounter()
+        return topNgramCharacters(words, lengths: lengths, n: n, counter: &counter)
+    }
+
+    static func duplicatedNgramCharacters(_ words: [PolynomialHash], lengths: [Int], n: Int) -> Int {
+        var counter = HashCounter()
+        return duplicatedNgramCharacters(words, lengths: lengths, n: n, counter: &counter)
     }
 }

@@ -1,80 +1,101 @@
 /// Counts 64-bit keys (already well mixed, such as `PolynomialHash` values) in an open-addressing
 /// table, remembering where each key was first seen. Swift's `Set`/`Dictionary` run SipHash on
-/// every lookup, which dominated the repetition rules; these keys need no further hashing.
+/// every lookup, which dominated the repetition rules; these keys need no further hashing. A
+/// slot keeps key, count and first position together (one cache line per probe), the most
+/// frequent key is tracked as keys are added, and `reset` reuses the storage, so a document's
+/// many counts (lines, paragraphs, each n) allocate once.
 public struct HashCounter: Sendable {
-    @usableFromInline var keys: [UInt64]
-    @usableFromInline var counts: [Int32]
-    @usableFromInline var firsts: [Int32]
-    @usableFromInline var used: [Bool]
+    @usableFromInline struct Slot: Sendable {
+        @usableFromInline var key: UInt64
+        /// 0: empty.
+        @usableFromInline var count: Int32
+        @usableFromInline var first: Int32
+
+        @inlinable init(key: UInt64, count: Int32, first: Int32) {
+            self.key = key
+            self.count = count
+            self.first = first
+        }
+    }
+
+    @usableFromInline var slots: [Slot]
     @usableFromInline var mask: Int
     @usableFromInline var entries = 0
+    /// The most frequent key so far: its count and first position (earliest among equals).
+    @usableFromInline var best: (count: Int32, first: Int32) = (0, 0)
     /// Distinct keys.
     public var count: Int { entries }
 
     public init(capacity: Int = 16) {
+        let size = HashCounter.size(for: capacity)
+        slots = [Slot](repeating: Slot(key: 0, count: 0, first: 0), count: size)
+        mask = size - 1
+    }
+
+    static func size(for capacity: Int) -> Int {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        keys = [UInt64](repeating: 0, count: size)
-        counts = [Int32](repeating: 0, count: size)
-        firsts = [Int32](repeating: 0, count: size)
-        used = [Bool](repeating: false, count: size)
-        mask = size - 1
+        return size
+    }
+
+    /// Empties the counter for about `capacity` keys, keeping its storage when that is not far
+    /// too large (clearing a big table for a short document would cost more than allocating).
+    public mutating func reset(capacity: Int) {
+        let size = HashCounter.size(for: capacity)
+        if slots.count >= size, slots.count <= size * 4 {
+            slots.withUnsafeMutableBufferPointer { $0.update(repeating: Slot(key: 0, count: 0, first: 0)) }
+        } else {
+            slots = [Slot](repeating: Slot(key: 0, count: 0, first: 0), count: size)
+            mask = size - 1
+        }
+        entries = 0
+        best = (0, 0)
     }
 
     @inlinable @inline(__always)
     func slot(for key: UInt64) -> Int {
-        var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 20) & mask
-        while used[slot] && keys[slot] != key { slot = (slot + 1) & mask }
-        return slot
+        slots.withUnsafeBufferPointer { slots in
+            var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 20) & mask
+            while slots[slot].count != 0 && slots[slot].key != key { slot = (slot + 1) & mask }
+            return slot
+        }
     }
 
     /// Adds one occurrence of `key` first seen at `position`; returns the count before.
     @inlinable @discardableResult
     public mutating func add(_ key: UInt64, at position: Int) -> Int {
         let s = slot(for: key)
-        if used[s] {
-            counts[s] += 1
-            return Int(counts[s] - 1)
+        let before = slots[s].count
+        if before == 0 {
+            slots[s] = Slot(key: key, count: 1, first: Int32(position))
+            entries += 1
+        } else {
+            slots[s].count += 1
         }
-        used[s] = true
-        keys[s] = key
-        counts[s] = 1
-        firsts[s] = Int32(position)
-        entries += 1
-        if entries * 2 > keys.count { grow() }
-        return 0
+        let now = (count: before + 1, first: slots[s].first)
+        if now.count > best.count || (now.count == best.count && now.first < best.first) { best = now }
+        if entries * 2 > slots.count { grow() }
+        return Int(before)
     }
 
-    @inlinable public func contains(_ key: UInt64) -> Bool { used[slot(for: key)] }
+    @inlinable public func contains(_ key: UInt64) -> Bool { slots[slot(for: key)].count != 0 }
 
     /// Where `key` was first seen, if it was.
     @inlinable public func firstPosition(of key: UInt64) -> Int? {
-        let s = slot(for: key)
-        return used[s] ? Int(firsts[s]) : nil
+        let s = slots[slot(for: key)]
+        return s.count != 0 ? Int(s.first) : nil
     }
 
     /// The most frequent key's count and first position; among equals, the earliest.
     public var mostFrequent: (count: Int, first: Int)? {
-        var best: (count: Int, first: Int)?
-        for s in 0..<keys.count where used[s] {
-            let candidate = (Int(counts[s]), Int(firsts[s]))
-            if let current = best, candidate.0 < current.count || (candidate.0 == current.count && candidate.1 > current.first) { continue }
-            best = candidate
-        }
-        return best
+        entries > 0 ? (Int(best.count), Int(best.first)) : nil
     }
 
     @usableFromInline mutating func grow() {
-        let old = (keys, counts, firsts, used)
-        self = HashCounter(capacity: old.0.count)
-        for s in 0..<old.0.count where old.3[s] {
-            let t = slot(for: old.0[s])
-            used[t] = true
-            keys[t] = old.0[s]
-            counts[t] = old.1[s]
-            firsts[t] = old.2[s]
-            entries += 1
-        }
+        let old = slots
+        slots = [Slot](repeating: Slot(key: 0, count: 0, first: 0), count: old.count * 2)
+        mask = slots.count - 1
+        for slot in old where slot.count != 0 { slots[self.slot(for: slot.key)] = slot }
     }
 }
 
