@@ -27,6 +27,9 @@ public struct C4Rule: FilterRule {
     public var defaultBadWords: [[Unicode.Scalar]] = []
     static let unbounded: Set<String> = ["zh", "ja", "th"]
     static let policyPhrases = ["terms of use", "privacy policy", "cookie policy", "uses cookies", "use of cookies", "use cookies"]
+        .map { Array($0.unicodeScalars) }
+    static let loremIpsum = Array("lorem ipsum".unicodeScalars)
+    static let javascript = Array("javascript".unicodeScalars)
     static let endPunctuation: Set<Unicode.Scalar> = [".", "?", "!", "\"", "'"]
 
     public init() {}
@@ -105,14 +108,14 @@ public struct C4Rule: FilterRule {
                 continue
             }
             if words < minWordsPerLine { removedLines += 1; continue }
-            if filterLoremIpsum, line.containsIgnoringASCIICase("lorem ipsum") { failure = "lorem_ipsum"; break }
-            if filterJavascript, line.containsIgnoringASCIICase("javascript") { removedLines += 1; continue }
+            if filterLoremIpsum, line.containsIgnoringASCIICase(C4Rule.loremIpsum) { failure = "lorem_ipsum"; break }
+            if filterJavascript, line.containsIgnoringASCIICase(C4Rule.javascript) { removedLines += 1; continue }
             if filterCurlyBracket, line.contains("{") { failure = "curly_bracket"; break }
             if filterPolicy, C4Rule.policyPhrases.contains(where: { line.containsIgnoringASCIICase($0) }) { removedLines += 1; continue }
             if minSentences >= 0 {
                 if rewritten {
                     let lineText = ScalarText(scalars: Array(line))
-                    sentences += C4Rule.sentenceCount(analysis.englishWords(of: lineText).map { lineText.scalars[$0] })
+                    sentences += C4Rule.sentenceCount(lineText.scalars, analysis.englishWords(of: lineText)[...])
                 } else {
                     // Tokens never cross white space, so the document's tokens inside this line are
                     // the line's own: no second tokenisation.
@@ -120,7 +123,7 @@ public struct C4Rule: FilterRule {
                     while wordCursor < words.count, words[wordCursor].lowerBound < stripped.lowerBound { wordCursor += 1 }
                     var end = wordCursor
                     while end < words.count, words[end].upperBound <= stripped.upperBound { end += 1 }
-                    sentences += C4Rule.sentenceCount(words[wordCursor..<end].map { text.scalars[$0] })
+                    sentences += C4Rule.sentenceCount(text.scalars, words[wordCursor..<end])
                     wordCursor = end
                 }
             }
@@ -131,14 +134,18 @@ public struct C4Rule: FilterRule {
         if let failure { return .fail(failure) }
         if sentences < minSentences { return .fail("too_few_sentences") }
         var joined: [Unicode.Scalar] = []
+        joined.reserveCapacity(text.count)
         for (i, line) in kept.enumerated() {
             if i > 0 { joined.append("\n") }
             joined.append(contentsOf: line)
         }
         let cleanedText = ScalarText(scalars: joined)
+        let cleanedRange = cleanedText.stripped(0..<cleanedText.count)
+        // Most kept documents come out unchanged: compare as scalars before encoding anything.
+        if cleanedText.scalars[cleanedRange].elementsEqual(text.scalars) { return .pass }
         var cleaned: [UInt8] = []
-        for scalar in cleanedText.scalars[cleanedText.stripped(0..<cleanedText.count)] { cleaned.append(contentsOf: UTF8.encode(scalar)!) }
-        return cleaned == doc.text ? .pass : .passRewritten(cleaned)
+        for scalar in cleanedText.scalars[cleanedRange] { cleaned.append(contentsOf: UTF8.encode(scalar)!) }
+        return .passRewritten(cleaned)
     }
 
     static let ellipsis: [Unicode.Scalar] = [".", ".", "."]
@@ -182,11 +189,12 @@ public struct C4Rule: FilterRule {
 
     /// Sentences as spaCy's sentencizer splits a line: a new sentence starts at the first token
     /// that is not punctuation after a sentence-ending token.
-    static func sentenceCount(_ tokens: [ArraySlice<Unicode.Scalar>]) -> Int {
+    static func sentenceCount(_ text: [Unicode.Scalar], _ tokens: ArraySlice<Range<Int>>) -> Int {
         guard !tokens.isEmpty else { return 0 }
         var count = 1
         var seenEnd = false
-        for scalars in tokens {
+        for token in tokens {
+            let scalars = text[token]
             let isEnder = scalars.count == 1 && CharacterClasses.sentenceEnders.contains(scalars.first!)
             if seenEnd && !isEnder && !scalars.allSatisfy(isPunctuation) {
                 count += 1
@@ -211,8 +219,7 @@ extension ArraySlice where Element == Unicode.Scalar {
     func hasSuffix(_ suffix: [Unicode.Scalar]) -> Bool { count >= suffix.count && self.suffix(suffix.count).elementsEqual(suffix) }
 
     /// Whether `needle` (lowercase ASCII) occurs, comparing ASCII letters without case.
-    func containsIgnoringASCIICase(_ needle: String) -> Bool {
-        let n = Array(needle.unicodeScalars)
+    func containsIgnoringASCIICase(_ n: [Unicode.Scalar]) -> Bool {
         guard count >= n.count else { return false }
         var i = startIndex
         while i + n.count <= endIndex {
