@@ -8,11 +8,11 @@ public final class LineFeatures {
     /// Label indices (0-based among labels).
     public internal(set) var labels: [Int32] = []
     var hashes: [Int32] = []
-    /// Token byte ranges, fastText hashes and subword-cache hashes (an empty range is the
-    /// end-of-line token).
-    var tokens: [(start: Int, end: Int, hash: UInt32, cacheHash: UInt64)] = []
+    /// Token byte ranges, their cache hashes, and their fastText hashes when computed ahead (an
+    /// empty range is the end-of-line token).
+    var tokens: [(start: Int, end: Int, cacheHash: UInt64, hash: UInt32?)] = []
     /// Optional only so that `features` can take it out for the call (see there).
-    var subwords: SubwordCache? = SubwordCache()
+    var cache: TokenFeatureCache? = TokenFeatureCache()
 
     public init() {}
 }
@@ -217,69 +217,87 @@ public final class FastTextDictionary: Sendable {
         // Work on local arrays (moved out of the class and back, keeping their capacity): class
         // properties would pay a dynamic exclusivity check on every append.
         var words = buffers.words, labels = buffers.labels, hashes = buffers.hashes, tokenRanges = buffers.tokens
-        var subwords = buffers.subwords.take()!
+        var cache = buffers.cache.take()!
         buffers.words = []; buffers.labels = []; buffers.hashes = []; buffers.tokens = []
         defer {
             buffers.words = words; buffers.labels = labels; buffers.hashes = hashes; buffers.tokens = tokenRanges
-            buffers.subwords = subwords
+            buffers.cache = cache
         }
         words.removeAll(keepingCapacity: true)
         labels.removeAll(keepingCapacity: true)
         hashes.removeAll(keepingCapacity: true)
         tokenRanges.removeAll(keepingCapacity: true)
+        cache.use(with: self)
         var tokens = 0
-        func handle(_ token: UnsafeBufferPointer<UInt8>, hash h: UInt32, cacheHash: UInt64) -> Bool {
-            tokens += 1
+        /// A token's entry: `[kind, hash, word id (if known) and n-gram buckets | label index]`.
+        func describe(_ token: UnsafeBufferPointer<UInt8>, hash known: UInt32?, into entry: inout [UInt32]) {
+            let h = known ?? FastTextDictionary.hash(token)
             let wid = id(of: token, hash: h)
             // Entries are words first, then labels (as fastText numbers them).
             let isWord = wid < 0 ? !isLabel(token) : wid < nwords
-            let endsSentence = FastTextDictionary.isEndOfSentence(token)
+            entry.append(isWord ? TokenFeatureCache.Kind.word.rawValue : TokenFeatureCache.Kind.label.rawValue)
+            entry.append(h)
             if isWord {
-                if wid >= 0 { words.append(wid) }
-                if maxn > 0, !endsSentence {
-                    subwords.append(token, hash: cacheHash, of: self, into: &words) { appendSubwords(of: $0, into: &$1) }
-                }
-                hashes.append(Int32(bitPattern: h))
+                var ids: [Int32] = wid >= 0 ? [wid] : []
+                if maxn > 0, !FastTextDictionary.isEndOfSentence(token) { appendSubwords(of: token, into: &ids) }
+                entry.append(contentsOf: ids.lazy.map { UInt32(bitPattern: $0) })
             } else if wid >= 0 {
-                labels.append(wid - nwords)
+                entry.append(UInt32(bitPattern: wid - nwords))
             }
-            return endsSentence
         }
-        // Pass 1 finds the tokens and starts loading their table slots (dictionary and subword
-        // cache); pass 2 looks them up, by then mostly from cache (vocabularies of millions of
-        // words miss it otherwise), loading subword-cache entries a few tokens ahead.
+        func handle(_ token: UnsafeBufferPointer<UInt8>, cacheHash: UInt64, hash: UInt32?) -> Bool {
+            tokens += 1
+            cache.withEntry(token, hash: cacheHash, describe: { describe(token, hash: hash, into: &$0) }) { entry in
+                entry[2...].withMemoryRebound(to: Int32.self) { ids in
+                    if entry[0] == TokenFeatureCache.Kind.word.rawValue {
+                        words.append(contentsOf: ids)
+                        hashes.append(Int32(bitPattern: entry[1]))
+                    } else {
+                        labels.append(contentsOf: ids)
+                    }
+                }
+            }
+            return FastTextDictionary.isEndOfSentence(token)
+        }
+        // Pass 1 finds the tokens, hashes them and starts loading their cache slots; pass 2
+        // handles them, loading cache entries a few tokens ahead — and for a token that is
+        // probably not cached, its dictionary slot (vocabularies of millions of words miss the
+        // processor's caches otherwise).
         var i = 0
         let n = line.count
+        let endOfSentenceCacheHash = FastTextDictionary.endOfSentence.withUnsafeBytes { ByteKeyCache.hash($0) }
         while i < n {
             let b = line[i]
             if b == 0x0A {
-                tokenRanges.append((i, i, FastTextDictionary.endOfSentenceHash, 0))
+                tokenRanges.append((i, i, endOfSentenceCacheHash, nil))
                 break
             }
             if FastTextDictionary.isSeparator(b) { i += 1; continue }
             let start = i
             while i < n, !FastTextDictionary.isSeparator(line[i]) { i += 1 }
-            let token = UnsafeBufferPointer(rebasing: line[start..<i])
-            let h = FastTextDictionary.hash(token)
-            prefetchSlot(h)
-            let cacheHash = ByteKeyCache.hash(UnsafeRawBufferPointer(token))
-            subwords.prefetchSlot(cacheHash)
-            tokenRanges.append((start, i, h, cacheHash))
+            let cacheHash = ByteKeyCache.hash(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(line)[start..<i]))
+            cache.prefetchSlot(cacheHash)
+            tokenRanges.append((start, i, cacheHash, nil))
         }
         var ended = false
         let ahead = 8
         for k in tokenRanges.indices {
-            if k + ahead < tokenRanges.count { subwords.prefetchEntry(tokenRanges[k + ahead].cacheHash) }
-            let (start, end, h, cacheHash) = tokenRanges[k]
+            let next = k + ahead
+            if next < tokenRanges.count, !cache.prefetchEntry(tokenRanges[next].cacheHash), tokenRanges[next].start < tokenRanges[next].end {
+                let h = FastTextDictionary.hash(UnsafeBufferPointer(rebasing: line[tokenRanges[next].start..<tokenRanges[next].end]))
+                prefetchSlot(h)
+                tokenRanges[next].hash = h
+            }
+            let (start, end, cacheHash, hash) = tokenRanges[k]
             if start == end {
-                ended = FastTextDictionary.endOfSentence.withUnsafeBufferPointer { handle($0, hash: h, cacheHash: cacheHash) }
+                ended = FastTextDictionary.endOfSentence.withUnsafeBufferPointer { handle($0, cacheHash: cacheHash, hash: nil) }
             } else {
-                ended = handle(UnsafeBufferPointer(rebasing: line[start..<end]), hash: h, cacheHash: cacheHash)
+                ended = handle(UnsafeBufferPointer(rebasing: line[start..<end]), cacheHash: cacheHash, hash: hash)
             }
             if ended { break }
         }
         if endOfLine, !ended {
-            _ = FastTextDictionary.endOfSentence.withUnsafeBufferPointer { handle($0, hash: FastTextDictionary.endOfSentenceHash, cacheHash: 0) }
+            _ = FastTextDictionary.endOfSentence.withUnsafeBufferPointer { handle($0, cacheHash: endOfSentenceCacheHash, hash: nil) }
         }
         appendWordNgrams(hashes, into: &words)
         return tokens

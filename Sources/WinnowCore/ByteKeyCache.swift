@@ -34,14 +34,14 @@ public struct ByteKeyCache: Sendable {
     }
 
     /// Starts loading the entry the first slot points to, if its tag is `hash`'s (call a little
-    /// after `prefetchSlot`).
-    @inlinable @inline(__always)
-    public func prefetchEntry(_ hash: UInt64) {
+    /// after `prefetchSlot`), and says whether it was: false means the key is probably absent.
+    @inlinable @inline(__always) @discardableResult
+    public func prefetchEntry(_ hash: UInt64) -> Bool {
         slots.withUnsafeBufferPointer { slots in
             let slot = slots[Int(truncatingIfNeeded: hash) & (slots.count - 1)]
-            if slot != 0, slot >> 32 == hash >> 32 {
-                arena.withUnsafeBufferPointer { clinux_prefetch($0.baseAddress! + Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) - 1) }
-            }
+            guard slot != 0, slot >> 32 == hash >> 32 else { return false }
+            arena.withUnsafeBufferPointer { clinux_prefetch($0.baseAddress! + Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) - 1) }
+            return true
         }
     }
 
