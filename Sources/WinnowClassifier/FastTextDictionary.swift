@@ -38,6 +38,8 @@ public final class FastTextDictionary: Sendable {
     /// nil when the model is not pruned. An empty index means no n-gram features at all.
     let pruneIndex: [Int32: Int32]?
     let bucket: Int32
+    /// ⌈2^64 / bucket⌉, for `bucketOf`.
+    private let bucketReciprocal: UInt64
     let minn: Int32
     let maxn: Int32
     let wordNgrams: Int32
@@ -74,6 +76,7 @@ public final class FastTextDictionary: Sendable {
             return rows
         }
         bucket = args.bucket
+        bucketReciprocal = args.bucket > 0 ? (UInt64.max / UInt64(args.bucket)) &+ 1 : 0
         minn = args.minn
         maxn = args.maxn
         wordNgrams = args.wordNgrams
@@ -200,7 +203,7 @@ public final class FastTextDictionary: Sendable {
                     j += 1
                 }
                 if chars >= minn, !(chars == 1 && (i == 0 || j == n)) {
-                    let bucket = Int32(h % UInt32(self.bucket))
+                    let bucket = bucketOf(h)
                     if let prunedRows { prunedRows.withUnsafeBufferPointer { clinux_prefetch($0.baseAddress! + Int(bucket)) } }
                     features.append(bucket)
                 }
@@ -301,6 +304,13 @@ public final class FastTextDictionary: Sendable {
         }
         appendWordNgrams(hashes, into: &words)
         return tokens
+    }
+
+    /// `h % bucket` without a division (Lemire, Kaser and Kurz 2019, "Faster remainder by direct
+    /// computation"; exact for every 32-bit h): a miss computes one per character n-gram.
+    @inline(__always)
+    private func bucketOf(_ h: UInt32) -> Int32 {
+        Int32(truncatingIfNeeded: (bucketReciprocal &* UInt64(h)).multipliedFullWidth(by: UInt64(UInt32(bucket))).high)
     }
 
     /// Whether a token is `</s>`.

@@ -8,7 +8,7 @@ import WinnowCore
 /// ids are the same in the same order, so predictions do not change. Cleared when used with
 /// another dictionary; bounded by `ByteKeyCache`.
 struct TokenFeatureCache {
-    private var cache = ByteKeyCache(maxEntries: 1 << 17)
+    private var cache = ByteKeyCache(maxEntries: 1 << 18)
     private var owner: ObjectIdentifier?
     /// The entry being built on a miss.
     private var entry: [UInt32] = []
