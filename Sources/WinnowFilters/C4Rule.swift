@@ -143,9 +143,7 @@ public struct C4Rule: FilterRule {
         let cleanedRange = cleanedText.stripped(0..<cleanedText.count)
         // Most kept documents come out unchanged: compare as scalars before encoding anything.
         if cleanedText.scalars[cleanedRange].elementsEqual(text.scalars) { return .pass }
-        var cleaned: [UInt8] = []
-        for scalar in cleanedText.scalars[cleanedRange] { cleaned.append(contentsOf: UTF8.encode(scalar)!) }
-        return .passRewritten(cleaned)
+        return .passRewritten(cleanedText.utf8(cleanedRange))
     }
 
     static let ellipsis: [Unicode.Scalar] = [".", ".", "."]
@@ -206,7 +204,16 @@ public struct C4Rule: FilterRule {
         return count
     }
 
+    /// ASCII punctuation by Unicode category, computed once (most tokens are ASCII).
+    static let asciiPunctuation = ScalarSet(ranges: (0..<128).compactMap { value in
+        isPunctuationCategory(Unicode.Scalar(value)!) ? UInt32(value)...UInt32(value) : nil
+    })
+
     static func isPunctuation(_ s: Unicode.Scalar) -> Bool {
+        s.value < 128 ? asciiPunctuation.contains(s) : isPunctuationCategory(s)
+    }
+
+    static func isPunctuationCategory(_ s: Unicode.Scalar) -> Bool {
         switch s.properties.generalCategory {
         case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation,
              .finalPunctuation, .otherPunctuation: return true

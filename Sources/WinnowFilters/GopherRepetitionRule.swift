@@ -44,7 +44,7 @@ public struct GopherRepetitionRule: FilterRule {
             ("dup_line_char_frac", Double(lineDuplicates.characters) / length, duplicateLineCharRatio, "dup_line_char_frac"),
         ]
         let words = analysis.wordHashes
-        let lengths = analysis.words.map(\.count)
+        let lengths = analysis.words.map { $0.count }
         for (n, ratio) in topNgrams where words.count >= n {
             let characters = RepetitionStatistics.topNgramCharacters(words, lengths: lengths, n: n, counter: &counter)
             checks.append(("top_\(n)_gram_frac", Double(characters) / length, ratio, "top_\(n)_gram"))

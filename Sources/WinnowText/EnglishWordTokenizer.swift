@@ -167,7 +167,7 @@ enum EnglishTokenRules {
                 labelStart = i + 1
             } else if c == "/" || c == "?" || c == "#" || c == ":" {
                 break
-            } else if !(ScalarText.isAlpha(c) || EnglishTokenRules.isDigit(c) || c == "-" || c == "_" || c.value > 0xA0) {
+            } else if !(c.value > 0xA0 || ScalarText.isAlpha(c) || EnglishTokenRules.isDigit(c) || c == "-" || c == "_") {
                 return false
             }
             i += 1

@@ -32,6 +32,29 @@ public struct ScalarText {
 
     public init(_ string: String) { scalars = Array(string.unicodeScalars) }
 
+    /// The UTF-8 of `scalars[range]`.
+    public func utf8(_ range: Range<Int>) -> [UInt8] {
+        scalars.withUnsafeBufferPointer { s in
+            [UInt8](unsafeUninitializedCapacity: range.count * 4) { out, count in
+                var n = 0
+                for i in range {
+                    let v = s[i].value
+                    if v < 0x80 {
+                        out[n] = UInt8(v); n += 1
+                    } else if v < 0x800 {
+                        out[n] = UInt8(0xC0 | v >> 6); out[n + 1] = UInt8(0x80 | v & 0x3F); n += 2
+                    } else if v < 0x10000 {
+                        out[n] = UInt8(0xE0 | v >> 12); out[n + 1] = UInt8(0x80 | v >> 6 & 0x3F); out[n + 2] = UInt8(0x80 | v & 0x3F); n += 3
+                    } else {
+                        out[n] = UInt8(0xF0 | v >> 18); out[n + 1] = UInt8(0x80 | v >> 12 & 0x3F)
+                        out[n + 2] = UInt8(0x80 | v >> 6 & 0x3F); out[n + 3] = UInt8(0x80 | v & 0x3F); n += 4
+                    }
+                }
+                count = n
+            }
+        }
+    }
+
     public init(scalars: [Unicode.Scalar]) { self.scalars = scalars }
 
     public var count: Int { scalars.count }
