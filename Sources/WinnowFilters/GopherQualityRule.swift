@@ -72,8 +72,9 @@ public struct GopherQualityRule: FilterRule {
             }
         }
         let meanLength = nonSymbol > 0 ? Double(nonSymbolLength) / Double(nonSymbol) : .nan
-        let hashRatio = n > 0 ? Double(text.count(of: "#")) / Double(n) : 0
-        let ellipsisRatio = n > 0 ? Double(text.count(of: "...") + text.count(of: "…")) / Double(n) : 0
+        let symbols = GopherQualityRule.symbolCounts(text)
+        let hashRatio = n > 0 ? Double(symbols.hashes) / Double(n) : 0
+        let ellipsisRatio = n > 0 ? Double(symbols.ellipses) / Double(n) : 0
         let lines = analysis.pythonLines
         var bullets = 0, ellipsisLines = 0
         for line in lines {
@@ -109,5 +110,27 @@ public struct GopherQualityRule: FilterRule {
         if minAlphaWordsRatio > 0 && alphaRatio < minAlphaWordsRatio { return .fail("gopher_below_alpha_threshold") }
         if minStopWords > 0 && stopWordCount < minStopWords { return .fail("gopher_enough_stop_words") }
         return .pass
+    }
+
+    /// Python's `text.count("#")` and `text.count("...") + text.count("…")`, in one pass (the
+    /// three never overlap: each count looks for a different character).
+    static func symbolCounts(_ text: ScalarText) -> (hashes: Int, ellipses: Int) {
+        text.scalars.withUnsafeBufferPointer { s in
+            var hashes = 0, ellipses = 0, i = 0
+            while i < s.count {
+                let c = s[i]
+                if c == "#" {
+                    hashes += 1
+                } else if c == "…" {
+                    ellipses += 1
+                } else if c == ".", i + 2 < s.count, s[i + 1] == ".", s[i + 2] == "." {
+                    ellipses += 1
+                    i += 3
+                    continue
+                }
+                i += 1
+            }
+            return (hashes, ellipses)
+        }
     }
 }

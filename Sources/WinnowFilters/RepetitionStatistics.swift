@@ -43,11 +43,11 @@ enum RepetitionStatistics {
         while i < words.count - n + 1 {
             var gram = words[i]
             for j in (i + 1)..<(i + n) { gram = gram.appending(words[j]) }
-            if seen.contains(gram.key) {
+            // One probe: a repeat's count goes up, which nothing here reads.
+            if seen.add(gram.key, at: i) > 0 {
                 repeated += lengths[i..<(i + n)].reduce(0, +)
                 i += n
             } else {
-                seen.add(gram.key, at: i)
                 i += 1
             }
         }

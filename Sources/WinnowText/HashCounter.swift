@@ -78,8 +78,6 @@ public struct HashCounter: Sendable {
         return Int(before)
     }
 
-    @inlinable public func contains(_ key: UInt64) -> Bool { slots[slot(for: key)].count != 0 }
-
     /// Where `key` was first seen, if it was.
     @inlinable public func firstPosition(of key: UInt64) -> Int? {
         let s = slots[slot(for: key)]

@@ -68,6 +68,7 @@ public struct ScalarText {
     /// Python's `str.isspace()` for one character.
     @inline(__always)
     public static func isSpace(_ s: Unicode.Scalar) -> Bool {
+        if s.value < 0x80 { return s.value == 0x20 || (s.value >= 0x09 && s.value <= 0x0D) || (s.value >= 0x1C && s.value <= 0x1F) }
         switch s.value {
         case 0x09...0x0D, 0x1C...0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: return true
         default: return false
@@ -161,31 +162,5 @@ public struct ScalarText {
     public func hasSuffix(_ suffix: String, in range: Range<Int>) -> Bool {
         let p = Array(suffix.unicodeScalars)
         return range.count >= p.count && scalars[range.upperBound - p.count..<range.upperBound].elementsEqual(p)
-    }
-
-    /// Occurrences of `needle` (non-overlapping, as Python's `str.count`).
-    public func count(of needle: String) -> Int {
-        let p = Array(needle.unicodeScalars)
-        guard !p.isEmpty, p.count <= scalars.count else { return 0 }
-        return scalars.withUnsafeBufferPointer { s in
-            p.withUnsafeBufferPointer { p in
-                var count = 0
-                var i = 0
-                let last = s.count - p.count
-                while i <= last {
-                    if s[i] == p[0] {
-                        var k = 1
-                        while k < p.count, s[i + k] == p[k] { k += 1 }
-                        if k == p.count {
-                            count += 1
-                            i += p.count
-                            continue
-                        }
-                    }
-                    i += 1
-                }
-                return count
-            }
-        }
     }
 }
