@@ -108,10 +108,11 @@ public struct C4Rule: FilterRule {
                 continue
             }
             if words < minWordsPerLine { removedLines += 1; continue }
-            if filterLoremIpsum, line.containsIgnoringASCIICase(C4Rule.loremIpsum) { failure = "lorem_ipsum"; break }
-            if filterJavascript, line.containsIgnoringASCIICase(C4Rule.javascript) { removedLines += 1; continue }
-            if filterCurlyBracket, line.contains("{") { failure = "curly_bracket"; break }
-            if filterPolicy, C4Rule.policyPhrases.contains(where: { line.containsIgnoringASCIICase($0) }) { removedLines += 1; continue }
+            let marks = C4Rule.marks(line)
+            if filterLoremIpsum, marks.contains(.loremIpsum) { failure = "lorem_ipsum"; break }
+            if filterJavascript, marks.contains(.javascript) { removedLines += 1; continue }
+            if filterCurlyBracket, marks.contains(.curlyBracket) { failure = "curly_bracket"; break }
+            if filterPolicy, marks.contains(.policy) { removedLines += 1; continue }
             if minSentences >= 0 {
                 if rewritten {
                     let lineText = ScalarText(scalars: Array(line))
@@ -224,22 +225,43 @@ public struct C4Rule: FilterRule {
 
 extension ArraySlice where Element == Unicode.Scalar {
     func hasSuffix(_ suffix: [Unicode.Scalar]) -> Bool { count >= suffix.count && self.suffix(suffix.count).elementsEqual(suffix) }
+}
 
-    /// Whether `needle` (lowercase ASCII) occurs, comparing ASCII letters without case.
-    func containsIgnoringASCIICase(_ n: [Unicode.Scalar]) -> Bool {
-        guard count >= n.count else { return false }
-        var i = startIndex
-        while i + n.count <= endIndex {
-            var k = 0
-            while k < n.count {
-                var c = self[i + k]
-                if c.value >= 0x41, c.value <= 0x5A { c = Unicode.Scalar(c.value | 0x20)! }
-                if c != n[k] { break }
-                k += 1
+extension C4Rule {
+    /// What a line holds of C4's phrases and marks.
+    struct LineMarks: OptionSet {
+        let rawValue: UInt8
+        static let loremIpsum = LineMarks(rawValue: 1)
+        static let javascript = LineMarks(rawValue: 2)
+        static let curlyBracket = LineMarks(rawValue: 4)
+        static let policy = LineMarks(rawValue: 8)
+    }
+
+    /// The marks of a line in one pass (phrases compared with ASCII letters folded to lowercase,
+    /// as datatrove lowercases the line), instead of one search per phrase.
+    static func marks(_ line: ArraySlice<Unicode.Scalar>) -> LineMarks {
+        line.withUnsafeBufferPointer { s in
+            @inline(__always) func lower(_ i: Int) -> UInt32 {
+                let v = s[i].value
+                return v >= 0x41 && v <= 0x5A ? v | 0x20 : v
             }
-            if k == n.count { return true }
-            i += 1
+            func matches(_ phrase: [Unicode.Scalar], at i: Int) -> Bool {
+                guard i + phrase.count <= s.count else { return false }
+                for k in 1..<phrase.count where lower(i + k) != phrase[k].value { return false }
+                return true
+            }
+            var marks: LineMarks = []
+            for i in 0..<s.count {
+                switch lower(i) {
+                case 0x7B: marks.insert(.curlyBracket)
+                case 0x6C: if matches(loremIpsum, at: i) { marks.insert(.loremIpsum) }
+                case 0x6A: if matches(javascript, at: i) { marks.insert(.javascript) }
+                case 0x74, 0x70, 0x63, 0x75:
+                    if policyPhrases.contains(where: { $0[0].value == lower(i) && matches($0, at: i) }) { marks.insert(.policy) }
+                default: break
+                }
+            }
+            return marks
         }
-        return false
     }
 }

@@ -62,7 +62,7 @@ public struct HashCounter: Sendable {
     }
 
     /// Adds one occurrence of `key` first seen at `position`; returns the count before.
-    @inlinable @discardableResult
+    @inlinable @inline(__always) @discardableResult
     public mutating func add(_ key: UInt64, at position: Int) -> Int {
         let s = slot(for: key)
         let before = slots[s].count
