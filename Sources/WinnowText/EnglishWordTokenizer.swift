@@ -45,6 +45,17 @@ public struct EnglishWordTokenizer: Sendable {
 /// and infixes.
 enum EnglishTokenRules {
     static func splitChunk(_ s: [Unicode.Scalar], _ chunk: Range<Int>, into out: inout [Range<Int>]) {
+        // Only ASCII letters (most chunks the cache has not seen: rare words): no rule below but
+        // the four fixed splits can apply, so skip them.
+        if s[chunk].allSatisfy({ ($0.value | 0x20) >= 0x61 && ($0.value | 0x20) <= 0x7A }) {
+            if let cut = fixedSplit(s[chunk]) {
+                out.append(chunk.lowerBound..<(chunk.lowerBound + cut))
+                out.append((chunk.lowerBound + cut)..<chunk.upperBound)
+            } else {
+                out.append(chunk)
+            }
+            return
+        }
         var lower = chunk.lowerBound, upper = chunk.upperBound
         var suffixes: [Range<Int>] = []
         while lower < upper {
@@ -188,8 +199,22 @@ enum EnglishTokenRules {
         and/or w/o :) :( :-) :-( ;) :D <3 ._.
         """.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init))
 
-    /// Words spaCy splits into two fixed parts.
-    private static let splitWords: [String: Int] = ["cannot": 3, "gonna": 3, "gotta": 3, "wanna": 3]
+    /// Words spaCy splits into two fixed parts (compared without ASCII case).
+    private static let splitWords: [(word: [Unicode.Scalar], cut: Int)] = [("cannot", 3), ("gonna", 3), ("gotta", 3), ("wanna", 3)]
+        .map { (Array($0.0.unicodeScalars), $0.1) }
+
+    /// Where `chunk` splits if it is one of `splitWords`.
+    static func fixedSplit(_ chunk: ArraySlice<Unicode.Scalar>) -> Int? {
+        guard chunk.count == 5 || chunk.count == 6 else { return nil }
+        for (word, cut) in splitWords where word.count == chunk.count {
+            if zip(word, chunk).allSatisfy({ expected, c in
+                expected == c || (c.value >= 0x41 && c.value <= 0x5A && c.value | 0x20 == expected.value)
+            }) {
+                return cut
+            }
+        }
+        return nil
+    }
 
     private static let negation = Array("n't".unicodeScalars)
     private static let contractionTails = ["'ll", "'re", "'ve", "'m", "'d"].map { Array($0.unicodeScalars) }
@@ -224,13 +249,10 @@ enum EnglishTokenRules {
             }
             return true
         }
-        if (5...6).contains(n), "cgwCGW".unicodeScalars.contains(s[r.lowerBound]) {
-            let whole = String(String.UnicodeScalarView(s[r])).lowercased()
-            if let cut = EnglishTokenRules.splitWords[whole] {
-                out.append(r.lowerBound..<(r.lowerBound + cut))
-                out.append((r.lowerBound + cut)..<r.upperBound)
-                return
-            }
+        if let cut = fixedSplit(s[r]) {
+            out.append(r.lowerBound..<(r.lowerBound + cut))
+            out.append((r.lowerBound + cut)..<r.upperBound)
+            return
         }
         // A unit after a number ("3.5kg"): only worth a look when letters follow a digit.
         if n > 1, !EnglishTokenRules.isDigit(s[r.upperBound - 1]),
