@@ -6,7 +6,7 @@ import WinnowCore
 /// spaCy's tokenizer keeps the same kind of cache. Callers hash their chunks ahead of the lookups
 /// and prefetch (see `ByteKeyCache`).
 struct ChunkSplitCache: Sendable {
-    private var cache = ByteKeyCache(maxEntries: 1 << 17)
+    private var cache = ByteKeyCache(maxEntries: 1 << 18)
     private var bounds: [UInt32] = []
 
     /// Chunks longer than this (in scalars) are split without the cache: long ones rarely repeat.
