@@ -57,7 +57,7 @@ public struct ByteKeyCache: Sendable {
                     if slot == 0 { return false }
                     if slot >> 32 == hash >> 32 {
                         let at = Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) - 1
-                        if arena[at] == UInt32(key.count), key.count == 0 || memcmp(arena.baseAddress! + at + 2, key.baseAddress!, key.count) == 0 {
+                        if arena[at] == UInt32(key.count), ByteKeyTable.equal(UnsafeRawPointer(arena.baseAddress! + at + 2).assumingMemoryBound(to: UInt8.self), key.baseAddress?.assumingMemoryBound(to: UInt8.self), key.count) {
                             let values = at + 2 + (key.count + 3) / 4
                             body(UnsafeBufferPointer(rebasing: arena[values..<(values + Int(arena[at + 1]))]))
                             return true

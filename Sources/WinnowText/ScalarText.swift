@@ -66,7 +66,7 @@ public struct ScalarText {
     }
 
     /// Python's `str.isspace()` for one character.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func isSpace(_ s: Unicode.Scalar) -> Bool {
         if s.value < 0x80 { return s.value == 0x20 || (s.value >= 0x09 && s.value <= 0x0D) || (s.value >= 0x1C && s.value <= 0x1F) }
         switch s.value {
@@ -76,7 +76,7 @@ public struct ScalarText {
     }
 
     /// Python's `str.splitlines()` boundaries.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func isLineBreak(_ s: Unicode.Scalar) -> Bool {
         switch s.value {
         case 0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x85, 0x2028, 0x2029: return true
@@ -85,7 +85,7 @@ public struct ScalarText {
     }
 
     /// Python's `str.isalpha()` for one character (letters: categories L*).
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func isAlpha(_ s: Unicode.Scalar) -> Bool {
         if s.value < 0x80 { return (s.value | 0x20) >= 0x61 && (s.value | 0x20) <= 0x7A }
         switch s.properties.generalCategory {
