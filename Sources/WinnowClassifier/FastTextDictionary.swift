@@ -70,11 +70,7 @@ public final class FastTextDictionary: Sendable {
         nlabels = Int32(entries.count) - nwords
         self.ntokens = ntokens
         self.pruneIndex = pruneIndex
-        prunedRows = pruneIndex.map { index in
-            var rows = [Int32](repeating: -1, count: Int(max(args.bucket, 0)))
-            for (bucket, row) in index where bucket >= 0 && Int(bucket) < rows.count { rows[Int(bucket)] = row }
-            return rows
-        }
+        prunedBuckets = pruneIndex.map { PrunedBuckets($0, buckets: Int(max(args.bucket, 0))) }
         bucket = args.bucket
         bucketReciprocal = args.bucket > 0 ? (UInt64.max / UInt64(args.bucket)) &+ 1 : 0
         minn = args.minn
@@ -142,17 +138,15 @@ public final class FastTextDictionary: Sendable {
         word.count >= labelPrefix.count && memcmp(word.baseAddress!, labelPrefix, labelPrefix.count) == 0
     }
 
-    /// The pruned index as a dense bucket → row table (-1: pruned away), since it is consulted
-    /// for every character n-gram; nil when the model is not pruned.
-    private let prunedRows: [Int32]?
+    /// The pruned index in the form looked up per n-gram; nil when the model is not pruned.
+    private let prunedBuckets: PrunedBuckets?
 
     @inline(__always)
     private func pushBucket(_ id: Int64, into features: inout [Int32]) {
         if id < 0 { return }
-        if let prunedRows {
-            guard id < prunedRows.count else { return }
-            let row = prunedRows[Int(id)]
-            if row >= 0 { features.append(nwords + row) }
+        if let prunedBuckets {
+            guard id < Int64(bucket), let row = prunedBuckets.row(of: Int(id)) else { return }
+            features.append(nwords + row)
         } else {
             features.append(nwords + Int32(id))
         }
@@ -164,21 +158,17 @@ public final class FastTextDictionary: Sendable {
         guard maxn > 0, bucket > 0 else { return }
         let first = features.count
         appendBuckets(of: word, into: &features)
-        // Then buckets → rows. A pruned model's bucket table is megabytes, read at random: the
-        // first pass has started loading every entry, so these reads overlap instead of
-        // waiting one by one.
-        if let prunedRows {
-            prunedRows.withUnsafeBufferPointer { rows in
-                var kept = first
-                for k in first..<features.count {
-                    let row = rows[Int(features[k])]
-                    if row >= 0 {
-                        features[kept] = nwords + row
-                        kept += 1
-                    }
+        // Then buckets → rows, read at random: the first pass has started loading every entry,
+        // so these reads overlap instead of waiting one by one.
+        if let prunedBuckets {
+            var kept = first
+            for k in first..<features.count {
+                if let row = prunedBuckets.row(of: Int(features[k])) {
+                    features[kept] = nwords + row
+                    kept += 1
                 }
-                features.removeLast(features.count - kept)
             }
+            features.removeLast(features.count - kept)
         } else {
             for k in first..<features.count { features[k] += nwords }
         }
@@ -204,7 +194,7 @@ public final class FastTextDictionary: Sendable {
                 }
                 if chars >= minn, !(chars == 1 && (i == 0 || j == n)) {
                     let bucket = bucketOf(h)
-                    if let prunedRows { prunedRows.withUnsafeBufferPointer { clinux_prefetch($0.baseAddress! + Int(bucket)) } }
+                    prunedBuckets?.prefetch(Int(bucket))
                     features.append(bucket)
                 }
                 chars += 1
