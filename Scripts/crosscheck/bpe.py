@@ -29,29 +29,7 @@ from tokenizers import Regex, Tokenizer, decoders, models, pre_tokenizers, train
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "Scripts/fixtures"))
 from tokenizers_pretok import HF_PATTERNS, PATTERNS  # noqa: E402
-
-
-def corpus_dir(arg):
-    if arg:
-        return pathlib.Path(arg)
-    out = subprocess.run([sys.executable, str(ROOT / "Scripts/bench/make-corpus.py")], check=True,
-                         capture_output=True, text=True).stdout.strip().splitlines()[-1]
-    return pathlib.Path(out)
-
-
-def load_texts(shards, budget):
-    texts, total = [], 0
-    for shard in shards:
-        raw = subprocess.run(["zstd", "-dc", str(shard)], check=True, capture_output=True).stdout
-        for line in raw.decode("utf-8").splitlines():
-            if total >= budget:
-                return texts, total
-            if not line.strip():
-                continue
-            text = json.loads(line)["text"]
-            texts.append(text)
-            total += len(text.encode("utf-8"))
-    return texts, total
+from benchcorpus import corpus_dir, load_texts  # noqa: E402
 
 
 def hf_train(texts, pattern, vocab_size, min_frequency, specials):

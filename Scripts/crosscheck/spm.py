@@ -24,29 +24,9 @@ import tempfile
 import sentencepiece as spm
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
+from benchcorpus import corpus_dir, load_texts  # noqa: E402 (this script's folder)
+
 FIXTURES = ROOT / "Tests/WinnowTokenizersTests/Fixtures"
-
-
-def corpus_dir(arg):
-    if arg:
-        return pathlib.Path(arg)
-    out = subprocess.run([sys.executable, str(ROOT / "Scripts/bench/make-corpus.py")], check=True,
-                         capture_output=True, text=True).stdout.strip().splitlines()[-1]
-    return pathlib.Path(out)
-
-
-def load_documents(shards, budget):
-    texts, total = [], 0
-    for shard in shards:
-        raw = subprocess.run(["zstd", "-dc", str(shard)], check=True, capture_output=True).stdout
-        for line in raw.decode("utf-8").splitlines():
-            if total >= budget:
-                return texts
-            if line.strip():
-                text = json.loads(line)["text"]
-                texts.append(text)
-                total += len(text.encode("utf-8"))
-    return texts
 
 
 def write_jsonl(path, texts):
@@ -92,7 +72,7 @@ def main():
     ap.add_argument("--winnow", default=str(ROOT / ".build/release/winnow"))
     args = ap.parse_args()
     shards = sorted(corpus_dir(args.corpus).glob("*.jsonl.zst"))
-    documents = load_documents(shards, int(args.mb * 1_000_000))
+    documents, _ = load_texts(shards, int(args.mb * 1_000_000))
     lines = [line for doc in documents for line in doc.split("\n") if line.strip()]
     print(f"corpus: {len(documents)} documents, {len(lines)} lines, "
           f"{sum(len(d.encode()) for d in documents) / 1e6:.1f} MB from {len(shards)} shards", flush=True)

@@ -75,17 +75,7 @@ public struct MetaspaceTokenizer: Tokenizer {
                 out.append(byte)
                 continue
             }
-            let bytes = vocabulary.tokens[Int(id)]
-            var i = 0
-            while i < bytes.count {
-                if i + 2 < bytes.count, bytes[i] == 0xE2, bytes[i + 1] == 0x96, bytes[i + 2] == 0x81 {
-                    out.append(0x20)
-                    i += 3
-                } else {
-                    out.append(bytes[i])
-                    i += 1
-                }
-            }
+            MetaspaceTokenizer.appendUnescaped(vocabulary.tokens[Int(id)], from: 0, into: &out)
         }
         if prepend != .never, out.first == 0x20 { out.removeFirst() }
         return out
@@ -145,4 +135,21 @@ struct MetaspaceEncoder: TokenEncoder {
 
 extension String {
     func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
+}
+
+extension MetaspaceTokenizer {
+    /// Appends `bytes[start...]` with each `▁` (U+2581) read back as a space: how Metaspace and
+    /// sentencepiece pieces decode.
+    static func appendUnescaped(_ bytes: [UInt8], from start: Int, into out: inout [UInt8]) {
+        var i = start
+        while i < bytes.count {
+            if i + 2 < bytes.count, bytes[i] == 0xE2, bytes[i + 1] == 0x96, bytes[i + 2] == 0x81 {
+                out.append(0x20)
+                i += 3
+            } else {
+                out.append(bytes[i])
+                i += 1
+            }
+        }
+    }
 }

@@ -162,17 +162,7 @@ public struct SentencePieceTokenizer: Tokenizer {
                 start = 3
                 startSpaceSeen = !normalizer.removeExtraWhitespaces
             }
-            var i = start
-            let bytes = piece.bytes
-            while i < bytes.count {
-                if i + 2 < bytes.count, bytes[i] == 0xE2, bytes[i + 1] == 0x96, bytes[i + 2] == 0x81 {
-                    out.append(0x20)
-                    i += 3
-                } else {
-                    out.append(bytes[i])
-                    i += 1
-                }
-            }
+            MetaspaceTokenizer.appendUnescaped(piece.bytes, from: start, into: &out)
         }
         Self.appendBytes(&pendingBytes, to: &out)
         return out
