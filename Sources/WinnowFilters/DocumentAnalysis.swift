@@ -38,23 +38,29 @@ public final class DocumentAnalysis {
         }
     }
 
-    /// Word tokens (ranges of `text`), datatrove's `split_into_words`.
-    public private(set) lazy var words: [Range<Int>] = {
-        if !wordsAreEnglishStyle, let segmenter = try? context.words() {
-            return segmenter.wordRanges(text)
-        }
-        return englishWords
+    /// ICU words, for a document in a language written without spaces.
+    private lazy var icuWords: [Range<Int>]? = {
+        guard !wordsAreEnglishStyle, let segmenter = try? context.words() else { return nil }
+        return segmenter.wordRanges(text)
     }()
 
-    /// English-style tokens whatever the language (C4 counts sentences with them); the same
-    /// array as `words` when those are English-style.
-    public private(set) lazy var englishWords: [Range<Int>] = context.englishWords(text)
+    /// Word tokens (ranges of `text`), datatrove's `split_into_words`.
+    public var words: [Range<Int>] { icuWords ?? englishWords }
+
+    /// English-style tokens whatever the language (C4 counts sentences with them), and their
+    /// hashes (the tokenizer's cache keeps them with the tokens).
+    private lazy var englishTokens = context.englishWords(text)
+
+    /// English-style tokens whatever the language; the same array as `words` when those are
+    /// English-style.
+    public var englishWords: [Range<Int>] { englishTokens.words }
 
     /// Each word's polynomial hash (for n-grams and stop words without building strings).
-    public private(set) lazy var wordHashes: [PolynomialHash] = words.map { PolynomialHash(text.scalars[$0]) }
+    public private(set) lazy var wordHashes: [PolynomialHash] =
+        icuWords.map { $0.map { PolynomialHash(text.scalars[$0]) } } ?? englishTokens.hashes
 
     /// English-style tokens of another text (a rewritten line), by the task's tokenizer.
-    func englishWords(of other: ScalarText) -> [Range<Int>] { context.englishWords(other) }
+    func englishWords(of other: ScalarText) -> [Range<Int>] { context.englishWords(other).words }
 
     /// A predictor of `model` for this task (one per model, reused across documents).
     func predictor(for model: any TextClassifier) -> any TextPredictor { context.predictor(for: model) }

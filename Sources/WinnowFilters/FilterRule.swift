@@ -59,10 +59,12 @@ public final class RuleContext {
 
     public init() {}
 
-    /// English-style word tokens of `text` (by one tokenizer per task, whose chunk cache
-    /// carries over from document to document).
-    func englishWords(_ text: ScalarText) -> [Range<Int>] {
-        englishTokenizer.tokens(text, in: 0..<text.count)
+    /// English-style word tokens of `text` and their hashes (by one tokenizer per task, whose
+    /// chunk cache carries over from document to document).
+    func englishWords(_ text: ScalarText) -> (words: [Range<Int>], hashes: [PolynomialHash]) {
+        var hashes: [PolynomialHash] = []
+        let words = englishTokenizer.tokens(text, in: 0..<text.count, hashes: &hashes)
+        return (words, hashes)
     }
 
     /// ICU word segmentation, made on first use.

@@ -1,12 +1,14 @@
 import WinnowCore
 
-/// How white-space-free chunks of text split into tokens, remembered per chunk (as pairs of
-/// offsets from the chunk's start). A chunk's tokens depend on the chunk alone, and web text
+/// How white-space-free chunks of text split into tokens, remembered per chunk (each token as
+/// its offsets from the chunk's start and its `PolynomialHash`, which the repetition and
+/// stop-word measures need for every word). A chunk's tokens depend on the chunk alone, and web text
 /// repeats its chunks ("the", "and,", "it's"), so most are looked up instead of split again;
 /// spaCy's tokenizer keeps the same kind of cache. Callers hash their chunks ahead of the lookups
 /// and prefetch (see `ByteKeyCache`).
 struct ChunkSplitCache: Sendable {
     private var cache = ByteKeyCache(maxEntries: 1 << 18)
+    /// The entry being built on a miss.
     private var bounds: [UInt32] = []
 
     /// Chunks longer than this (in scalars) are split without the cache: long ones rarely repeat.
@@ -33,28 +35,39 @@ struct ChunkSplitCache: Sendable {
     @inline(__always) func prefetchSlot(_ key: Key) { if key.cacheable { cache.prefetchSlot(key.hash) } }
     @inline(__always) func prefetchEntry(_ key: Key) { if key.cacheable { cache.prefetchEntry(key.hash) } }
 
-    /// Appends the tokens of the chunk, from the cache or by `split`, which appends them to
-    /// `out` itself.
+    /// Appends the tokens of the chunk and their hashes, from the cache or by `split`, which
+    /// appends the tokens to `out` itself.
     @inline(__always)
     mutating func tokens(_ s: UnsafeBufferPointer<Unicode.Scalar>, _ key: Key, into out: inout [Range<Int>],
-                         split: (inout [Range<Int>]) -> Void) {
-        guard key.cacheable else { return split(&out) }
+                         hashes: inout [PolynomialHash], split: (inout [Range<Int>]) -> Void) {
         let start = key.chunk.lowerBound
-        let found = cache.withValues(ChunkSplitCache.bytes(s, key.chunk), hash: key.hash) { bounds in
-            var k = 0
-            while k < bounds.count {
-                out.append((start + Int(bounds[k]))..<(start + Int(bounds[k + 1])))
-                k += 2
+        if key.cacheable {
+            // Per token: start, end, hash value (low, high), hash power (low, high).
+            let found = cache.withValues(ChunkSplitCache.bytes(s, key.chunk), hash: key.hash) { entry in
+                var k = 0
+                while k < entry.count {
+                    out.append((start + Int(entry[k]))..<(start + Int(entry[k + 1])))
+                    hashes.append(PolynomialHash(value: UInt64(entry[k + 2]) | UInt64(entry[k + 3]) << 32,
+                                                 power: UInt64(entry[k + 4]) | UInt64(entry[k + 5]) << 32))
+                    k += 6
+                }
             }
+            if found { return }
         }
-        if found { return }
         let first = out.count
         split(&out)
         bounds.removeAll(keepingCapacity: true)
         for token in out[first...] {
+            let hash = PolynomialHash(UnsafeBufferPointer(rebasing: s[token]))
+            hashes.append(hash)
             bounds.append(UInt32(token.lowerBound - start))
             bounds.append(UInt32(token.upperBound - start))
+            bounds.append(UInt32(truncatingIfNeeded: hash.value))
+            bounds.append(UInt32(truncatingIfNeeded: hash.value >> 32))
+            bounds.append(UInt32(truncatingIfNeeded: hash.power))
+            bounds.append(UInt32(truncatingIfNeeded: hash.power >> 32))
         }
+        guard key.cacheable else { return }
         bounds.withUnsafeBufferPointer { cache.insert(ChunkSplitCache.bytes(s, key.chunk), hash: key.hash, values: $0) }
     }
 }

@@ -13,6 +13,12 @@ public struct EnglishWordTokenizer: Sendable {
     /// Token ranges (in scalars) of `text[range]`. Keep one tokenizer for many texts: it
     /// remembers how chunks split (see `ChunkSplitCache`).
     public mutating func tokens(_ text: ScalarText, in range: Range<Int>) -> [Range<Int>] {
+        var hashes: [PolynomialHash] = []
+        return tokens(text, in: range, hashes: &hashes)
+    }
+
+    /// `tokens(_:in:)`, with each token's `PolynomialHash` appended to `hashes`.
+    public mutating func tokens(_ text: ScalarText, in range: Range<Int>, hashes: inout [PolynomialHash]) -> [Range<Int>] {
         var out: [Range<Int>] = []
         out.reserveCapacity(range.count / 4)
         let s = text.scalars
@@ -34,7 +40,7 @@ public struct EnglishWordTokenizer: Sendable {
             for k in keys.indices {
                 if k + ahead < keys.count { cache.prefetchEntry(keys[k + ahead]) }
                 let chunk = keys[k].chunk
-                cache.tokens(buffer, keys[k], into: &out) { EnglishTokenRules.splitChunk(s, chunk, into: &$0) }
+                cache.tokens(buffer, keys[k], into: &out, hashes: &hashes) { EnglishTokenRules.splitChunk(s, chunk, into: &$0) }
             }
         }
         return out
