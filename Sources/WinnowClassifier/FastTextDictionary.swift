@@ -60,7 +60,6 @@ public final class FastTextDictionary: Sendable {
     private let wordBytes: [UInt8]
 
     static let endOfSentence = Array("</s>".utf8)
-    static let endOfSentenceHash = hash(endOfSentence)
     static let beginOfWord: UInt8 = 0x3C // <
     static let endOfWord: UInt8 = 0x3E // >
 

@@ -21,7 +21,6 @@ public struct ByteKeyTable: Sendable {
     }
 
     @inlinable public var count: Int { offsets.count - 1 }
-    public var keyBytes: Int { arena.count }
 
     public func key(_ entry: Int) -> ArraySlice<UInt8> { arena[offsets[entry]..<offsets[entry + 1]] }
 
