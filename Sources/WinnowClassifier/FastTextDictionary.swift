@@ -205,7 +205,9 @@ public final class FastTextDictionary: Sendable {
     /// on ASCII white space and NUL, a newline becomes `</s>` (which ends the line), labels are
     /// tokens starting with the label prefix. Returns the number of tokens read.
     @discardableResult
-    func features(of line: UnsafeBufferPointer<UInt8>, endOfLine: Bool, into buffers: LineFeatures) -> Int {
+    /// With `newlinesAsSpaces`, a newline separates tokens like a space (a whole document read as
+    /// one line, as if its newlines had been replaced, without copying it).
+    func features(of line: UnsafeBufferPointer<UInt8>, endOfLine: Bool, newlinesAsSpaces: Bool = false, into buffers: LineFeatures) -> Int {
         // Work on local arrays (moved out of the class and back, keeping their capacity): class
         // properties would pay a dynamic exclusivity check on every append.
         var words = buffers.words, labels = buffers.labels, hashes = buffers.hashes, tokenRanges = buffers.tokens
@@ -260,7 +262,7 @@ public final class FastTextDictionary: Sendable {
         let endOfSentenceCacheHash = FastTextDictionary.endOfSentence.withUnsafeBytes { ByteKeyCache.hash($0) }
         while i < n {
             let b = line[i]
-            if b == 0x0A {
+            if b == 0x0A, !newlinesAsSpaces {
                 tokenRanges.append((i, i, endOfSentenceCacheHash, nil))
                 break
             }

@@ -96,10 +96,11 @@ public final class FastTextModel: @unchecked Sendable {
     }
 
     /// The top `k` labels (all when k is nil) with probability ≥ threshold, for one line of text
-    /// (a newline inside it ends the line, as in fastText), as Python's `model.predict` returns them.
-    public func predict(_ text: UnsafeBufferPointer<UInt8>, k: Int? = 1, threshold: Float = 0,
+    /// (a newline inside it ends the line, as in fastText, unless `newlinesAsSpaces`), as
+    /// Python's `model.predict` returns them.
+    public func predict(_ text: UnsafeBufferPointer<UInt8>, k: Int? = 1, threshold: Float = 0, newlinesAsSpaces: Bool = false,
                         scratch: Scratch) -> [Prediction] {
-        dictionary.features(of: text, endOfLine: true, into: scratch.line)
+        dictionary.features(of: text, endOfLine: true, newlinesAsSpaces: newlinesAsSpaces, into: scratch.line)
         return predict(features: scratch.line.words, k: k, threshold: threshold, scratch: scratch).map {
             Prediction(label: dictionary.label($0.label), probability: Float(exp(Double($0.score))))
         }
@@ -232,6 +233,6 @@ final class FastTextPredictor: TextPredictor {
     }
 
     func predict(_ text: UnsafeBufferPointer<UInt8>, k: Int?) -> [(label: String, probability: Float)] {
-        model.predict(text, k: k, scratch: scratch).map { ($0.label, $0.probability) }
+        model.predict(text, k: k, newlinesAsSpaces: true, scratch: scratch).map { ($0.label, $0.probability) }
     }
 }

@@ -8,7 +8,7 @@ public protocol TextClassifier: Sendable {
 
 public protocol TextPredictor {
     /// Labels with their probabilities, best first: the top `k`, or all when `k` is nil. The
-    /// text is one line (line breaks already replaced).
+    /// text is read as one line: line breaks count as spaces.
     func predict(_ text: UnsafeBufferPointer<UInt8>, k: Int?) -> [(label: String, probability: Float)]
 }
 
@@ -28,8 +28,7 @@ extension TextPredictor {
     /// Predicts for a whole document: line breaks are read as spaces, as fastText models are
     /// trained and as datatrove and Dolma feed them (a raw newline would end fastText's line).
     public func predict(document text: [UInt8], k: Int?) -> [(label: String, probability: Float)] {
-        let line = text.map { $0 == 0x0A || $0 == 0x0D ? 0x20 : $0 }
-        return line.withUnsafeBufferPointer { predict($0, k: k) }
+        text.withUnsafeBufferPointer { predict($0, k: k) }
     }
 
     /// The best label for a document's text, without fastText's `__label__` prefix; nil when
