@@ -203,10 +203,10 @@ public final class FastTextDictionary: Sendable {
 
     /// The features and labels of one line, as fastText's `getLine` computes them: tokens split
     /// on ASCII white space and NUL, a newline becomes `</s>` (which ends the line), labels are
-    /// tokens starting with the label prefix. Returns the number of tokens read.
+    /// tokens starting with the label prefix. Returns the number of tokens read. With
+    /// `newlinesAsSpaces`, a newline separates tokens like a space (a whole document read as one
+    /// line, as if its newlines had been replaced, without copying it).
     @discardableResult
-    /// With `newlinesAsSpaces`, a newline separates tokens like a space (a whole document read as
-    /// one line, as if its newlines had been replaced, without copying it).
     func features(of line: UnsafeBufferPointer<UInt8>, endOfLine: Bool, newlinesAsSpaces: Bool = false, into buffers: LineFeatures) -> Int {
         // Work on local arrays (moved out of the class and back, keeping their capacity): class
         // properties would pay a dynamic exclusivity check on every append.

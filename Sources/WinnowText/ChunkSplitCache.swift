@@ -9,7 +9,7 @@ import WinnowCore
 struct ChunkSplitCache: Sendable {
     private var cache = ByteKeyCache(maxEntries: 1 << 18)
     /// The entry being built on a miss.
-    private var bounds: [UInt32] = []
+    private var entry: [UInt32] = []
 
     /// Chunks longer than this (in scalars) are split without the cache: long ones rarely repeat.
     static let maxChunk = 48
@@ -43,12 +43,12 @@ struct ChunkSplitCache: Sendable {
         let start = key.chunk.lowerBound
         if key.cacheable {
             // Per token: start, end, hash value (low, high), hash power (low, high).
-            let found = cache.withValues(ChunkSplitCache.bytes(s, key.chunk), hash: key.hash) { entry in
+            let found = cache.withValues(ChunkSplitCache.bytes(s, key.chunk), hash: key.hash) { cached in
                 var k = 0
-                while k < entry.count {
-                    out.append((start + Int(entry[k]))..<(start + Int(entry[k + 1])))
-                    hashes.append(PolynomialHash(value: UInt64(entry[k + 2]) | UInt64(entry[k + 3]) << 32,
-                                                 power: UInt64(entry[k + 4]) | UInt64(entry[k + 5]) << 32))
+                while k < cached.count {
+                    out.append((start + Int(cached[k]))..<(start + Int(cached[k + 1])))
+                    hashes.append(PolynomialHash(value: UInt64(cached[k + 2]) | UInt64(cached[k + 3]) << 32,
+                                                 power: UInt64(cached[k + 4]) | UInt64(cached[k + 5]) << 32))
                     k += 6
                 }
             }
@@ -56,18 +56,18 @@ struct ChunkSplitCache: Sendable {
         }
         let first = out.count
         split(&out)
-        bounds.removeAll(keepingCapacity: true)
+        entry.removeAll(keepingCapacity: true)
         for token in out[first...] {
             let hash = PolynomialHash(UnsafeBufferPointer(rebasing: s[token]))
             hashes.append(hash)
-            bounds.append(UInt32(token.lowerBound - start))
-            bounds.append(UInt32(token.upperBound - start))
-            bounds.append(UInt32(truncatingIfNeeded: hash.value))
-            bounds.append(UInt32(truncatingIfNeeded: hash.value >> 32))
-            bounds.append(UInt32(truncatingIfNeeded: hash.power))
-            bounds.append(UInt32(truncatingIfNeeded: hash.power >> 32))
+            entry.append(UInt32(token.lowerBound - start))
+            entry.append(UInt32(token.upperBound - start))
+            entry.append(UInt32(truncatingIfNeeded: hash.value))
+            entry.append(UInt32(truncatingIfNeeded: hash.value >> 32))
+            entry.append(UInt32(truncatingIfNeeded: hash.power))
+            entry.append(UInt32(truncatingIfNeeded: hash.power >> 32))
         }
         guard key.cacheable else { return }
-        bounds.withUnsafeBufferPointer { cache.insert(ChunkSplitCache.bytes(s, key.chunk), hash: key.hash, values: $0) }
+        entry.withUnsafeBufferPointer { cache.insert(ChunkSplitCache.bytes(s, key.chunk), hash: key.hash, values: $0) }
     }
 }
