@@ -12,8 +12,8 @@ import WinnowCore
 ///    `output/pack_report.json`.
 public struct PackStage: Stage {
     public static let name = "pack"
-    /// Opens a tokenizer file; given by the registry, as stage modules do not import each other.
     public let settings: PackSettings
+    /// Opens a tokenizer file; given by the registry, as stage modules do not import each other.
     let loadTokenizer: TokenizerLoader
 
     public init(settings reader: SettingsReader, loadTokenizer: @escaping TokenizerLoader) throws {
