@@ -223,36 +223,6 @@ public final class FastTextDictionary: Sendable {
         tokenRanges.removeAll(keepingCapacity: true)
         cache.use(with: self)
         var tokens = 0
-        /// A token's entry: `[kind, hash, word id (if known) and n-gram buckets | label index]`.
-        func describe(_ token: UnsafeBufferPointer<UInt8>, hash known: UInt32?, into entry: inout [UInt32]) {
-            let h = known ?? FastTextDictionary.hash(token)
-            let wid = id(of: token, hash: h)
-            // Entries are words first, then labels (as fastText numbers them).
-            let isWord = wid < 0 ? !isLabel(token) : wid < nwords
-            entry.append(isWord ? TokenFeatureCache.Kind.word.rawValue : TokenFeatureCache.Kind.label.rawValue)
-            entry.append(h)
-            if isWord {
-                var ids: [Int32] = wid >= 0 ? [wid] : []
-                if maxn > 0, !FastTextDictionary.isEndOfSentence(token) { appendSubwords(of: token, into: &ids) }
-                entry.append(contentsOf: ids.lazy.map { UInt32(bitPattern: $0) })
-            } else if wid >= 0 {
-                entry.append(UInt32(bitPattern: wid - nwords))
-            }
-        }
-        func handle(_ token: UnsafeBufferPointer<UInt8>, cacheHash: UInt64, hash: UInt32?) -> Bool {
-            tokens += 1
-            cache.withEntry(token, hash: cacheHash, describe: { describe(token, hash: hash, into: &$0) }) { entry in
-                entry[2...].withMemoryRebound(to: Int32.self) { ids in
-                    if entry[0] == TokenFeatureCache.Kind.word.rawValue {
-                        words.append(contentsOf: ids)
-                        hashes.append(Int32(bitPattern: entry[1]))
-                    } else {
-                        labels.append(contentsOf: ids)
-                    }
-                }
-            }
-            return FastTextDictionary.isEndOfSentence(token)
-        }
         // Pass 1 finds the tokens, hashes them and starts loading their cache slots; pass 2
         // handles them, loading cache entries a few tokens ahead — and for a token that is
         // probably not cached, its dictionary slot (vocabularies of millions of words miss the
@@ -283,18 +253,62 @@ public final class FastTextDictionary: Sendable {
                 tokenRanges[next].hash = h
             }
             let (start, end, cacheHash, hash) = tokenRanges[k]
+            tokens += 1
             if start == end {
-                ended = FastTextDictionary.endOfSentence.withUnsafeBufferPointer { handle($0, cacheHash: cacheHash, hash: nil) }
+                FastTextDictionary.endOfSentence.withUnsafeBufferPointer {
+                    add($0, cacheHash: cacheHash, hash: nil, cache: &cache, words: &words, labels: &labels, hashes: &hashes)
+                }
+                ended = true
             } else {
-                ended = handle(UnsafeBufferPointer(rebasing: line[start..<end]), cacheHash: cacheHash, hash: hash)
+                let token = UnsafeBufferPointer(rebasing: line[start..<end])
+                add(token, cacheHash: cacheHash, hash: hash, cache: &cache, words: &words, labels: &labels, hashes: &hashes)
+                ended = FastTextDictionary.isEndOfSentence(token)
             }
             if ended { break }
         }
         if endOfLine, !ended {
-            _ = FastTextDictionary.endOfSentence.withUnsafeBufferPointer { handle($0, cacheHash: endOfSentenceCacheHash, hash: nil) }
+            tokens += 1
+            FastTextDictionary.endOfSentence.withUnsafeBufferPointer {
+                add($0, cacheHash: endOfSentenceCacheHash, hash: nil, cache: &cache, words: &words, labels: &labels, hashes: &hashes)
+            }
         }
         appendWordNgrams(hashes, into: &words)
         return tokens
+    }
+
+    /// Appends one token's features: its ids to `words` and its hash to `hashes` if it is a word,
+    /// its label index to `labels` if it is a label. (The buffers are parameters, not captures of
+    /// a local function: captured variables would pay a dynamic exclusivity check per access.)
+    @inline(__always)
+    private func add(_ token: UnsafeBufferPointer<UInt8>, cacheHash: UInt64, hash: UInt32?, cache: inout TokenFeatureCache,
+                     words: inout [Int32], labels: inout [Int32], hashes: inout [Int32]) {
+        cache.withEntry(token, hash: cacheHash, describe: { describe(token, hash: hash, into: &$0) }) { entry in
+            entry[2...].withMemoryRebound(to: Int32.self) { ids in
+                if entry[0] == TokenFeatureCache.Kind.word.rawValue {
+                    words.append(contentsOf: ids)
+                    hashes.append(Int32(bitPattern: entry[1]))
+                } else {
+                    labels.append(contentsOf: ids)
+                }
+            }
+        }
+    }
+
+    /// A token's cache entry: `[kind, hash, word id (if known) and n-gram buckets | label index]`.
+    private func describe(_ token: UnsafeBufferPointer<UInt8>, hash known: UInt32?, into entry: inout [UInt32]) {
+        let h = known ?? FastTextDictionary.hash(token)
+        let wid = id(of: token, hash: h)
+        // Entries are words first, then labels (as fastText numbers them).
+        let isWord = wid < 0 ? !isLabel(token) : wid < nwords
+        entry.append(isWord ? TokenFeatureCache.Kind.word.rawValue : TokenFeatureCache.Kind.label.rawValue)
+        entry.append(h)
+        if isWord {
+            var ids: [Int32] = wid >= 0 ? [wid] : []
+            if maxn > 0, !FastTextDictionary.isEndOfSentence(token) { appendSubwords(of: token, into: &ids) }
+            entry.append(contentsOf: ids.lazy.map { UInt32(bitPattern: $0) })
+        } else if wid >= 0 {
+            entry.append(UInt32(bitPattern: wid - nwords))
+        }
     }
 
     /// `h % bucket` without a division (Lemire, Kaser and Kurz 2019, "Faster remainder by direct
