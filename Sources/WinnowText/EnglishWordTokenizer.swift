@@ -21,8 +21,7 @@ public struct EnglishWordTokenizer: Sendable {
     public mutating func tokens(_ text: ScalarText, in range: Range<Int>, hashes: inout [PolynomialHash]) -> [Range<Int>] {
         var out: [Range<Int>] = []
         out.reserveCapacity(range.count / 4)
-        let s = text.scalars
-        s.withUnsafeBufferPointer { buffer in
+        text.scalars.withUnsafeBufferPointer { buffer in
             // Find and hash every chunk first, then look them up a few chunks behind the
             // loads started for them (see `ChunkSplitCache`).
             var keys: [ChunkSplitCache.Key] = []
@@ -40,7 +39,7 @@ public struct EnglishWordTokenizer: Sendable {
             for k in keys.indices {
                 if k + ahead < keys.count { cache.prefetchEntry(keys[k + ahead]) }
                 let chunk = keys[k].chunk
-                cache.tokens(buffer, keys[k], into: &out, hashes: &hashes) { EnglishTokenRules.splitChunk(s, chunk, into: &$0) }
+                cache.tokens(buffer, keys[k], into: &out, hashes: &hashes) { EnglishTokenRules.splitChunk(buffer, chunk, into: &$0) }
             }
         }
         return out
@@ -50,7 +49,7 @@ public struct EnglishWordTokenizer: Sendable {
 /// spaCy's English rules for one chunk: prefixes, suffixes, special cases, URLs, contractions
 /// and infixes.
 enum EnglishTokenRules {
-    static func splitChunk(_ s: [Unicode.Scalar], _ chunk: Range<Int>, into out: inout [Range<Int>]) {
+    static func splitChunk(_ s: UnsafeBufferPointer<Unicode.Scalar>, _ chunk: Range<Int>, into out: inout [Range<Int>]) {
         // Only ASCII letters (most chunks the cache has not seen: rare words): no rule below but
         // the four fixed splits can apply, so skip them.
         if s[chunk].allSatisfy({ ($0.value | 0x20) >= 0x61 && ($0.value | 0x20) <= 0x7A }) {
@@ -117,7 +116,7 @@ enum EnglishTokenRules {
         c.value < 128 ? (c.value >= 0x30 && c.value <= 0x39) : c.properties.numericType == .decimal
     }
 
-    static func prefixLength(_ s: [Unicode.Scalar], _ r: Range<Int>) -> Int {
+    static func prefixLength(_ s: UnsafeBufferPointer<Unicode.Scalar>, _ r: Range<Int>) -> Int {
         guard !r.isEmpty else { return 0 }
         let c = s[r.lowerBound]
         if c == ".", r.count > 1, s[r.lowerBound + 1] == "." {
@@ -134,7 +133,7 @@ enum EnglishTokenRules {
         return 0
     }
 
-    static func suffixLength(_ s: [Unicode.Scalar], _ r: Range<Int>) -> Int {
+    static func suffixLength(_ s: UnsafeBufferPointer<Unicode.Scalar>, _ r: Range<Int>) -> Int {
         guard !r.isEmpty else { return 0 }
         let last = s[r.upperBound - 1]
         if last == ".", r.count > 1 {
@@ -165,7 +164,7 @@ enum EnglishTokenRules {
     /// URLs, host names and e-mail addresses stay one token: an optional `scheme://`, an optional
     /// `user@`, dot-separated host labels ending in a top-level domain of two or more lowercase
     /// letters, then an optional port and path.
-    static func isURL(_ s: [Unicode.Scalar], _ r: Range<Int>) -> Bool {
+    static func isURL(_ s: UnsafeBufferPointer<Unicode.Scalar>, _ r: Range<Int>) -> Bool {
         guard r.count >= 4 else { return false }
         var i = r.lowerBound
         let text = s[r]
@@ -210,7 +209,7 @@ enum EnglishTokenRules {
         .map { (Array($0.0.unicodeScalars), $0.1) }
 
     /// Where `chunk` splits if it is one of `splitWords`.
-    static func fixedSplit(_ chunk: ArraySlice<Unicode.Scalar>) -> Int? {
+    static func fixedSplit(_ chunk: Slice<UnsafeBufferPointer<Unicode.Scalar>>) -> Int? {
         guard chunk.count == 5 || chunk.count == 6 else { return nil }
         for (word, cut) in splitWords where word.count == chunk.count {
             if zip(word, chunk).allSatisfy({ expected, c in
@@ -233,7 +232,7 @@ enum EnglishTokenRules {
     /// Every special string holds one of these; most chunks hold none and need no lookup.
     private static let specialMarks = ScalarSet("./:;()=<_")
 
-    static func isSpecial(_ s: [Unicode.Scalar], _ r: Range<Int>) -> Bool {
+    static func isSpecial(_ s: UnsafeBufferPointer<Unicode.Scalar>, _ r: Range<Int>) -> Bool {
         guard r.count <= 7, s[r].contains(where: EnglishTokenRules.specialMarks.contains) else { return false }
         let text = String(String.UnicodeScalarView(s[r]))
         if EnglishTokenRules.specials.contains(text) { return true }
@@ -242,7 +241,7 @@ enum EnglishTokenRules {
     }
 
     /// "don't" → do n't, "I'm" → I 'm; then infixes (hyphens, slashes, commas between letters).
-    static func splitContraction(_ s: [Unicode.Scalar], _ r: Range<Int>, into out: inout [Range<Int>]) {
+    static func splitContraction(_ s: UnsafeBufferPointer<Unicode.Scalar>, _ r: Range<Int>, into out: inout [Range<Int>]) {
         let n = r.count
         /// Whether the chunk ends with `t` (ASCII, lowercase), ignoring case, ’ read as '.
         func hasTail(_ t: [Unicode.Scalar]) -> Bool {
@@ -286,7 +285,7 @@ enum EnglishTokenRules {
         splitInfixes(s, r, into: &out)
     }
 
-    static func splitInfixes(_ s: [Unicode.Scalar], _ r: Range<Int>, into out: inout [Range<Int>]) {
+    static func splitInfixes(_ s: UnsafeBufferPointer<Unicode.Scalar>, _ r: Range<Int>, into out: inout [Range<Int>]) {
         var start = r.lowerBound
         var i = r.lowerBound
         func isLetter(_ k: Int) -> Bool { k >= r.lowerBound && k < r.upperBound && ScalarText.isAlpha(s[k]) }
