@@ -45,12 +45,14 @@ public struct GopherRepetitionRule: FilterRule {
         ]
         let words = analysis.wordHashes
         let lengths = analysis.words.map { $0.count }
+        let spaced = WordRunHashes(words, separator: RepetitionStatistics.space)
         for (n, ratio) in topNgrams where words.count >= n {
-            let characters = RepetitionStatistics.topNgramCharacters(words, lengths: lengths, n: n, counter: &counter)
+            let characters = RepetitionStatistics.topNgramCharacters(spaced, lengths: lengths, n: n, counter: &counter)
             checks.append(("top_\(n)_gram_frac", Double(characters) / length, ratio, "top_\(n)_gram"))
         }
+        let joined = WordRunHashes(words)
         for (n, ratio) in duplicatedNgrams {
-            let characters = RepetitionStatistics.duplicatedNgramCharacters(words, lengths: lengths, n: n, counter: &counter)
+            let characters = RepetitionStatistics.duplicatedNgramCharacters(joined, lengths: lengths, n: n, counter: &counter)
             checks.append(("dup_\(n)_gram_frac", Double(characters) / length, ratio, "duplicated_\(n)_n_grams"))
         }
         for check in checks { measured["gopher_\(check.key)"] = JSONValue(check.value) }

@@ -19,32 +19,27 @@ enum RepetitionStatistics {
 
     static let space = PolynomialHash(CollectionOfOne(Unicode.Scalar(0x20)))
 
-    /// Length × count of the most frequent n-gram (words joined by one space), the first one
-    /// seen among equally frequent ones: `find_top_duplicate`.
-    static func topNgramCharacters(_ words: [PolynomialHash], lengths: [Int], n: Int, counter counts: inout HashCounter) -> Int {
-        guard words.count >= n else { return 0 }
-        counts.reset(capacity: words.count)
-        let space = RepetitionStatistics.space
-        for i in 0...(words.count - n) {
-            var gram = words[i]
-            for j in (i + 1)..<(i + n) { gram = gram.appending(space).appending(words[j]) }
-            counts.add(gram.key, at: i)
-        }
+    /// Length × count of the most frequent n-gram (words joined by one space, so `spaced` holds
+    /// the words' runs with `space` between them), the first one seen among equally frequent
+    /// ones: `find_top_duplicate`.
+    static func topNgramCharacters(_ spaced: WordRunHashes, lengths: [Int], n: Int, counter counts: inout HashCounter) -> Int {
+        guard lengths.count >= n else { return 0 }
+        counts.reset(capacity: lengths.count)
+        for i in 0...(lengths.count - n) { counts.add(spaced.run(i, n).key, at: i) }
         guard let best = counts.mostFrequent else { return 0 }
         let length = lengths[best.first..<(best.first + n)].reduce(0, +) + (n - 1)
         return length * best.count
     }
 
     /// Characters in repeated n-grams, scanning greedily and skipping past each repeat:
-    /// `find_all_duplicate` (n-grams are the words concatenated without separator).
-    static func duplicatedNgramCharacters(_ words: [PolynomialHash], lengths: [Int], n: Int, counter seen: inout HashCounter) -> Int {
-        seen.reset(capacity: words.count)
+    /// `find_all_duplicate` (n-grams are the words concatenated without separator, so `joined`
+    /// holds the words' runs without one).
+    static func duplicatedNgramCharacters(_ joined: WordRunHashes, lengths: [Int], n: Int, counter seen: inout HashCounter) -> Int {
+        seen.reset(capacity: lengths.count)
         var repeated = 0, i = 0
-        while i < words.count - n + 1 {
-            var gram = words[i]
-            for j in (i + 1)..<(i + n) { gram = gram.appending(words[j]) }
+        while i < lengths.count - n + 1 {
             // One probe: a repeat's count goes up, which nothing here reads.
-            if seen.add(gram.key, at: i) > 0 {
+            if seen.add(joined.run(i, n).key, at: i) > 0 {
                 repeated += lengths[i..<(i + n)].reduce(0, +)
                 i += n
             } else {
@@ -64,11 +59,11 @@ extension RepetitionStatistics {
 
     static func topNgramCharacters(_ words: [PolynomialHash], lengths: [Int], n: Int) -> Int {
         var counter = HashCounter()
-        return topNgramCharacters(words, lengths: lengths, n: n, counter: &counter)
+        return topNgramCharacters(WordRunHashes(words, separator: space), lengths: lengths, n: n, counter: &counter)
     }
 
     static func duplicatedNgramCharacters(_ words: [PolynomialHash], lengths: [Int], n: Int) -> Int {
         var counter = HashCounter()
-        return duplicatedNgramCharacters(words, lengths: lengths, n: n, counter: &counter)
+        return duplicatedNgramCharacters(WordRunHashes(words), lengths: lengths, n: n, counter: &counter)
     }
 }
