@@ -112,8 +112,10 @@ enum EnglishTokenRules {
         c.value < 128 ? (c.value >= 0x41 && c.value <= 0x5A) : c.properties.isUppercase
     }
     @inline(__always)
-    private static func isDigit(_ c: Unicode.Scalar) -> Bool {
-        c.value < 128 ? (c.value >= 0x30 && c.value <= 0x39) : c.properties.numericType == .decimal
+    static func isDigit(_ c: Unicode.Scalar) -> Bool {
+        // No decimal digits between ASCII's and Arabic-Indic's (U+0660), nor in General Punctuation.
+        if c.value < 0x660 { return c.value >= 0x30 && c.value <= 0x39 }
+        return !(c.value >= 0x2000 && c.value < 0x2070) && c.properties.numericType == .decimal
     }
 
     static func prefixLength(_ s: UnsafeBufferPointer<Unicode.Scalar>, _ r: Range<Int>) -> Int {

@@ -88,6 +88,10 @@ public struct ScalarText {
     @inlinable @inline(__always)
     public static func isAlpha(_ s: Unicode.Scalar) -> Bool {
         if s.value < 0x80 { return (s.value | 0x20) >= 0x61 && (s.value | 0x20) <= 0x7A }
+        // Without the property lookup where the answer is known (Latin-1 and the Latin extensions;
+        // General Punctuation, which holds the quotes and dashes of English web text, has no letters).
+        if s.value < 0x250 { return s.value >= 0xC0 ? s.value != 0xD7 && s.value != 0xF7 : s.value == 0xAA || s.value == 0xB5 || s.value == 0xBA }
+        if s.value >= 0x2000, s.value < 0x2070 { return false }
         switch s.properties.generalCategory {
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: return true
         default: return false

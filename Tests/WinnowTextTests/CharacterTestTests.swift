@@ -1,0 +1,19 @@
+import Testing
+@testable import WinnowText
+
+/// The character tests skip Unicode property lookups for ranges whose answer is known; every
+/// scalar must still get the answer the properties give.
+@Suite struct CharacterTestTests {
+    static let allScalars = (0...0x10FFFF).compactMap(Unicode.Scalar.init)
+
+    @Test func isAlphaIsTheLetterCategories() {
+        let letters: Set<Unicode.GeneralCategory> = [.uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter]
+        let wrong = CharacterTestTests.allScalars.filter { ScalarText.isAlpha($0) != letters.contains($0.properties.generalCategory) }
+        #expect(wrong.isEmpty, "\(wrong.prefix(10).map { String($0.value, radix: 16) })")
+    }
+
+    @Test func englishDigitIsTheDecimalNumericType() {
+        let wrong = CharacterTestTests.allScalars.filter { EnglishTokenRules.isDigit($0) != ($0.properties.numericType == .decimal) }
+        #expect(wrong.isEmpty, "\(wrong.prefix(10).map { String($0.value, radix: 16) })")
+    }
+}
