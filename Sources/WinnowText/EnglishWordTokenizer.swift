@@ -198,7 +198,7 @@ enum EnglishTokenRules {
 
     /// Abbreviations that keep their period (titles, months, US states, Latin), and strings
     /// spaCy's English exceptions keep whole.
-    private static let specials: Set<String> = Set("""
+    private static let specials = ScalarStringSet("""
         Adm. Ak. Ala. Apr. Ariz. Ark. Aug. Bros. Calif. Co. Colo. Conn. Corp. D.C. Dec. Del. Dr. E.G. E.g. Feb. Fla.
         Ga. Gen. Gov. I.E. I.e. Ia. Id. Ill. Inc. Ind. Jan. Jr. Jul. Jun. Kan. Kans. Ky. La. Ltd. Mar. Mass. Md. Mich.
         Minn. Miss. Mo. Mont. Mr. Mrs. Ms. Mt. N.C. N.D. N.H. N.J. N.M. N.Y. Neb. Nebr. Nev. Nov. Oct. Okla. Ore. Pa.
@@ -227,17 +227,16 @@ enum EnglishTokenRules {
     private static let contractionTails = ["'ll", "'re", "'ve", "'m", "'d"].map { Array($0.unicodeScalars) }
 
     /// Unit suffixes split from a number ("3.5kg" → 3.5 kg).
-    private static let units: Set<String> = ["km", "m", "cm", "mm", "nm", "µm", "ha", "yd", "in", "ft", "kg", "g", "mg", "µg", "t",
+    private static let units = ScalarStringSet(["km", "m", "cm", "mm", "nm", "µm", "ha", "yd", "in", "ft", "kg", "g", "mg", "µg", "t",
                                           "lb", "oz", "mph", "hPa", "Pa", "mbar", "mb", "MB", "kb", "KB", "gb", "GB", "tb", "TB",
-                                          "T", "G", "M", "K", "km/h", "m/s", "kmh", "km²", "m²", "cm²", "mm²", "km³", "m³"]
+                                          "T", "G", "M", "K", "km/h", "m/s", "kmh", "km²", "m²", "cm²", "mm²", "km³", "m³"])
 
     /// Every special string holds one of these; most chunks hold none and need no lookup.
     private static let specialMarks = ScalarSet("./:;()=<_")
 
     static func isSpecial(_ s: UnsafeBufferPointer<Unicode.Scalar>, _ r: Range<Int>) -> Bool {
         guard r.count <= 7, s[r].contains(where: EnglishTokenRules.specialMarks.contains) else { return false }
-        let text = String(String.UnicodeScalarView(s[r]))
-        if EnglishTokenRules.specials.contains(text) { return true }
+        if EnglishTokenRules.specials.contains(s[r]) { return true }
         // Single lowercase letters with a period (list markers): "b."
         return r.count == 2 && s[r.upperBound - 1] == "." && EnglishTokenRules.isLower(s[r.lowerBound])
     }
@@ -264,8 +263,7 @@ enum EnglishTokenRules {
         // A unit after a number ("3.5kg"): only worth a look when letters follow a digit.
         if n > 1, !EnglishTokenRules.isDigit(s[r.upperBound - 1]),
            let digit = s[r].lastIndex(where: EnglishTokenRules.isDigit), digit + 1 < r.upperBound {
-            let tail = String(String.UnicodeScalarView(s[(digit + 1)..<r.upperBound]))
-            if EnglishTokenRules.units.contains(tail) {
+            if EnglishTokenRules.units.contains(s[(digit + 1)..<r.upperBound]) {
                 splitInfixes(s, r.lowerBound..<(digit + 1), into: &out)
                 out.append((digit + 1)..<r.upperBound)
                 return
