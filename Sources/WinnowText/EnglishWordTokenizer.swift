@@ -99,8 +99,8 @@ enum EnglishTokenRules {
     private static let joiners = ScalarSet(":<>=/")
 
     @inline(__always)
-    private static func isIcon(_ c: Unicode.Scalar) -> Bool {
-        c.value >= 0x2100 && c.properties.generalCategory == .otherSymbol
+    static func isIcon(_ c: Unicode.Scalar) -> Bool {
+        c.value >= 0x2100 && !ScalarText.isCommonLetter(c) && c.properties.generalCategory == .otherSymbol
     }
 
     @inline(__always)
@@ -115,7 +115,7 @@ enum EnglishTokenRules {
     static func isDigit(_ c: Unicode.Scalar) -> Bool {
         // No decimal digits between ASCII's and Arabic-Indic's (U+0660), nor in General Punctuation.
         if c.value < 0x660 { return c.value >= 0x30 && c.value <= 0x39 }
-        return !(c.value >= 0x2000 && c.value < 0x2070) && c.properties.numericType == .decimal
+        return !(c.value >= 0x2000 && c.value < 0x2070) && !ScalarText.isCommonLetter(c) && c.properties.numericType == .decimal
     }
 
     static func prefixLength(_ s: UnsafeBufferPointer<Unicode.Scalar>, _ r: Range<Int>) -> Int {

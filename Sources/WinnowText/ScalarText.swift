@@ -92,8 +92,21 @@ public struct ScalarText {
         // General Punctuation, which holds the quotes and dashes of English web text, has no letters).
         if s.value < 0x250 { return s.value >= 0xC0 ? s.value != 0xD7 && s.value != 0xF7 : s.value == 0xAA || s.value == 0xB5 || s.value == 0xBA }
         if s.value >= 0x2000, s.value < 0x2070 { return false }
+        if isCommonLetter(s) { return true }
         switch s.properties.generalCategory {
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: return true
+        default: return false
+        }
+    }
+
+    /// Whether `s` lies in a block of the common scripts whose characters are all letters
+    /// (Cyrillic, Hebrew, Arabic, kana, CJK ideographs, Hangul syllables): the character tests
+    /// answer those without a Unicode property lookup (none of them is a digit or a symbol).
+    @inlinable @inline(__always)
+    public static func isCommonLetter(_ s: Unicode.Scalar) -> Bool {
+        switch s.value {
+        case 0x410...0x44F, 0x5D0...0x5EA, 0x621...0x63A, 0x641...0x64A, 0x3041...0x3096, 0x30A1...0x30FA,
+             0x3400...0x4DBF, 0x4E00...0x9FFF, 0xAC00...0xD7A3: return true
         default: return false
         }
     }

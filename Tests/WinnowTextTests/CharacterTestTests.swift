@@ -16,4 +16,11 @@ import Testing
         let wrong = CharacterTestTests.allScalars.filter { EnglishTokenRules.isDigit($0) != ($0.properties.numericType == .decimal) }
         #expect(wrong.isEmpty, "\(wrong.prefix(10).map { String($0.value, radix: 16) })")
     }
+
+    @Test func englishIconIsOtherSymbolFromLetterlikeSymbolsOn() {
+        let wrong = CharacterTestTests.allScalars.filter {
+            EnglishTokenRules.isIcon($0) != ($0.value >= 0x2100 && $0.properties.generalCategory == .otherSymbol)
+        }
+        #expect(wrong.isEmpty, "\(wrong.prefix(10).map { String($0.value, radix: 16) })")
+    }
 }
