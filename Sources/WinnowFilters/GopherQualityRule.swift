@@ -20,12 +20,15 @@ public struct GopherQualityRule: FilterRule {
     public var stopWords: Set<String> = GopherQualityRule.gopherStopWords {
         didSet { stopWordList = StopWordList(stopWords) }
     }
-    public var stopWordsByLanguage: [String: Set<String>] = [:] {
+    /// Lists by `metadata.language`; by default the built-in ones (`BuiltinStopWords`), so that
+    /// a multilingual pipeline does not drop every non-English document for lacking "the".
+    public var stopWordsByLanguage: [String: Set<String>] = GopherQualityRule.builtinStopWords {
         didSet { stopWordListByLanguage = stopWordsByLanguage.mapValues(StopWordList.init) }
     }
     private var stopWordList = StopWordList(GopherQualityRule.gopherStopWords)
     static let gopherStopWords: Set<String> = ["the", "be", "to", "of", "and", "that", "have", "with"]
-    private var stopWordListByLanguage: [String: StopWordList] = [:]
+    static let builtinStopWords = BuiltinStopWords.byLanguage.mapValues { Set($0) }
+    private var stopWordListByLanguage = GopherQualityRule.builtinStopWords.mapValues(StopWordList.init)
 
     public init() {}
 
@@ -39,7 +42,8 @@ public struct GopherQualityRule: FilterRule {
         maxEllipsisLinesRatio = try settings.double("max_ellipsis_lines_ratio") ?? maxEllipsisLinesRatio
         minAlphaWordsRatio = try settings.double("min_alpha_words_ratio") ?? minAlphaWordsRatio
         minStopWords = try settings.int("min_stop_words", default: minStopWords)
-        // A list for every document, or a mapping of languages (metadata.language) to lists.
+        // A list for every document (as datatrove takes it; no built-in lists then), or a mapping
+        // of languages (metadata.language) to lists, which replace the built-in ones.
         if let node = settings.node("stop_words") {
             switch node.value {
             case .mapping(let entries):
@@ -47,8 +51,12 @@ public struct GopherQualityRule: FilterRule {
                     guard case let .sequence(items) = list.value else { throw settings.error("stop_words", "must map languages to lists") }
                     stopWordsByLanguage[language] = Set(items.compactMap(\.scalar))
                 }
-            case .sequence(let items): stopWords = Set(items.compactMap(\.scalar))
-            case .scalar(let word): stopWords = [word]
+            case .sequence(let items):
+                stopWords = Set(items.compactMap(\.scalar))
+                stopWordsByLanguage = [:]
+            case .scalar(let word):
+                stopWords = [word]
+                stopWordsByLanguage = [:]
             }
             // Observers do not run inside an initialiser.
             stopWordList = StopWordList(stopWords)
