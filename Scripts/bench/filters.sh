@@ -41,6 +41,9 @@ steps:
         model: $lid
         min_score: 0.65
       - rule: gopher_quality
+        # datatrove's GopherQualityFilter uses one list for every language; without this line
+        # Winnow would use its built-in lists for the non-English documents the chain keeps.
+        stop_words: [the, be, to, of, and, that, have, with]
       - rule: gopher_repetition
       - rule: c4
       - rule: fineweb
