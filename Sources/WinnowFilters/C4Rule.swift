@@ -89,6 +89,10 @@ public struct C4Rule: FilterRule {
             return .fail("bad_words")
         }
         var kept: [ArraySlice<Unicode.Scalar>] = []
+        // The kept lines' English tokens and hashes, at their offsets in the joined text (known
+        // when sentences are counted; they are the rewritten text's tokens).
+        var keptTokens: [Range<Int>] = [], keptHashes: [PolynomialHash] = []
+        var keptLength = 0
         var sentences = 0
         var removedLines = 0
         var failure: String?
@@ -114,9 +118,13 @@ public struct C4Rule: FilterRule {
             if filterCurlyBracket, marks.contains(.curlyBracket) { failure = "curly_bracket"; break }
             if filterPolicy, marks.contains(.policy) { removedLines += 1; continue }
             if minSentences >= 0 {
+                let lineStart = keptLength + kept.count
                 if rewritten {
                     let lineText = ScalarText(scalars: Array(line))
-                    sentences += C4Rule.sentenceCount(lineText.scalars, analysis.englishWords(of: lineText)[...])
+                    let tokens = analysis.englishTokens(of: lineText)
+                    sentences += C4Rule.sentenceCount(lineText.scalars, tokens.words[...])
+                    keptTokens.append(contentsOf: tokens.words.lazy.map { ($0.lowerBound + lineStart)..<($0.upperBound + lineStart) })
+                    keptHashes.append(contentsOf: tokens.hashes)
                 } else {
                     // Tokens never cross white space, so the document's tokens inside this line are
                     // the line's own: no second tokenisation.
@@ -125,10 +133,14 @@ public struct C4Rule: FilterRule {
                     var end = wordCursor
                     while end < words.count, words[end].upperBound <= stripped.upperBound { end += 1 }
                     sentences += C4Rule.sentenceCount(text.scalars, words[wordCursor..<end])
+                    let shift = lineStart - stripped.lowerBound
+                    keptTokens.append(contentsOf: words[wordCursor..<end].lazy.map { ($0.lowerBound + shift)..<($0.upperBound + shift) })
+                    keptHashes.append(contentsOf: analysis.englishWordHashes[wordCursor..<end])
                     wordCursor = end
                 }
             }
             kept.append(line)
+            keptLength += line.count
         }
         measured["c4_lines_removed"] = JSONValue(removedLines)
         measured["c4_sentences"] = JSONValue(sentences)
@@ -144,7 +156,12 @@ public struct C4Rule: FilterRule {
         let cleanedRange = cleanedText.stripped(0..<cleanedText.count)
         // Most kept documents come out unchanged: compare as scalars before encoding anything.
         if cleanedText.scalars[cleanedRange].elementsEqual(text.scalars) { return .pass }
-        return .passRewritten(cleanedText.utf8(cleanedRange))
+        // Stripping the joined text moves every token by the same amount (tokens hold no white space).
+        let englishTokens = minSentences >= 0
+            ? (words: keptTokens.map { ($0.lowerBound - cleanedRange.lowerBound)..<($0.upperBound - cleanedRange.lowerBound) }, hashes: keptHashes)
+            : nil
+        return .passRewritten(RewrittenText(utf8: cleanedText.utf8(cleanedRange), scalars: Array(cleanedText.scalars[cleanedRange]),
+                                            englishTokens: englishTokens))
     }
 
     static let ellipsis: [Unicode.Scalar] = [".", ".", "."]

@@ -25,6 +25,14 @@ public final class DocumentAnalysis {
         language = doc.metadata["language"]?.stringValue
     }
 
+    /// The analysis of a document a rule rewrote, starting from what the rule knew of the new
+    /// text (see `RewrittenText`).
+    convenience init(_ doc: Document, wordSplitting: WordSplitting, context: RuleContext, knowing rewrite: RewrittenText) {
+        self.init(doc, wordSplitting: wordSplitting, context: context)
+        if let scalars = rewrite.scalars { text = ScalarText(scalars: scalars) }
+        if let tokens = rewrite.englishTokens { englishTokens = tokens }
+    }
+
     public private(set) lazy var text = ScalarText(utf8: bytes)
 
     static let spacelessLanguages: Set<String> = ["zh", "ja", "ko", "th", "lo", "km", "my", "bo"]
@@ -55,12 +63,16 @@ public final class DocumentAnalysis {
     /// English-style.
     public var englishWords: [Range<Int>] { englishTokens.words }
 
+    /// The hashes of `englishWords`.
+    var englishWordHashes: [PolynomialHash] { englishTokens.hashes }
+
     /// Each word's polynomial hash (for n-grams and stop words without building strings).
     public private(set) lazy var wordHashes: [PolynomialHash] =
         icuWords.map { $0.map { PolynomialHash(text.scalars[$0]) } } ?? englishTokens.hashes
 
-    /// English-style tokens of another text (a rewritten line), by the task's tokenizer.
-    func englishWords(of other: ScalarText) -> [Range<Int>] { context.englishWords(other).words }
+    /// English-style tokens of another text (a rewritten line) and their hashes, by the task's
+    /// tokenizer.
+    func englishTokens(of other: ScalarText) -> (words: [Range<Int>], hashes: [PolynomialHash]) { context.englishWords(other) }
 
     /// A predictor of `model` for this task (one per model, reused across documents).
     func predictor(for model: any TextClassifier) -> any TextPredictor { context.predictor(for: model) }

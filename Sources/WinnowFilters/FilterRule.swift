@@ -21,11 +21,33 @@ extension FilterRule {
     public var alwaysRecords: Bool { false }
 }
 
+/// A rule's new text for a document, with what the rule already knows of it, so that the rules
+/// after it need not work it out again: its scalars, and its English-style tokens with their
+/// hashes (C4 keeps whole lines, and tokens never cross a line break, so the kept lines' tokens
+/// are the new text's). Equal when the texts are.
+public struct RewrittenText: Equatable, Sendable {
+    public let utf8: [UInt8]
+    let scalars: [Unicode.Scalar]?
+    let englishTokens: (words: [Range<Int>], hashes: [PolynomialHash])?
+
+    public init(utf8: [UInt8]) {
+        self.init(utf8: utf8, scalars: nil, englishTokens: nil)
+    }
+
+    init(utf8: [UInt8], scalars: [Unicode.Scalar]?, englishTokens: (words: [Range<Int>], hashes: [PolynomialHash])?) {
+        self.utf8 = utf8
+        self.scalars = scalars
+        self.englishTokens = englishTokens
+    }
+
+    public static func == (a: RewrittenText, b: RewrittenText) -> Bool { a.utf8 == b.utf8 }
+}
+
 /// A rule's decision.
 public enum RuleResult: Equatable, Sendable {
     case pass
     /// Passes, with the text rewritten (C4's line cleaning); applied only in drop mode.
-    case passRewritten([UInt8])
+    case passRewritten(RewrittenText)
     /// Fails, with a short fixed phrase saying why.
     case fail(String)
 

@@ -72,9 +72,9 @@ struct FilterProcessor: DocumentProcessor {
             if configured.mode == .tag || result != .pass || configured.rule.alwaysRecords {
                 for member in measured { doc.metadata[member.key] = member.value }
             }
-            if case let .passRewritten(text) = result, configured.mode == .drop {
-                doc.text = text
-                analysis = DocumentAnalysis(doc, wordSplitting: wordSplitting, context: context)
+            if case let .passRewritten(rewrite) = result, configured.mode == .drop {
+                doc.text = rewrite.utf8
+                analysis = DocumentAnalysis(doc, wordSplitting: wordSplitting, context: context, knowing: rewrite)
             }
             guard let failure = result.failure else { continue }
             switch configured.mode {

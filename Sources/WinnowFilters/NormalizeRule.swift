@@ -29,7 +29,7 @@ public struct NormalizeRule: FilterRule {
         let bytes = Array(text.utf8)
         measured["normalize_changed"] = .bool(bytes != doc.text)
         measured["normalize_length_delta"] = JSONValue(scalarCount(bytes) - scalarCount(doc.text))
-        return bytes == doc.text ? .pass : .passRewritten(bytes)
+        return bytes == doc.text ? .pass : .passRewritten(RewrittenText(utf8: bytes))
     }
 
     static func cleanWhitespace(_ text: String) -> String {

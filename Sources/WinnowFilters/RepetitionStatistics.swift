@@ -1,15 +1,21 @@
+import WinnowCore
 import WinnowText
 
 /// The repetition measures of Gopher's Table A1, as datatrove computes them, on hashes of the
 /// pieces instead of the strings datatrove builds (see `PolynomialHash`). Each takes a counter
 /// to reuse, so that one document's many measures share one table.
 enum RepetitionStatistics {
-    /// Elements seen before, and their total length: `find_duplicates`.
+    /// Elements seen before, and their total length: `find_duplicates`. Pieces are whole lines
+    /// and paragraphs, never joined, so they are keyed by `ByteKeyTable.hash` of their scalars'
+    /// bytes (eight bytes a step) rather than by `PolynomialHash` (one multiplication a scalar).
     static func duplicates(_ text: ScalarText, _ pieces: [Range<Int>], counter seen: inout HashCounter) -> (elements: Int, characters: Int) {
         seen.reset(capacity: pieces.count)
         var elements = 0, characters = 0
-        text.scalars.withUnsafeBufferPointer { scalars in
-            for (i, piece) in pieces.enumerated() where seen.add(PolynomialHash(UnsafeBufferPointer(rebasing: scalars[piece])).key, at: i) > 0 {
+        text.scalars.withUnsafeBytes { bytes in
+            let scalarSize = MemoryLayout<Unicode.Scalar>.stride
+            for (i, piece) in pieces.enumerated() {
+                let pieceBytes = UnsafeRawBufferPointer(rebasing: bytes[(piece.lowerBound * scalarSize)..<(piece.upperBound * scalarSize)])
+                guard seen.add(ByteKeyTable.hash(pieceBytes.assumingMemoryBound(to: UInt8.self)), at: i) > 0 else { continue }
                 elements += 1
                 characters += piece.count
             }
