@@ -89,8 +89,11 @@ public struct GopherQualityRule: FilterRule {
             let stripped = text.stripped(line)
             let start = stripped.lowerBound
             if start < line.upperBound, text.scalars[start] == "•" || text.scalars[start] == "-" { bullets += 1 }
-            let trimmed = line.lowerBound..<stripped.upperBound
-            if text.hasSuffix("...", in: trimmed) || text.hasSuffix("…", in: trimmed) { ellipsisLines += 1 }
+            // Ends (before trailing white space) with "..." or "…".
+            let end = stripped.upperBound, s = text.scalars
+            if end > line.lowerBound, s[end - 1] == "…" || (end - 2 > line.lowerBound && s[end - 1] == "." && s[end - 2] == "." && s[end - 3] == ".") {
+                ellipsisLines += 1
+            }
         }
         let bulletRatio = lines.isEmpty ? 0 : Double(bullets) / Double(lines.count)
         let ellipsisLineRatio = lines.isEmpty ? 0 : Double(ellipsisLines) / Double(lines.count)

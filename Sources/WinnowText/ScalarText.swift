@@ -117,13 +117,17 @@ public struct ScalarText {
         var start = 0
         var i = 0
         let n = scalars.count
-        while i < n {
-            if ScalarText.isLineBreak(scalars[i]) {
-                lines.append(start..<i)
-                if scalars[i] == "\r", i + 1 < n, scalars[i + 1] == "\n" { i += 1 }
-                start = i + 1
+        scalars.withUnsafeBufferPointer { s in
+            while i < n {
+                // Every break is a control below U+001F, U+0085, U+2028 or U+2029: printable ASCII
+                // needs two compares.
+                if (s[i].value < 0x1F || s[i].value >= 0x85) && ScalarText.isLineBreak(s[i]) {
+                    lines.append(start..<i)
+                    if s[i] == "\r", i + 1 < n, s[i + 1] == "\n" { i += 1 }
+                    start = i + 1
+                }
+                i += 1
             }
-            i += 1
         }
         if start < n { lines.append(start..<n) }
         return lines
@@ -169,15 +173,5 @@ public struct ScalarText {
         while lower < upper, ScalarText.isSpace(scalars[lower]) { lower += 1 }
         while upper > lower, ScalarText.isSpace(scalars[upper - 1]) { upper -= 1 }
         return lower..<upper
-    }
-
-    public func hasPrefix(_ prefix: String, in range: Range<Int>) -> Bool {
-        let p = Array(prefix.unicodeScalars)
-        return range.count >= p.count && scalars[range.lowerBound..<range.lowerBound + p.count].elementsEqual(p)
-    }
-
-    public func hasSuffix(_ suffix: String, in range: Range<Int>) -> Bool {
-        let p = Array(suffix.unicodeScalars)
-        return range.count >= p.count && scalars[range.upperBound - p.count..<range.upperBound].elementsEqual(p)
     }
 }
