@@ -30,6 +30,17 @@ public struct C4Rule: FilterRule {
         .map { Array($0.unicodeScalars) }
     static let loremIpsum = Array("lorem ipsum".unicodeScalars)
     static let javascript = Array("javascript".unicodeScalars)
+    /// Bit `first << 7 | second` set for the first two letters of every phrase: a place whose
+    /// two letters (ASCII, lowercased) are not a phrase's start needs no comparison, and
+    /// testing that is one predictable branch per character.
+    static let phraseStarts: [UInt64] = {
+        var bits = [UInt64](repeating: 0, count: 128 * 128 / 64)
+        for phrase in policyPhrases + [loremIpsum, javascript] {
+            let pair = Int(phrase[0].value) << 7 | Int(phrase[1].value)
+            bits[pair >> 6] |= 1 << UInt64(pair & 63)
+        }
+        return bits
+    }()
     static let endPunctuation: Set<Unicode.Scalar> = [".", "?", "!", "\"", "'"]
 
     public init() {}
@@ -268,9 +279,14 @@ extension C4Rule {
                 return true
             }
             var marks: LineMarks = []
+            let starts = C4Rule.phraseStarts
             for i in 0..<s.count {
-                switch lower(i) {
-                case 0x7B: marks.insert(.curlyBracket)
+                let c = lower(i)
+                if c == 0x7B { marks.insert(.curlyBracket); continue }
+                guard c < 128, i + 1 < s.count else { continue }
+                let next = lower(i + 1)
+                guard next < 128, starts[Int(c << 7 | next) >> 6] >> UInt64(next & 63) & 1 == 1 else { continue }
+                switch c {
                 case 0x6C: if matches(loremIpsum, at: i) { marks.insert(.loremIpsum) }
                 case 0x6A: if matches(javascript, at: i) { marks.insert(.javascript) }
                 case 0x74, 0x70, 0x63, 0x75:
