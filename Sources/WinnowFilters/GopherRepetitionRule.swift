@@ -51,8 +51,10 @@ public struct GopherRepetitionRule: FilterRule {
             checks.append(("top_\(n)_gram_frac", Double(characters) / length, ratio, "top_\(n)_gram"))
         }
         let joined = WordRunHashes(words)
+        let candidates = RepeatCandidates.find(text, words: analysis.words, shortest: duplicatedNgrams.map(\.n).min() ?? 0, counter: &counter)
         for (n, ratio) in duplicatedNgrams {
-            let characters = RepetitionStatistics.duplicatedNgramCharacters(joined, lengths: lengths, n: n, counter: &counter)
+            let characters = RepetitionStatistics.duplicatedNgramCharacters(joined, lengths: lengths, n: n, positions: candidates,
+                                                                            counter: &counter)
             checks.append(("dup_\(n)_gram_frac", Double(characters) / length, ratio, "duplicated_\(n)_n_grams"))
         }
         for check in checks { measured["gopher_\(check.key)"] = JSONValue(check.value) }

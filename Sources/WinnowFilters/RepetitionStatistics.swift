@@ -39,17 +39,18 @@ enum RepetitionStatistics {
 
     /// Characters in repeated n-grams, scanning greedily and skipping past each repeat:
     /// `find_all_duplicate` (n-grams are the words concatenated without separator, so `joined`
-    /// holds the words' runs without one).
-    static func duplicatedNgramCharacters(_ joined: WordRunHashes, lengths: [Int], n: Int, counter seen: inout HashCounter) -> Int {
-        seen.reset(capacity: lengths.count)
-        var repeated = 0, i = 0
-        while i < lengths.count - n + 1 {
+    /// holds the words' runs without one). `positions` (ascending) are where a repeated n-gram
+    /// can start (see `RepeatCandidates`): elsewhere an n-gram is unique, so visiting it would
+    /// neither count nor match anything, and the scan visits only these.
+    static func duplicatedNgramCharacters(_ joined: WordRunHashes, lengths: [Int], n: Int, positions: [Int],
+                                          counter seen: inout HashCounter) -> Int {
+        seen.reset(capacity: positions.count)
+        var repeated = 0, next = 0
+        for i in positions where i >= next && i <= lengths.count - n {
             // One probe: a repeat's count goes up, which nothing here reads.
             if seen.add(joined.run(i, n).key, at: i) > 0 {
                 repeated += lengths[i..<(i + n)].reduce(0, +)
-                i += n
-            } else {
-                i += 1
+                next = i + n
             }
         }
         return repeated
@@ -70,6 +71,6 @@ extension RepetitionStatistics {
 
     static func duplicatedNgramCharacters(_ words: [PolynomialHash], lengths: [Int], n: Int) -> Int {
         var counter = HashCounter()
-        return duplicatedNgramCharacters(WordRunHashes(words), lengths: lengths, n: n, counter: &counter)
+        return duplicatedNgramCharacters(WordRunHashes(words), lengths: lengths, n: n, positions: Array(lengths.indices), counter: &counter)
     }
 }

@@ -7,7 +7,7 @@ public struct PolynomialHash: Hashable, Sendable {
     /// B^length.
     public var power: UInt64
 
-    @inlinable static var base: UInt64 { 0x100_0000_01B3 | 1 }
+    @inlinable public static var base: UInt64 { 0x100_0000_01B3 | 1 }
 
     public static let empty = PolynomialHash(value: 0, power: 1)
 

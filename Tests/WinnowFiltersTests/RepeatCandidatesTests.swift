@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+import WinnowCore
+import WinnowText
+@testable import WinnowFilters
+
+/// The duplicate n-gram measures give the same numbers when they probe only `RepeatCandidates`'
+/// positions as when they probe every position.
+@Suite struct RepeatCandidatesTests {
+    func expectSameWithCandidates(_ text: String, _ label: String) {
+        let analysis = DocumentAnalysis(Document(id: "x", text: text), wordSplitting: .english, context: RuleContext())
+        let words = analysis.words
+        let lengths = words.map(\.count)
+        let joined = WordRunHashes(analysis.wordHashes)
+        var counter = HashCounter()
+        let candidates = RepeatCandidates.find(analysis.text, words: words, shortest: 5, counter: &counter)
+        for n in 5...10 {
+            let all = RepetitionStatistics.duplicatedNgramCharacters(joined, lengths: lengths, n: n, positions: Array(lengths.indices),
+                                                                     counter: &counter)
+            let some = RepetitionStatistics.duplicatedNgramCharacters(joined, lengths: lengths, n: n, positions: candidates, counter: &counter)
+            #expect(all == some, "\(label), n = \(n)")
+        }
+    }
+
+    /// Word sequences from a tiny vocabulary repeat everywhere, including runs that are equal
+    /// only as joined strings ("ab c" and "a bc"), and runs shorter than the window.
+    @Test func randomRepetitiveTexts() {
+        var random = SplitMix64(seed: 7)
+        let vocabulary = ["a", "b", "ab", "c", "bc", "abc", "the", "cat", "sat", "on", "mat", "x", "concatenation", "."]
+        for round in 0..<300 {
+            let count = Int(random.next() % 200)
+            let text = (0..<count).map { _ in vocabulary[Int(random.next() % UInt64(vocabulary.count))] }.joined(separator: " ")
+            expectSameWithCandidates(text, "round \(round)")
+        }
+    }
+
+    @Test func boundaryShiftedRepeatIsFound() {
+        // "ab c d e f" and "a bc d e f" join to the same 5-gram.
+        let text = "ab c d e f zzz yyy a bc d e f"
+        expectSameWithCandidates(text, "shifted")
+        let analysis = DocumentAnalysis(Document(id: "x", text: text), wordSplitting: .english, context: RuleContext())
+        #expect(RepetitionStatistics.duplicatedNgramCharacters(analysis.wordHashes, lengths: analysis.words.map(\.count), n: 5) == 6)
+    }
+
+    @Test func uniqueProseHasFewCandidates() {
+        let prose = """
+            Winnow reads compressed web shards and filters them for quality, scoring each page with a classifier \
+            before it removes duplicates, mixes domains and writes packed token shards that trainers read directly. \
+            Its users drive it with pipeline files and look into any shard with an inspection command.
+            """
+        let analysis = DocumentAnalysis(Document(id: "x", text: prose), wordSplitting: .english, context: RuleContext())
+        var counter = HashCounter()
+        let candidates = RepeatCandidates.find(analysis.text, words: analysis.words, shortest: 5, counter: &counter)
+        #expect(candidates.count <= 2)
+        expectSameWithCandidates(prose, "prose")
+    }
+
+    @Test func sampleDocuments() throws {
+        let samples = String(#filePath.dropLast("Tests/WinnowFiltersTests/RepeatCandidatesTests.swift".count)) + "Samples/web"
+        for name in try FileManager.default.contentsOfDirectory(atPath: samples).sorted() where name.hasSuffix(".jsonl.zst") {
+            let reader = try ShardReader(path: samples + "/" + name)
+            var read = 0
+            while read < 40, let record = try reader.next() {
+                read += 1
+                if case let .document(doc, _) = record { expectSameWithCandidates(doc.textString, doc.id) }
+            }
+        }
+    }
+}
