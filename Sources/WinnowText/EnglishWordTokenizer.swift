@@ -19,30 +19,42 @@ public struct EnglishWordTokenizer: Sendable {
 
     /// `tokens(_:in:)`, with each token's `PolynomialHash` appended to `hashes`.
     public mutating func tokens(_ text: ScalarText, in range: Range<Int>, hashes: inout [PolynomialHash]) -> [Range<Int>] {
-        var out: [Range<Int>] = []
-        out.reserveCapacity(range.count / 4)
-        text.scalars.withUnsafeBufferPointer { buffer in
-            // Find and hash every chunk first, then look them up a few chunks behind the
-            // loads started for them (see `ChunkSplitCache`).
-            var keys: [ChunkSplitCache.Key] = []
-            keys.reserveCapacity(range.count / 5)
-            var i = range.lowerBound
-            while i < range.upperBound {
-                if ScalarText.isSpace(buffer[i]) { i += 1; continue }
-                let start = i
-                while i < range.upperBound, !ScalarText.isSpace(buffer[i]) { i += 1 }
-                let key = ChunkSplitCache.key(buffer, start..<i)
-                cache.prefetchSlot(key)
-                keys.append(key)
-            }
-            let ahead = 8
-            for k in keys.indices {
-                if k + ahead < keys.count { cache.prefetchEntry(keys[k + ahead]) }
-                let chunk = keys[k].chunk
-                cache.tokens(buffer, keys[k], into: &out, hashes: &hashes) { EnglishTokenRules.splitChunk(buffer, chunk, into: &$0) }
+        guard !range.isEmpty else { return [] }
+        // A token holds at least one scalar, so `range.count` slots are enough (see `TokenSink`).
+        let capacity = range.count
+        var ranges: [Range<Int>] = []
+        let found = [PolynomialHash](unsafeUninitializedCapacity: capacity) { hashBuffer, hashCount in
+            ranges = [Range<Int>](unsafeUninitializedCapacity: capacity) { rangeBuffer, rangeCount in
+                var sink = TokenSink(ranges: rangeBuffer.baseAddress!, hashes: hashBuffer.baseAddress!, capacity: capacity)
+                text.scalars.withUnsafeBufferPointer { split($0, range, into: &sink) }
+                rangeCount = sink.count
+                hashCount = sink.count
             }
         }
-        return out
+        if hashes.isEmpty { hashes = found } else { hashes.append(contentsOf: found) }
+        return ranges
+    }
+
+    private mutating func split(_ buffer: UnsafeBufferPointer<Unicode.Scalar>, _ range: Range<Int>, into sink: inout TokenSink) {
+        // Find and hash every chunk first, then look them up a few chunks behind the loads
+        // started for them (see `ChunkSplitCache`).
+        var keys: [ChunkSplitCache.Key] = []
+        keys.reserveCapacity(range.count / 5)
+        var i = range.lowerBound
+        while i < range.upperBound {
+            if ScalarText.isSpace(buffer[i]) { i += 1; continue }
+            let start = i
+            while i < range.upperBound, !ScalarText.isSpace(buffer[i]) { i += 1 }
+            let key = ChunkSplitCache.key(buffer, start..<i)
+            cache.prefetchSlot(key)
+            keys.append(key)
+        }
+        let ahead = 8
+        for k in keys.indices {
+            if k + ahead < keys.count { cache.prefetchEntry(keys[k + ahead]) }
+            let chunk = keys[k].chunk
+            cache.tokens(buffer, keys[k], into: &sink) { EnglishTokenRules.splitChunk(buffer, chunk, into: &$0) }
+        }
     }
 }
 
