@@ -46,8 +46,13 @@ public struct GopherRepetitionRule: FilterRule {
         let words = analysis.wordHashes
         let lengths = analysis.words.map { $0.count }
         let spaced = WordRunHashes(words, separator: RepetitionStatistics.space)
+        // Each n counts only where the (n−1)-grams repeat (see `topNgramCharacters`).
+        var previous: (n: Int, repeating: [Int])?
         for (n, ratio) in topNgrams where words.count >= n {
-            let characters = RepetitionStatistics.topNgramCharacters(spaced, lengths: lengths, n: n, counter: &counter)
+            let positions = previous.flatMap { $0.n == n - 1 ? $0.repeating : nil }
+            let (characters, repeating) = RepetitionStatistics.topNgramCharacters(spaced, lengths: lengths, n: n, positions: positions,
+                                                                                 counter: &counter)
+            previous = (n, repeating)
             checks.append(("top_\(n)_gram_frac", Double(characters) / length, ratio, "top_\(n)_gram"))
         }
         let joined = WordRunHashes(words)

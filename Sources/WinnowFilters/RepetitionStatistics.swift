@@ -27,14 +27,33 @@ enum RepetitionStatistics {
 
     /// Length × count of the most frequent n-gram (words joined by one space, so `spaced` holds
     /// the words' runs with `space` between them), the first one seen among equally frequent
-    /// ones: `find_top_duplicate`.
-    static func topNgramCharacters(_ spaced: WordRunHashes, lengths: [Int], n: Int, counter counts: inout HashCounter) -> Int {
-        guard lengths.count >= n else { return 0 }
-        counts.reset(capacity: lengths.count)
-        for i in 0...(lengths.count - n) { counts.add(spaced.run(i, n).key, at: i) }
-        guard let best = counts.mostFrequent else { return 0 }
+    /// ones: `find_top_duplicate`. Also returns where the n-grams that occur more than once
+    /// start (ascending).
+    ///
+    /// `positions` (ascending), if given, holds every start of an n-gram that occurs more than
+    /// once: the (n−1)-grams' `repeating`, since words hold no space, so an n-gram repeats only
+    /// where its first n − 1 words do. Only those are counted; every other n-gram occurs once,
+    /// and matters only when no n-gram repeats, when the first one (at 0) is the answer.
+    static func topNgramCharacters(_ spaced: WordRunHashes, lengths: [Int], n: Int, positions: [Int]? = nil,
+                                   counter counts: inout HashCounter) -> (characters: Int, repeating: [Int]) {
+        guard lengths.count >= n else { return (0, []) }
+        let last = lengths.count - n
+        counts.reset(capacity: positions?.count ?? lengths.count)
+        var repeats = [Bool](repeating: false, count: last + 1)
+        func count(at i: Int) {
+            let key = spaced.run(i, n).key
+            let before = counts.add(key, at: i)
+            if before > 0 { repeats[i] = true }
+            if before == 1, let first = counts.firstPosition(of: key) { repeats[first] = true }
+        }
+        if let positions {
+            for i in positions where i <= last { count(at: i) }
+        } else {
+            for i in 0...last { count(at: i) }
+        }
+        let best = counts.mostFrequent.flatMap { $0.count > 1 ? $0 : nil } ?? (count: 1, first: 0)
         let length = lengths[best.first..<(best.first + n)].reduce(0, +) + (n - 1)
-        return length * best.count
+        return (length * best.count, repeats.indices.filter { repeats[$0] })
     }
 
     /// Characters in repeated n-grams, scanning greedily and skipping past each repeat:
@@ -66,7 +85,7 @@ extension RepetitionStatistics {
 
     static func topNgramCharacters(_ words: [PolynomialHash], lengths: [Int], n: Int) -> Int {
         var counter = HashCounter()
-        return topNgramCharacters(WordRunHashes(words, separator: space), lengths: lengths, n: n, counter: &counter)
+        return topNgramCharacters(WordRunHashes(words, separator: space), lengths: lengths, n: n, counter: &counter).characters
     }
 
     static func duplicatedNgramCharacters(_ words: [PolynomialHash], lengths: [Int], n: Int) -> Int {

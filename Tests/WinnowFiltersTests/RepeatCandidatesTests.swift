@@ -4,8 +4,9 @@ import WinnowCore
 import WinnowText
 @testable import WinnowFilters
 
-/// The duplicate n-gram measures give the same numbers when they probe only `RepeatCandidates`'
-/// positions as when they probe every position.
+/// The n-gram measures give the same numbers when they visit only the positions where an n-gram
+/// can repeat (`RepeatCandidates` for the duplicate n-grams, the (n−1)-grams' repeats for the
+/// top n-grams) as when they visit every position.
 @Suite struct RepeatCandidatesTests {
     func expectSameWithCandidates(_ text: String, _ label: String) {
         let analysis = DocumentAnalysis(Document(id: "x", text: text), wordSplitting: .english, context: RuleContext())
@@ -19,6 +20,15 @@ import WinnowText
                                                                      counter: &counter)
             let some = RepetitionStatistics.duplicatedNgramCharacters(joined, lengths: lengths, n: n, positions: candidates, counter: &counter)
             #expect(all == some, "\(label), n = \(n)")
+        }
+        let spaced = WordRunHashes(analysis.wordHashes, separator: RepetitionStatistics.space)
+        var previous: [Int]?
+        for n in 2...4 where words.count >= n {
+            let all = RepetitionStatistics.topNgramCharacters(spaced, lengths: lengths, n: n, counter: &counter)
+            let chained = RepetitionStatistics.topNgramCharacters(spaced, lengths: lengths, n: n, positions: previous, counter: &counter)
+            #expect(all.characters == chained.characters, "\(label), top n = \(n)")
+            #expect(all.repeating == chained.repeating, "\(label), top n = \(n) repeats")
+            previous = chained.repeating
         }
     }
 
