@@ -169,8 +169,7 @@ public final class FastTextModel: @unchecked Sendable {
             if scores[i] < threshold { continue }
             let score = stdLog(scores[i])
             if heap.count == k && score < heap.front.score { continue }
-            heap.push((score, Int32(i)))
-            if heap.count > k { heap.popFront() }
+            heap.push((score, Int32(i)), keeping: k)
         }
     }
 }

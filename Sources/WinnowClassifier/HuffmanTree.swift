@@ -62,23 +62,24 @@ struct HuffmanTree: Sendable {
 
     func predict(k: Int, threshold: Float, hidden: UnsafePointer<Float>, output: any FastTextMatrix, heap: inout StdHeap) {
         guard leaves > 0 else { return }
-        depthFirst(k: k, threshold: threshold, node: 2 * leaves - 2, score: 0, hidden: hidden, output: output, heap: &heap)
+        // The bound in log space, once per prediction rather than at every node.
+        depthFirst(k: k, logThreshold: FastTextModel.stdLog(threshold), node: 2 * leaves - 2, score: 0, hidden: hidden, output: output,
+                   heap: &heap)
     }
 
-    private func depthFirst(k: Int, threshold: Float, node: Int, score: Float, hidden: UnsafePointer<Float>,
+    private func depthFirst(k: Int, logThreshold: Float, node: Int, score: Float, hidden: UnsafePointer<Float>,
                             output: any FastTextMatrix, heap: inout StdHeap) {
-        if score < FastTextModel.stdLog(threshold) { return }
+        if score < logThreshold { return }
         if heap.count == k && score < heap.front.score { return }
         if nodes[node].left == -1 && nodes[node].right == -1 {
-            heap.push((score, Int32(node)))
-            if heap.count > k { heap.popFront() }
+            heap.push((score, Int32(node)), keeping: k)
             return
         }
         var f = output.dot(row: node - leaves, hidden)
         f = Float(1.0 / Double(1 + expf(-f)))
-        depthFirst(k: k, threshold: threshold, node: nodes[node].left, score: score + FastTextModel.stdLog(Float(1.0 - Double(f))),
+        depthFirst(k: k, logThreshold: logThreshold, node: nodes[node].left, score: score + FastTextModel.stdLog(Float(1.0 - Double(f))),
                    hidden: hidden, output: output, heap: &heap)
-        depthFirst(k: k, threshold: threshold, node: nodes[node].right, score: score + FastTextModel.stdLog(f),
+        depthFirst(k: k, logThreshold: logThreshold, node: nodes[node].right, score: score + FastTextModel.stdLog(f),
                    hidden: hidden, output: output, heap: &heap)
     }
 }

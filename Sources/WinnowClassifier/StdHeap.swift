@@ -47,6 +47,19 @@ struct StdHeap {
     }
 
     /// pop_heap + pop_back.
+    /// `push`, then `popFront` if that leaves more than `k`: fastText's step for a candidate
+    /// label. With k = 1 that keeps the higher score, the newer one on a tie (the heap moves
+    /// work out so), which is done here without them: one-label prediction (language ID) takes
+    /// this step for many leaves of every document.
+    mutating func push(_ element: Element, keeping k: Int) {
+        if k == 1, items.count == 1 {
+            if element.score >= items[0].score { items[0] = element }
+            return
+        }
+        push(element)
+        if items.count > k { popFront() }
+    }
+
     mutating func popFront() {
         let last = items.count - 1
         if last > 0 {

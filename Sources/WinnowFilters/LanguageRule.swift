@@ -22,8 +22,18 @@ public struct LanguageRule: FilterRule {
         minScore = try settings.double("min_score") ?? 0.65
     }
 
+    /// How many of the top labels can decide: only the best without a language list; with one,
+    /// every label scoring above `minScore`, and the probabilities sum to 1, so at most 1/minScore
+    /// of them (one more for rounding) — two at the default 0.65. Asking fastText's tree search for
+    /// those few instead of all 176 labels lets it skip most of the tree; the decision and the
+    /// recorded best label and score are the same.
+    var labelsNeeded: Int? {
+        guard languages != nil else { return 1 }
+        return minScore > 0 ? Int(1 / minScore) + 1 : nil
+    }
+
     public func check(_ doc: Document, analysis: DocumentAnalysis, measured: inout JSONObject) -> RuleResult {
-        let predictions = analysis.predictor(for: model).predict(document: doc.text, k: nil)
+        let predictions = analysis.predictor(for: model).predict(document: doc.text, k: labelsNeeded)
         guard let best = predictions.first else { return .fail("no language") }
         let language = LanguageRule.languageCode(best.label)
         measured["language"] = .string(language)
