@@ -33,7 +33,9 @@ public struct GopherRepetitionRule: FilterRule {
         guard text.count > 0 else { return .fail("empty") }
         let length = Double(text.count)
         let paragraphs = text.split(onNewlineRunsOf: 2, in: text.stripped(0..<text.count))
-        var counter = HashCounter(capacity: text.count / 4)
+        // Sized by each measure as it starts (a table sized for the words up front would be
+        // cleared once for nothing, then traded for a small one for the paragraphs).
+        var counter = HashCounter()
         let paragraphDuplicates = RepetitionStatistics.duplicates(text, paragraphs, counter: &counter)
         let lines = text.split(onNewlineRunsOf: 1, in: 0..<text.count)
         let lineDuplicates = RepetitionStatistics.duplicates(text, lines, counter: &counter)
