@@ -1,8 +1,8 @@
 import WinnowText
 
 /// Where a run of words, joined without separators, can occur twice in a document: the duplicate
-/// n-gram measures (n = 5…10) probe a table at every position for every n, yet in most documents
-/// almost no run repeats. Two equal runs are equal strings, so they share their first
+/// n-gram measures (n = 5…10) would otherwise probe a table at every position for every n, yet
+/// in most documents almost no run repeats. Two equal runs are equal strings, so they share their first
 /// `window` characters; a position whose first `window` characters (read across the following
 /// words) start no other position's cannot start a repeated run of any length ≥ `window`.
 /// Positions whose shortest run is shorter than `window` characters are always candidates. Hash
