@@ -13,17 +13,19 @@ public final class LineFeatures {
     var tokens: [(start: Int, end: Int, cacheHash: UInt64, hash: UInt32?)] = []
     /// Optional only so that `features` can take it out for the call (see there).
     var cache: TokenFeatureCache? = TokenFeatureCache()
-    /// The tokens' ids as they are found, before they become `words`.
-    var tokenIDs = IDBuffer()
+    /// The tokens' ids as they are found, before they become `words`; its only owner (taken out
+    /// for a `features` call like `cache`, so no copy of it outlives a reallocation).
+    var tokenIDs: IDBuffer? = IDBuffer()
 
     public init() {}
 
-    deinit { tokenIDs.deallocate() }
+    deinit { tokenIDs?.deallocate() }
 }
 
 /// A growable run of feature ids, written without `Array.append`'s capacity and uniqueness
 /// checks and its call to copy: a document's every token adds a dozen ids or so (its word id and
-/// character n-gram buckets). Copied into `LineFeatures.words` once per line.
+/// character n-gram buckets). Copied into `LineFeatures.words` once per line. It owns its memory
+/// but is a plain struct: keep one copy (growing frees the old storage).
 struct IDBuffer {
     private(set) var base: UnsafeMutablePointer<Int32>
     private(set) var capacity: Int
@@ -256,7 +258,7 @@ public final class FastTextDictionary: Sendable {
         // properties would pay a dynamic exclusivity check on every append.
         var words = buffers.words, labels = buffers.labels, hashes = buffers.hashes, tokenRanges = buffers.tokens
         var cache = buffers.cache.take()!
-        var tokenIDs = buffers.tokenIDs
+        var tokenIDs = buffers.tokenIDs.take()!
         buffers.words = []; buffers.labels = []; buffers.hashes = []; buffers.tokens = []
         defer {
             buffers.words = words; buffers.labels = labels; buffers.hashes = hashes; buffers.tokens = tokenRanges

@@ -218,6 +218,8 @@ extension FastTextModel {
 extension FastTextModel: TextClassifier {
     public func makePredictor() -> any TextPredictor { FastTextPredictor(model: self) }
 
+    public var probabilitiesSumToOne: Bool { args.loss == .softmax || args.loss == .hs }
+
     /// The loader the pipeline hands to stages that take a classifier model file.
     public static let loader = ClassifierLoader { try FastTextModel(path: $0) }
 }

@@ -46,20 +46,20 @@ struct StdHeap {
         siftUp(hole: items.count - 1, top: 0, value: element)
     }
 
-    /// pop_heap + pop_back.
     /// `push`, then `popFront` if that leaves more than `k`: fastText's step for a candidate
-    /// label. With k = 1 that keeps the higher score, the newer one on a tie (the heap moves
-    /// work out so), which is done here without them: one-label prediction (language ID) takes
-    /// this step for many leaves of every document.
+    /// label. With k = 1 that keeps the new element unless the kept one scores higher (ties and
+    /// NaN included, as the heap moves work out), which is done here without them: one-label
+    /// prediction (language ID) takes this step for many leaves of every document.
     mutating func push(_ element: Element, keeping k: Int) {
         if k == 1, items.count == 1 {
-            if element.score >= items[0].score { items[0] = element }
+            if !(items[0].score > element.score) { items[0] = element }
             return
         }
         push(element)
         if items.count > k { popFront() }
     }
 
+    /// pop_heap + pop_back.
     mutating func popFront() {
         let last = items.count - 1
         if last > 0 {

@@ -24,7 +24,7 @@ public struct ByteKeyCache: Sendable {
     /// The hash to pass with `key` (ByteKeyTable's).
     @inlinable @inline(__always)
     public static func hash(_ key: UnsafeRawBufferPointer) -> UInt64 {
-        ByteKeyTable.hash(key.assumingMemoryBound(to: UInt8.self))
+        ByteKeyTable.hash(key)
     }
 
     /// Starts loading the first slot `hash` probes.

@@ -26,12 +26,15 @@ public struct ByteKeyTable: Sendable {
 
     /// A fast 64-bit hash, eight bytes at a time.
     @inlinable @inline(__always)
-    public static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    public static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 { hash(UnsafeRawBufferPointer(key)) }
+
+    /// `hash` of any memory's bytes (read as bytes, whatever type the memory holds).
+    @inlinable @inline(__always)
+    public static func hash(_ key: UnsafeRawBufferPointer) -> UInt64 {
         var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(key.count)
-        guard let base = key.baseAddress else { return h }
+        guard let raw = key.baseAddress else { return h }
         var i = 0
         let n = key.count
-        let raw = UnsafeRawPointer(base)
         while i + 8 <= n {
             h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
             h ^= h >> 32
@@ -40,7 +43,7 @@ public struct ByteKeyTable: Sendable {
         var tail: UInt64 = 0
         var shift: UInt64 = 0
         while i < n {
-            tail |= UInt64(base[i]) << shift
+            tail |= UInt64(raw.load(fromByteOffset: i, as: UInt8.self)) << shift
             shift += 8
             i += 1
         }

@@ -2,6 +2,9 @@
 /// toxicity filters use fastText models through this, without importing WinnowClassifier).
 public protocol TextClassifier: Sendable {
     var labels: [String] { get }
+    /// Whether the labels' probabilities for a text sum to 1 (softmax, hierarchical softmax), so
+    /// that few of them can be large; false when each label is scored on its own (one-vs-all).
+    var probabilitiesSumToOne: Bool { get }
     /// A predictor for one thread (it keeps reusable buffers).
     func makePredictor() -> any TextPredictor
 }

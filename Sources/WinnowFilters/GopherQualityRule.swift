@@ -17,6 +17,8 @@ public struct GopherQualityRule: FilterRule {
     public var minAlphaWordsRatio = 0.8
     public var minStopWords = 2
     /// Gopher's stop words, used for every document unless `stopWordsByLanguage` has its language.
+    /// (Setting it leaves `stopWordsByLanguage` alone; the pipeline file's one-list form clears
+    /// that too, as datatrove has one list for all.)
     public var stopWords: Set<String> = GopherQualityRule.gopherStopWords {
         didSet { stopWordList = StopWordList(stopWords) }
     }
@@ -43,7 +45,8 @@ public struct GopherQualityRule: FilterRule {
         minAlphaWordsRatio = try settings.double("min_alpha_words_ratio") ?? minAlphaWordsRatio
         minStopWords = try settings.int("min_stop_words", default: minStopWords)
         // A list for every document (as datatrove takes it; no built-in lists then), or a mapping
-        // of languages (metadata.language) to lists, which replace the built-in ones.
+        // of languages (metadata.language) to lists, each replacing that language's built-in
+        // list (the other languages keep theirs).
         if let node = settings.node("stop_words") {
             switch node.value {
             case .mapping(let entries):

@@ -20,16 +20,22 @@ public struct LanguageRule: FilterRule {
         model = try environment.classifiers.load(path)
         languages = try settings.strings("languages").map(Set.init)
         minScore = try settings.double("min_score") ?? 0.65
+        labelsNeeded = LanguageRule.labelsNeeded(model: model, languages: languages, minScore: minScore)
     }
 
     /// How many of the top labels can decide: only the best without a language list; with one,
-    /// every label scoring above `minScore`, and the probabilities sum to 1, so at most 1/minScore
-    /// of them (one more for rounding) — two at the default 0.65. Asking fastText's tree search for
-    /// those few instead of all 176 labels lets it skip most of the tree; the decision and the
-    /// recorded best label and score are the same.
-    var labelsNeeded: Int? {
+    /// every label scoring above `minScore` — at most 1/minScore of them (one more for rounding)
+    /// when the probabilities sum to 1, two at the default 0.65. Asking fastText's tree search
+    /// for those few instead of all 176 labels lets it prune most of the tree. The decision is
+    /// the same; so are the recorded label and score, except that between labels within about
+    /// 1e-4 in log probability (fastText's log(p + 1e-5) can rise along a path, and its pruning
+    /// assumes it cannot) the search may keep the other one — both then score under 0.5.
+    let labelsNeeded: Int?
+
+    static func labelsNeeded(model: any TextClassifier, languages: Set<String>?, minScore: Double) -> Int? {
         guard languages != nil else { return 1 }
-        return minScore > 0 ? Int(1 / minScore) + 1 : nil
+        guard model.probabilitiesSumToOne, minScore > 0, 1 / minScore < Double(model.labels.count) else { return nil }
+        return Int(1 / minScore) + 1
     }
 
     public func check(_ doc: Document, analysis: DocumentAnalysis, measured: inout JSONObject) -> RuleResult {

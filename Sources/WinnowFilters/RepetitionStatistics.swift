@@ -15,7 +15,7 @@ enum RepetitionStatistics {
             let scalarSize = MemoryLayout<Unicode.Scalar>.stride
             for (i, piece) in pieces.enumerated() {
                 let pieceBytes = UnsafeRawBufferPointer(rebasing: bytes[(piece.lowerBound * scalarSize)..<(piece.upperBound * scalarSize)])
-                guard seen.add(ByteKeyTable.hash(pieceBytes.assumingMemoryBound(to: UInt8.self)), at: i) > 0 else { continue }
+                guard seen.add(ByteKeyTable.hash(pieceBytes), at: i) > 0 else { continue }
                 elements += 1
                 characters += piece.count
             }

@@ -8,7 +8,8 @@
 ///                                              run.value = prefix.value − start.value · run.power
 ///
 /// where `prefix(k)` hashes words 0..<k joined by the separator and `start(i)` is `prefix(i)`
-/// followed by one separator (the same as `prefix(i)` without one).
+/// followed by one separator for i ≥ 1, and empty for i = 0 (without a separator, `start(i)` is
+/// `prefix(i)`).
 public struct WordRunHashes: Sendable {
     /// `prefix(k).value` and `.power`, k = 0…count.
     @usableFromInline var prefixValues: [UInt64], prefixPowers: [UInt64]
