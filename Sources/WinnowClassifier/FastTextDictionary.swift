@@ -13,54 +13,11 @@ public final class LineFeatures {
     var tokens: [(start: Int, end: Int, cacheHash: UInt64, hash: UInt32?)] = []
     /// Optional only so that `features` can take it out for the call (see there).
     var cache: TokenFeatureCache? = TokenFeatureCache()
-    /// The tokens' ids as they are found, before they become `words`; its only owner (taken out
-    /// for a `features` call like `cache`, so no copy of it outlives a reallocation).
-    var tokenIDs: IDBuffer? = IDBuffer()
+    /// The tokens' ids as they are found, before they become `words` (written without
+    /// `Array.append`'s per-token checks and copy call).
+    let tokenIDs = GrowableBuffer<Int32>(capacity: 1 << 10)
 
     public init() {}
-
-    deinit { tokenIDs?.deallocate() }
-}
-
-/// A growable run of feature ids, written without `Array.append`'s capacity and uniqueness
-/// checks and its call to copy: a document's every token adds a dozen ids or so (its word id and
-/// character n-gram buckets). Copied into `LineFeatures.words` once per line. It owns its memory
-/// but is a plain struct: keep one copy (growing frees the old storage).
-struct IDBuffer {
-    private(set) var base: UnsafeMutablePointer<Int32>
-    private(set) var capacity: Int
-    private(set) var count = 0
-
-    init(capacity: Int = 1024) {
-        base = .allocate(capacity: capacity)
-        self.capacity = capacity
-    }
-
-    mutating func removeAll() { count = 0 }
-
-    @inline(__always)
-    mutating func append(_ ids: UnsafeBufferPointer<Int32>) {
-        if count + ids.count > capacity { grow(to: count + ids.count) }
-        var p = base + count
-        for id in ids {
-            p.initialize(to: id)
-            p += 1
-        }
-        count += ids.count
-    }
-
-    private mutating func grow(to needed: Int) {
-        let bigger = max(needed, capacity * 2)
-        let moved = UnsafeMutablePointer<Int32>.allocate(capacity: bigger)
-        moved.update(from: base, count: count)
-        base.deallocate()
-        base = moved
-        capacity = bigger
-    }
-
-    var ids: UnsafeBufferPointer<Int32> { UnsafeBufferPointer(start: base, count: count) }
-
-    func deallocate() { base.deallocate() }
 }
 
 /// fastText's dictionary: the vocabulary of words and labels, and the mapping from a line of
@@ -258,14 +215,13 @@ public final class FastTextDictionary: Sendable {
         // properties would pay a dynamic exclusivity check on every append.
         var words = buffers.words, labels = buffers.labels, hashes = buffers.hashes, tokenRanges = buffers.tokens
         var cache = buffers.cache.take()!
-        var tokenIDs = buffers.tokenIDs.take()!
+        let tokenIDs = buffers.tokenIDs
         buffers.words = []; buffers.labels = []; buffers.hashes = []; buffers.tokens = []
         defer {
             buffers.words = words; buffers.labels = labels; buffers.hashes = hashes; buffers.tokens = tokenRanges
             buffers.cache = cache
-            buffers.tokenIDs = tokenIDs
         }
-        tokenIDs.removeAll()
+        tokenIDs.count = 0
         words.removeAll(keepingCapacity: true)
         labels.removeAll(keepingCapacity: true)
         hashes.removeAll(keepingCapacity: true)
@@ -305,12 +261,12 @@ public final class FastTextDictionary: Sendable {
             tokens += 1
             if start == end {
                 FastTextDictionary.endOfSentence.withUnsafeBufferPointer {
-                    add($0, cacheHash: cacheHash, hash: nil, cache: &cache, ids: &tokenIDs, labels: &labels, hashes: &hashes)
+                    add($0, cacheHash: cacheHash, hash: nil, cache: &cache, ids: tokenIDs, labels: &labels, hashes: &hashes)
                 }
                 ended = true
             } else {
                 let token = UnsafeBufferPointer(rebasing: line[start..<end])
-                add(token, cacheHash: cacheHash, hash: hash, cache: &cache, ids: &tokenIDs, labels: &labels, hashes: &hashes)
+                add(token, cacheHash: cacheHash, hash: hash, cache: &cache, ids: tokenIDs, labels: &labels, hashes: &hashes)
                 ended = FastTextDictionary.isEndOfSentence(token)
             }
             if ended { break }
@@ -318,10 +274,10 @@ public final class FastTextDictionary: Sendable {
         if endOfLine, !ended {
             tokens += 1
             FastTextDictionary.endOfSentence.withUnsafeBufferPointer {
-                add($0, cacheHash: endOfSentenceCacheHash, hash: nil, cache: &cache, ids: &tokenIDs, labels: &labels, hashes: &hashes)
+                add($0, cacheHash: endOfSentenceCacheHash, hash: nil, cache: &cache, ids: tokenIDs, labels: &labels, hashes: &hashes)
             }
         }
-        words.append(contentsOf: tokenIDs.ids)
+        words.append(contentsOf: tokenIDs.elements)
         appendWordNgrams(hashes, into: &words)
         return tokens
     }
@@ -331,11 +287,11 @@ public final class FastTextDictionary: Sendable {
     /// a local function: captured variables would pay a dynamic exclusivity check per access.)
     @inline(__always)
     private func add(_ token: UnsafeBufferPointer<UInt8>, cacheHash: UInt64, hash: UInt32?, cache: inout TokenFeatureCache,
-                     ids wordIDs: inout IDBuffer, labels: inout [Int32], hashes: inout [Int32]) {
+                     ids wordIDs: GrowableBuffer<Int32>, labels: inout [Int32], hashes: inout [Int32]) {
         cache.withEntry(token, hash: cacheHash, describe: { describe(token, hash: hash, into: &$0) }) { entry in
             entry[2...].withMemoryRebound(to: Int32.self) { ids in
                 if entry[0] == TokenFeatureCache.Kind.word.rawValue {
-                    wordIDs.append(ids)
+                    wordIDs.append(contentsOf: ids)
                     hashes.append(Int32(bitPattern: entry[1]))
                 } else {
                     labels.append(contentsOf: ids)

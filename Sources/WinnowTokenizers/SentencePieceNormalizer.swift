@@ -1,3 +1,4 @@
+import WinnowCore
 /// sentencepiece's normalizer (normalizer.cc), on bytes: each position becomes the replacement of
 /// the longest charsmap rule matching there, else its character as it is (a malformed UTF-8 byte
 /// becomes U+FFFD); user-defined symbols are copied unnormalized; then the whitespace options:
@@ -45,7 +46,7 @@ struct SentencePieceNormalizer: Sendable {
     }
 
     /// Writes the normalized form of `text` to `out` (emptied first).
-    func normalize(_ text: UnsafeBufferPointer<UInt8>, into out: ByteBuffer) {
+    func normalize(_ text: UnsafeBufferPointer<UInt8>, into out: GrowableBuffer<UInt8>) {
         out.count = 0
         guard let base = text.baseAddress, !text.isEmpty else { return }
         let noUnits: [UInt32] = [], noStrings: [UInt8] = []
@@ -68,7 +69,7 @@ struct SentencePieceNormalizer: Sendable {
     /// `▁`) plus 3, and reserves more only before a rule's replacement.
     @inline(__always)
     private func run(_ text: UnsafeBufferPointer<UInt8>, _ base: UnsafePointer<UInt8>, _ fffd: UnsafePointer<UInt8>,
-                     _ units: UnsafeBufferPointer<UInt32>, _ strings: UnsafeBufferPointer<UInt8>, into out: ByteBuffer) {
+                     _ units: UnsafeBufferPointer<UInt32>, _ strings: UnsafeBufferPointer<UInt8>, into out: GrowableBuffer<UInt8>) {
         let n = text.count
         var i = 0
         if removeExtraWhitespaces {
@@ -124,7 +125,7 @@ struct SentencePieceNormalizer: Sendable {
     }
 
     @inline(__always)
-    private func appendSpace(_ out: ByteBuffer) {
+    private func appendSpace(_ out: GrowableBuffer<UInt8>) {
         if escapeWhitespaces {
             out.append(0xE2)
             out.append(0x96)

@@ -198,7 +198,7 @@ struct SentencePieceEncoder: TokenEncoder {
     let policy: SpecialTokenPolicy
     let specials: SpecialMatcher
     /// The normalized text (a buffer of this encoder's own: an encoder runs on one thread).
-    private let normalized = ByteBuffer()
+    private let normalized = GrowableBuffer<UInt8>()
     private var unigramScratch = UnigramModel.Scratch()
     private var bpeScratch = BPEModel.Scratch()
     private var cache = PieceCache()
@@ -225,8 +225,8 @@ struct SentencePieceEncoder: TokenEncoder {
     private mutating func encodeSentence(_ text: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32]) {
         normalizer.normalize(text, into: normalized)
         switch model {
-        case let .unigram(unigram): encodeUnigram(unigram, normalized.bytes, into: &ids)
-        case let .bpe(bpe): encodeBPE(bpe, normalized.bytes, into: &ids)
+        case let .unigram(unigram): encodeUnigram(unigram, normalized.elements, into: &ids)
+        case let .bpe(bpe): encodeBPE(bpe, normalized.elements, into: &ids)
         }
     }
 

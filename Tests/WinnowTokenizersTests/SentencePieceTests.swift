@@ -43,10 +43,10 @@ import WinnowCore
 
     @Test func normalizesWithTheCompiledRules() throws {
         let tokenizer = try #require(try Self.load("unigram-nfkc") as? SentencePieceTokenizer)
-        let out = ByteBuffer()
+        let out = GrowableBuffer<UInt8>()
         let text = Array("  ﬁnance   ＡＢＣ１２３\u{3000}ｶﾞ ".utf8)
         text.withUnsafeBufferPointer { tokenizer.normalizer.normalize($0, into: out) }
-        #expect(String(decoding: out.bytes, as: UTF8.self) == "▁finance▁ABC123▁ガ")
+        #expect(String(decoding: out.elements, as: UTF8.self) == "▁finance▁ABC123▁ガ")
     }
 
     @Test func controlPiecesAreSpecialTokens() throws {
