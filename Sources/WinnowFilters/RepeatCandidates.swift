@@ -40,11 +40,7 @@ enum RepeatCandidates {
         // Every position with a full window after it, so that a repeat is seen from both ends.
         seen.reset(capacity: count)
         for i in 0..<count where starts[i] + window <= total {
-            let key = prefix[starts[i] + window] &- prefix[starts[i]] &* windowPower
-            if seen.add(key, at: i) > 0 {
-                candidates[i] = true
-                if let first = seen.firstPosition(of: key) { candidates[first] = true }
-            }
+            seen.add(prefix[starts[i] + window] &- prefix[starts[i]] &* windowPower, at: i, markingRepeatsIn: &candidates)
         }
         for i in 0...(count - shortest) where starts[i + shortest] - starts[i] < window { candidates[i] = true }
         return candidates.indices.filter { candidates[$0] }

@@ -40,16 +40,10 @@ enum RepetitionStatistics {
         let last = lengths.count - n
         counts.reset(capacity: positions?.count ?? lengths.count)
         var repeats = [Bool](repeating: false, count: last + 1)
-        func count(at i: Int) {
-            let key = spaced.run(i, n).key
-            let before = counts.add(key, at: i)
-            if before > 0 { repeats[i] = true }
-            if before == 1, let first = counts.firstPosition(of: key) { repeats[first] = true }
-        }
         if let positions {
-            for i in positions where i <= last { count(at: i) }
+            for i in positions where i <= last { counts.add(spaced.run(i, n).key, at: i, markingRepeatsIn: &repeats) }
         } else {
-            for i in 0...last { count(at: i) }
+            for i in 0...last { counts.add(spaced.run(i, n).key, at: i, markingRepeatsIn: &repeats) }
         }
         let best = counts.mostFrequent.flatMap { $0.count > 1 ? $0 : nil } ?? (count: 1, first: 0)
         let length = lengths[best.first..<(best.first + n)].reduce(0, +) + (n - 1)

@@ -78,6 +78,16 @@ public struct HashCounter: Sendable {
         return Int(before)
     }
 
+    /// `add`, also marking in `repeats` (indexed by position) every position of a key seen more
+    /// than once: this one when it is a repeat, and the first one on the key's second sighting.
+    @inlinable @inline(__always)
+    public mutating func add(_ key: UInt64, at position: Int, markingRepeatsIn repeats: inout [Bool]) {
+        let before = add(key, at: position)
+        guard before > 0 else { return }
+        repeats[position] = true
+        if before == 1, let first = firstPosition(of: key) { repeats[first] = true }
+    }
+
     /// Where `key` was first seen, if it was.
     @inlinable public func firstPosition(of key: UInt64) -> Int? {
         let s = slots[slot(for: key)]
