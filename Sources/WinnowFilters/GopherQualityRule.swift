@@ -93,10 +93,8 @@ public struct GopherQualityRule: FilterRule {
             let start = stripped.lowerBound
             if start < line.upperBound, text.scalars[start] == "•" || text.scalars[start] == "-" { bullets += 1 }
             // Ends (before trailing white space) with "..." or "…".
-            let end = stripped.upperBound, s = text.scalars
-            if end > line.lowerBound, s[end - 1] == "…" || (end - 2 > line.lowerBound && s[end - 1] == "." && s[end - 2] == "." && s[end - 3] == ".") {
-                ellipsisLines += 1
-            }
+            let trimmed = text.scalars[line.lowerBound..<stripped.upperBound]
+            if trimmed.last == "…" || trimmed.hasSuffix(C4Rule.ellipsis) { ellipsisLines += 1 }
         }
         let bulletRatio = lines.isEmpty ? 0 : Double(bullets) / Double(lines.count)
         let ellipsisLineRatio = lines.isEmpty ? 0 : Double(ellipsisLines) / Double(lines.count)
