@@ -1,7 +1,7 @@
-/// The framework's task loop for per-document stages: read each of the task's shards, hand
-/// every document to the stage, write kept documents to `output/` and everything else to
-/// `rejected/` with the reason, and count. Outputs appear under their final names only when a
-/// shard is complete.
+/// The task loop of per-document stages: every document the read loop hands out goes to the
+/// stage's decision, kept documents to `output/` (one shard per input shard, named like it)
+/// and the rest to `rejected/` with the reason. Outputs appear under their final names only
+/// when a shard is complete.
 public struct DocumentLoop {
     public let task: TaskContext
     /// Inserted before `.jsonl.zst` in rejected shard names, for a stage whose phases each
@@ -14,63 +14,25 @@ public struct DocumentLoop {
     }
 
     public func run(_ decide: (inout Document) -> Verdict) throws -> TaskStats {
-        let started = monotonicSeconds()
-        var stats = TaskStats()
-        let shards = task.shards
-        let totalInput = shards.reduce(Int64(0)) { $0 + fileSize($1) }
-        var inputDone: Int64 = 0
-        var lastReport = started
-        for shard in shards {
-            let name = task.outputName(for: shard)
-            let rejectedName = String(name.dropLast(".jsonl.zst".count)) + rejectedSuffix + ".jsonl.zst"
-            let reader = try ShardReader(path: shard)
-            let kept = try ShardWriter(path: "\(task.outputDirectory)/\(name)", level: task.compressionLevel)
-            let rejected = RejectedShard(path: "\(task.rejectedDirectory)/\(rejectedName)", level: task.compressionLevel)
-            while let record = try reader.next() {
-                stats.docsIn += 1
-                switch record {
-                case let .invalid(line):
-                    try rejected.reject(line, stats: &stats)
-                case .document(var doc, _):
-                    let lineBytes = doc.original.count
-                    stats.bytesIn += Int64(lineBytes) + 1
-                    let characters = scalarCount(doc.text)
-                    stats.charsIn += Int64(characters)
-                    let verdict: Verdict
-                    if task.maxDocBytes > 0, lineBytes > task.maxDocBytes {
-                        verdict = .reject(rule: "reader", reason: "document over max_doc_bytes")
-                    } else {
-                        verdict = decide(&doc)
-                    }
-                    switch verdict {
-                    case .keep:
-                        stats.docsKept += 1
-                        stats.charsKept += Int64(doc.edited ? scalarCount(doc.text) : characters)
-                        let before = kept.bytesWritten
-                        try kept.write(doc)
-                        stats.bytesOut += kept.bytesWritten - before
-                    case let .reject(rule, reason):
-                        try rejected.reject(doc, label: "\(rule): \(reason)", characters: characters, stats: &stats)
-                    }
-                }
-                if stats.docsIn & 1023 == 0 {
-                    let now = monotonicSeconds()
-                    if now - lastReport >= 0.5 {
-                        lastReport = now
-                        task.progress(TaskProgress(docs: stats.docsIn, inputBytesDone: inputDone + reader.fileOffset,
-                                                   inputBytesTotal: totalInput, bytesRead: stats.bytesIn))
-                    }
+        let input = TaskReader(task: task, rejectedSuffix: rejectedSuffix)
+        while let shard = try input.nextShard() {
+            let kept = try ShardWriter(path: "\(task.outputDirectory)/\(shard.name)", level: task.compressionLevel)
+            while var item = try shard.next() {
+                switch decide(&item.document) {
+                case .keep:
+                    let doc = item.document
+                    let before = kept.bytesWritten
+                    try kept.write(doc)
+                    shard.kept(characters: doc.edited ? scalarCount(doc.text) : item.characters,
+                               bytesOut: kept.bytesWritten - before)
+                case let .reject(rule, reason):
+                    try shard.reject(item.document, label: "\(rule): \(reason)", characters: item.characters)
                 }
             }
-            stats.blankLines += reader.blankLines
-            inputDone += fileSize(shard)
             try kept.finish()
-            try rejected.finish()
+            try shard.finish()
         }
-        task.progress(TaskProgress(docs: stats.docsIn, inputBytesDone: totalInput,
-                                   inputBytesTotal: totalInput, bytesRead: stats.bytesIn))
-        stats.seconds = monotonicSeconds() - started
-        return stats
+        return input.finish()
     }
 }
 

@@ -1,5 +1,6 @@
 /// The `rejected/` shard of one input shard, created on the first rejection (a shard with none
-/// leaves no file), with the counting every stage does for what it drops.
+/// leaves no file), and the counting of what a stage drops. Stages reach it through the read
+/// loop (`ShardPass.reject`), which settles every document it hands out.
 public final class RejectedShard {
     public let path: String
     let level: Int32
@@ -15,19 +16,10 @@ public final class RejectedShard {
         try writer!.write(doc)
     }
 
-    /// A line that is not a document: counted as read, invalid and rejected, kept exactly.
-    public func reject(_ line: InvalidLine, stats: inout TaskStats) throws {
-        stats.invalidLines += 1
-        stats.docsRejected += 1
-        stats.bytesIn += Int64(line.bytes.count) + 1
-        stats.rejectedBy["reader: \(line.reason)", default: 0] += 1
-        try write(RejectedLine.document(for: line))
-    }
-
-    /// A document dropped for `label` ("rule: reason"), which goes in `metadata.rejected_by`;
-    /// counted with its characters (`characters`, when the caller has them, else counted here)
-    /// and by its `metadata.language` and `metadata.domain`.
-    public func reject(_ doc: Document, label: String, characters: Int? = nil, stats: inout TaskStats) throws {
+    /// Counts a document dropped for `label` ("rule: reason"): with its characters
+    /// (`characters`, when the caller has them, else counted here) and by its
+    /// `metadata.language` and `metadata.domain`.
+    static func count(_ doc: Document, label: String, characters: Int?, stats: inout TaskStats) {
         stats.docsRejected += 1
         stats.rejectedBy[label, default: 0] += 1
         stats.rejectedChars[label, default: 0] += Int64(characters ?? scalarCount(doc.text))
@@ -36,9 +28,13 @@ public final class RejectedShard {
                 stats.rejectedByGroup[label, default: [:]]["\(key)=\(value)", default: 0] += 1
             }
         }
+    }
+
+    /// The document as written to `rejected/`: with `metadata.rejected_by = label`.
+    static func labelled(_ doc: Document, _ label: String) -> Document {
         var copy = doc
         copy.metadata["rejected_by"] = .string(label)
-        try write(copy)
+        return copy
     }
 
     public func finish() throws { try writer?.finish() }

@@ -27,6 +27,13 @@ public enum Verdict: Sendable, Equatable {
 /// order. It may add metadata to the document whatever it decides.
 public protocol DocumentProcessor {
     mutating func process(_ doc: inout Document) -> Verdict
+    /// Adds what the processor measured about itself (such as time per rule) to the task's
+    /// counters, once, after the last document.
+    mutating func finish(_ stats: inout TaskStats)
+}
+
+extension DocumentProcessor {
+    public mutating func finish(_ stats: inout TaskStats) {}
 }
 
 /// A stage that maps each document to keep-or-reject. Its task count and its task loop come
@@ -42,7 +49,9 @@ extension DocumentStage {
 
     public func run(_ task: TaskContext) throws -> TaskStats {
         var processor = try makeProcessor(task)
-        return try DocumentLoop(task: task).run { doc in processor.process(&doc) }
+        var stats = try DocumentLoop(task: task).run { doc in processor.process(&doc) }
+        processor.finish(&stats)
+        return stats
     }
 }
 

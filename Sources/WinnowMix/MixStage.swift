@@ -102,18 +102,18 @@ public struct MixStage: Stage {
 
     private func count(_ task: TaskContext) throws -> TaskStats {
         var tally = SourceTally()
-        var stats = TaskStats()
         var sizer = try makeSizer()
-        for shard in task.shards {
-            let reader = try ShardReader(path: shard)
-            while let record = try reader.next() {
-                guard case let .document(doc, _) = record else { continue }
-                tally.add(sourceName(doc, shard: shard), size: try sizer.size(doc))
+        // Phase 2 reads the same shards and rejects what is not a document; here it is skipped.
+        let input = TaskReader(task: task, rejects: .skip)
+        while let shard = try input.nextShard() {
+            while let item = try shard.next() {
+                tally.add(sourceName(item.document, shard: shard.path), size: try sizer.size(item.document))
+                shard.kept(characters: item.characters)
             }
+            try shard.finish()
         }
         try tally.write(MixStage.countsPath(task, rank: task.rank))
-        stats.docsIn = 0
-        return stats
+        return input.finish()
     }
 
     // MARK: Phase 1
@@ -126,7 +126,9 @@ public struct MixStage: Stage {
         }
         let plan = MixPlan(settings: settings, sizes: tally.entries.mapValues { ($0.size, $0.documents) }, seed: task.seed)
         try writeFileAtomically(MixStage.planPath(task), Array((JSONWriter.string(plan.json) + "\n").utf8))
-        return TaskStats()
+        var stats = TaskStats()
+        stats.made = ["sources": Int64(tally.entries.count), "files": 1]
+        return stats
     }
 
     // MARK: Phase 2
@@ -135,7 +137,6 @@ public struct MixStage: Stage {
         let planPath = MixStage.planPath(task)
         let plan = try MixPlan(json: try readFile(planPath).withUnsafeBytes { try JSONValue.parse($0) }, path: planPath)
         var assigned = AssignedTally(phases: plan.phases)
-        var stats = TaskStats()
         var sizer = try makeSizer()
         let rankName = ShardNaming.fiveDigits(task.rank)
         var writers: [Int: ShardWriter] = [:]
@@ -147,47 +148,39 @@ public struct MixStage: Stage {
             writers[key] = made
             return made
         }
-        for shard in task.shards {
-            let shardName = task.outputName(for: shard)
-            let reader = try ShardReader(path: shard)
-            let rejected = RejectedShard(path: "\(task.rejectedDirectory)/\(shardName)", level: task.compressionLevel)
-            while let record = try reader.next() {
-                stats.docsIn += 1
-                switch record {
-                case let .invalid(line):
-                    try rejected.reject(line, stats: &stats)
-                case let .document(doc, lineNumber):
-                    stats.bytesIn += Int64(doc.text.count)
-                    let name = sourceName(doc, shard: shard)
-                    guard let source = plan.source(name) else {
-                        throw WinnowError.invalid("\(shard):\(lineNumber): source '\(name)' is not in the mix plan (the input changed after planning; redo the step)")
-                    }
-                    var random = DocumentRandom(seed: plan.seed, shard: shardName, line: lineNumber)
-                    let copies = plan.copies(of: source) { random.unit() }
-                    if copies.isEmpty {
-                        try rejected.reject(doc, label: "mix: not sampled", stats: &stats)
-                        continue
-                    }
-                    stats.docsKept += 1
-                    assigned.add(source: name, copies: copies, size: try sizer.size(doc))
-                    for (copy, phase) in copies.enumerated() {
-                        var out = doc
-                        out.metadata[MixStage.phaseKey] = .string(plan.phases[phase])
-                        if copies.count > 1 { out.metadata["mix_copy"] = JSONValue(copy) }
-                        let bucket = random.below(settings.buckets)
-                        let target = try writer(phase: phase, bucket: bucket)
-                        let before = target.bytesWritten
-                        try target.write(out)
-                        stats.bytesOut += target.bytesWritten - before
-                    }
+        let input = TaskReader(task: task)
+        while let shard = try input.nextShard() {
+            while let item = try shard.next() {
+                let doc = item.document
+                let name = sourceName(doc, shard: shard.path)
+                guard let source = plan.source(name) else {
+                    throw WinnowError.invalid("\(shard.path):\(item.lineNumber): source '\(name)' is not in the mix plan (the input changed after planning; redo the step)")
                 }
+                var random = DocumentRandom(seed: plan.seed, shard: shard.name, line: item.lineNumber)
+                let copies = plan.copies(of: source) { random.unit() }
+                if copies.isEmpty {
+                    try shard.reject(doc, label: "mix: not sampled", characters: item.characters)
+                    continue
+                }
+                assigned.add(source: name, copies: copies, size: try sizer.size(doc))
+                var bytesOut: Int64 = 0
+                for (copy, phase) in copies.enumerated() {
+                    var out = doc
+                    out.metadata[MixStage.phaseKey] = .string(plan.phases[phase])
+                    if copies.count > 1 { out.metadata["mix_copy"] = JSONValue(copy) }
+                    let bucket = random.below(settings.buckets)
+                    let target = try writer(phase: phase, bucket: bucket)
+                    let before = target.bytesWritten
+                    try target.write(out)
+                    bytesOut += target.bytesWritten - before
+                }
+                shard.kept(characters: item.characters, bytesOut: bytesOut)
             }
-            stats.blankLines += reader.blankLines
-            try rejected.finish()
+            try shard.finish()
         }
         for (_, writer) in writers.sorted(by: { $0.key < $1.key }) { try writer.finish() }
         try assigned.write(MixStage.assignedPath(task, rank: task.rank))
-        return stats
+        return input.finish()
     }
 
     // MARK: Phase 3
@@ -207,23 +200,23 @@ public struct MixStage: Stage {
         var stats = TaskStats()
         for phase in plan.phases {
             let directory = MixStage.bucketDirectory(task, phase: phase, bucket: task.rank)
-            var documents: [Document] = []
-            for file in listDirectory(directory) where file.hasSuffix(".jsonl.zst") {
-                let reader = try ShardReader(path: "\(directory)/\(file)")
-                while let record = try reader.next() {
-                    if case let .document(doc, _) = record { documents.append(doc) }
-                }
+            let files = listDirectory(directory).filter { $0.hasSuffix(".jsonl.zst") }.map { "\(directory)/\($0)" }
+            let input = TaskReader(task: task, shards: files, rejectedSuffix: ".\(phase)-bucket-\(task.rank)")
+            var documents: [InputDocument] = []
+            while let shard = try input.nextShard() {
+                while let item = try shard.next() { documents.append(item) }
+                try shard.finish()
             }
             var random = SplitMix64(seed: plan.seed ^ SplitMix64.finalize(UInt64(task.rank) &+ 1))
             documents.shuffle(using: &random)
             let writer = try ShardWriter(path: "\(task.outputDirectory)/\(phase)-\(ShardNaming.fiveDigits(task.rank)).jsonl.zst", level: task.compressionLevel)
-            for doc in documents {
-                try writer.write(doc)
-                stats.docsIn += 1
-                stats.docsKept += 1
+            for item in documents {
+                let before = writer.bytesWritten
+                try writer.write(item.document)
+                input.kept(characters: item.characters, bytesOut: writer.bytesWritten - before)
             }
-            stats.bytesOut += writer.bytesWritten
             try writer.finish()
+            stats.add(input.finish())
         }
         return stats
     }

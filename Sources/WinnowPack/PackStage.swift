@@ -59,7 +59,6 @@ public struct PackStage: Stage {
         })
         var packers: [String: Packer] = [:]
         var report = PackReport()
-        var stats = TaskStats()
         let parts = PackStage.partsDirectory(task)
         let rankName = ShardNaming.fiveDigits(task.rank)
 
@@ -74,21 +73,18 @@ public struct PackStage: Stage {
             return made
         }
 
-        let totalInput = task.shards.reduce(Int64(0)) { $0 + fileSize($1) }
-        var inputDone: Int64 = 0
-        var lastReport = started
-        for shard in task.shards {
-            let reader = try ShardReader(path: shard)
-            let rejected = RejectedShard(path: "\(task.rejectedDirectory)/\(task.outputName(for: shard))", level: task.compressionLevel)
-            var batch: [Document] = []
+        let input = TaskReader(task: task)
+        while let shard = try input.nextShard() {
+            var batch: [InputDocument] = []
             var batchBytes = 0
             func flush() throws {
-                let encoded = encoders.encode(batch)
-                for (doc, result) in zip(batch, encoded) {
+                let encoded = encoders.encode(batch.map(\.document))
+                for (item, result) in zip(batch, encoded) {
+                    let doc = item.document
                     if let error = result.error {
                         var copy = doc
                         copy.metadata["pack_error"] = .string(error)
-                        try rejected.reject(copy, label: "pack: cannot encode", stats: &stats)
+                        try shard.reject(copy, label: "pack: cannot encode", characters: item.characters)
                         continue
                     }
                     let phase = doc.metadata.value(atPath: settings.phaseField)?.stringValue ?? ""
@@ -96,44 +92,28 @@ public struct PackStage: Stage {
                     let value = doc.metadata.value(atPath: settings.reportField)?.displayText ?? "(none)"
                     report.count(phase: phase, value: value, tokens: result.ids.count, prefixTokens: result.masked,
                                  hasPrefix: result.masked > (settings.addBOS ? 1 : 0))
-                    stats.docsKept += 1
-                    stats.charsKept += Int64(scalarCount(doc.text))
+                    shard.kept(characters: item.characters)
                 }
                 batch.removeAll(keepingCapacity: true)
                 batchBytes = 0
-                let now = monotonicSeconds()
-                if now - lastReport >= 0.5 {
-                    lastReport = now
-                    task.progress(TaskProgress(docs: stats.docsIn, inputBytesDone: inputDone + reader.fileOffset,
-                                               inputBytesTotal: totalInput, bytesRead: stats.bytesIn))
-                }
             }
-            while let record = try reader.next() {
-                stats.docsIn += 1
-                switch record {
-                case let .invalid(line):
-                    try rejected.reject(line, stats: &stats)
-                case let .document(doc, _):
-                    stats.bytesIn += Int64(doc.text.count)
-                    stats.charsIn += Int64(scalarCount(doc.text))
-                    batch.append(doc)
-                    batchBytes += doc.text.count
-                    if batchBytes >= 4 << 20 || batch.count >= 8192 { try flush() }
-                }
+            while let item = try shard.next() {
+                batch.append(item)
+                batchBytes += item.document.text.count
+                if batchBytes >= 4 << 20 || batch.count >= 8192 { try flush() }
             }
             try flush()
-            inputDone += fileSize(shard)
-            stats.blankLines += reader.blankLines
-            try rejected.finish()
+            try shard.finish()
         }
+        var stats = input.finish()
         for (phase, packer) in packers {
             try packer.finish()
             try packer.writer.finish()
             report.phases[phase, default: PackReport.Phase()].packing = packer.counters
             stats.bytesOut += packer.writer.tokens * Int64(width.byteCount)
+            stats.made["tokens", default: 0] += packer.writer.tokens
         }
         try report.write(PackStage.reportPath(task, rank: task.rank))
-        task.progress(TaskProgress(docs: stats.docsIn, inputBytesDone: totalInput, inputBytesTotal: totalInput, bytesRead: stats.bytesIn))
         stats.seconds = monotonicSeconds() - started
         return stats
     }
@@ -151,6 +131,7 @@ public struct PackStage: Stage {
         }
         let parts = PackStage.partsDirectory(task)
         let tokenizerName = tokenizerPath(task)
+        var stats = TaskStats()
         for group in listDirectory(parts) {
             let phase = group == "_" ? "" : group
             let bases = Set(listDirectory("\(parts)/\(group)").compactMap { TokenShardFormat.recognize("\(parts)/\(group)/\($0)")?.base })
@@ -162,11 +143,14 @@ public struct PackStage: Stage {
             func close() throws {
                 guard let open = writer else { return }
                 try open.finish()
+                stats.made["tokens", default: 0] += open.tokens
+                stats.bytesOut += open.tokens * Int64(open.width.byteCount)
                 report.files.append(String(open.base.split(separator: "/").last!))
                 writer = nil
                 fileNumber += 1
             }
             for part in partShards {
+                stats.bytesIn += part.tokenCount * Int64(part.width.byteCount)
                 var from = 0
                 while from < part.sequenceCount {
                     if writer == nil {
@@ -193,7 +177,7 @@ public struct PackStage: Stage {
             try close()
         }
         try report.write("\(task.outputDirectory)/pack_report.json")
-        var stats = TaskStats()
+        stats.made["files"] = Int64(report.files.count)
         stats.seconds = monotonicSeconds() - started
         return stats
     }
