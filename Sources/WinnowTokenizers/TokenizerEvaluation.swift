@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 import WinnowCore
 import WinnowText
 
@@ -44,9 +45,9 @@ public struct TokenizerEvaluation: Sendable {
 
         var evaluation = TokenizerEvaluation()
         evaluation.threads = max(1, threads)
-        let next = Locked(0)
-        let parts = Locked<[[String: Row]]>([])
-        let failure = Locked<(any Error)?>(nil)
+        let next = Mutex(0)
+        let parts = Mutex<[[String: Row]]>([])
+        let failure = Mutex<(any Error)?>(nil)
         let start = monotonicSeconds()
         DispatchQueue.concurrentPerform(iterations: evaluation.threads) { _ in
             var encoder = tokenizer.makeEncoder(specials: specials)
@@ -81,9 +82,9 @@ public struct TokenizerEvaluation: Sendable {
     }
 
     private mutating func countWords(_ batches: [TextBatch], threads: Int) throws {
-        let words = Locked<[String: Int64]>([:])
-        let next = Locked(0)
-        let failure = Locked<(any Error)?>(nil)
+        let words = Mutex<[String: Int64]>([:])
+        let next = Mutex(0)
+        let failure = Mutex<(any Error)?>(nil)
         DispatchQueue.concurrentPerform(iterations: threads) { _ in
             guard let segmenter = try? WordSegmenter() else {
                 failure.withLock { $0 = WinnowError.invalid("ICU word segmenter could not be opened") }

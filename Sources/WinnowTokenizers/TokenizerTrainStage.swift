@@ -50,16 +50,13 @@ public struct TokenizerTrainStage: Stage {
 
     public func run(_ task: TaskContext) throws -> TaskStats {
         let start = monotonicSeconds()
-        let sampler = samplingRule(seed: task.seed)
-        let corpus = try TextCorpus(inputs: task.inputShards, byteBudget: byteBudget, keep: sampler)
-        let words = try WordCounts.count(corpus, split: split, skipping: skipSpecialText ? trainer.specialTokens : [])
-        let tokenizer = try BPETokenizer(vocabulary: trainer.train(words), split: split)
-        try writeFileAtomically(task.outputDirectory + "/tokenizer.json", TokenizerJSON.write(tokenizer))
-        try writeFileAtomically(task.outputDirectory + "/tokenizer_config.json", TokenizerJSON.writeConfig(tokenizer))
-        var stats = TaskStats()
-        stats.docsIn = words.sequences
-        stats.docsKept = words.sequences
-        stats.bytesIn = words.bytes
+        var corpus = try TextCorpus(inputs: task.inputShards, byteBudget: byteBudget, keep: samplingRule(seed: task.seed))
+        corpus.task = task
+        let training = try BPETraining(corpus: corpus, split: split, trainer: trainer, skipSpecialText: skipSpecialText)
+        try training.write(to: task.outputDirectory + "/tokenizer.json")
+        var stats = training.words.reading
+        stats.made = ["tokens": Int64(training.tokenizer.vocabularySize),
+                      "merges": Int64(training.tokenizer.vocabulary.merges.count), "files": 2]
         stats.seconds = monotonicSeconds() - start
         return stats
     }
@@ -73,12 +70,7 @@ public struct TokenizerTrainStage: Stage {
             let value = doc.metadata.value(atPath: key)?.stringValue ?? ""
             let weight = weights[value] ?? fallback
             if weight >= 1 { return true }
-            var h = seed ^ 0x9E37_79B9_7F4A_7C15
-            for byte in doc.id.utf8 { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-            h ^= h >> 33
-            h = h &* 0xFF51_AFD7_ED55_8CCD
-            h ^= h >> 33
-            return Double(h >> 11) / Double(1 << 53) < weight
+            return Double(StableHash.seed(seed, doc.id) >> 11) / Double(1 << 53) < weight
         }
     }
 }

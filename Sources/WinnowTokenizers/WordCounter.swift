@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 import WinnowCore
 
 /// The distinct pre-tokenised words of a corpus with their counts: all a BPE trainer keeps of
@@ -9,6 +10,8 @@ public struct WordCounts: Sendable {
     /// Sequences and bytes of text read.
     public internal(set) var sequences = 0
     public internal(set) var bytes: Int64 = 0
+    /// What the read loop counted on the corpus's shards (documents read, rejected, sampled out).
+    public internal(set) var reading = TaskStats()
 
     public var distinctWords: Int { counts.count }
 
@@ -44,8 +47,8 @@ public struct WordCounts: Sendable {
         try split.validate()
         let specials = SpecialMatcher(skipping.map { (content: $0, id: UInt32(0)) })
         let batches = corpus.batches()
-        let results = Locked<[WordCounts]>([])
-        let failure = Locked<(any Error)?>(nil)
+        let results = Mutex<[WordCounts]>([])
+        let failure = Mutex<(any Error)?>(nil)
         DispatchQueue.concurrentPerform(iterations: max(1, workers)) { _ in
             var local = WordCounts()
             do {
@@ -62,6 +65,7 @@ public struct WordCounts: Sendable {
         var parts = results.withLock { $0 }.sorted { $0.counts.count > $1.counts.count }
         var total = parts.removeFirst()
         for part in parts { total.merge(part) }
+        total.reading = try batches.finish()
         return total
     }
 

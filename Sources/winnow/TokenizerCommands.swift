@@ -106,26 +106,23 @@ struct TrainTokenizer: ParsableCommand {
                 throw WinnowError.invalid("unknown --pre-tokenizer '\(preTokenizer)' (known: \(SplitPattern.names.joined(separator: ", ")))")
             }
             guard vocabSize > 256 else { throw WinnowError.invalid("--vocab-size must exceed 256 (the byte alphabet)") }
-            let start = monotonicSeconds()
             let corpus = try TextCorpus(inputs: input, byteBudget: byteBudget)
             let specials = specialTokens.split(separator: ",").map(String.init)
             let base = splitRegex.map { SplitRule(regex: $0) } ?? .native(pattern)
             let split = splitDigits ? .digits(base, individual: true) : base
-            let words = try WordCounts.count(corpus, split: split, skipping: skipSpecialText ? specials : [])
-            let counted = monotonicSeconds()
             let trainer = BPETrainer(vocabSize: vocabSize, minFrequency: minFrequency,
                                      specialTokens: specials,
                                      maxTokenLength: maxTokenLength, exactMaxTokenLength: exactMaxTokenLength)
-            let tokenizer = try BPETokenizer(vocabulary: trainer.train(words), split: split)
-            let trained = monotonicSeconds()
+            let training = try BPETraining(corpus: corpus, split: split, trainer: trainer, skipSpecialText: skipSpecialText)
             try makeDirectories(parentOf: output)
-            try writeFileAtomically(output, TokenizerJSON.write(tokenizer))
-            let folder = output.contains("/") ? String(output[..<output.lastIndex(of: "/")!]) : "."
-            try writeFileAtomically(folder + "/tokenizer_config.json", TokenizerJSON.writeConfig(tokenizer))
+            try training.write(to: output)
+            let tokenizer = training.tokenizer, words = training.words
             if let tiktoken { try writeFileAtomically(tiktoken, TiktokenFile.write(tokenizer.vocabulary)) }
+            let rejected = words.reading.docsRejected > 0 ? " (\(words.reading.docsRejected) lines rejected: not documents)" : ""
             FileOutput.standardError("""
-                trained \(tokenizer.vocabularySize) tokens (\(tokenizer.vocabulary.merges.count) merges) from \(words.sequences) sequences, \
-                \(words.bytes) bytes, \(words.distinctWords) distinct words; counting \(seconds(counted - start)), merging \(seconds(trained - counted))\n
+                trained \(tokenizer.vocabularySize) tokens (\(tokenizer.vocabulary.merges.count) merges) from \(words.sequences) sequences\(rejected), \
+                \(words.bytes) bytes, \(words.distinctWords) distinct words; counting \(seconds(training.countingSeconds)), \
+                merging \(seconds(training.mergingSeconds))\n
                 """)
         }
     }
