@@ -228,10 +228,7 @@ struct DocumentRandom {
     var generator: SplitMix64
 
     init(seed: UInt64, shard: String, line: Int) {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ seed
-        for b in shard.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-        h = SplitMix64.finalize(h ^ UInt64(line))
-        generator = SplitMix64(seed: h)
+        generator = SplitMix64(seed: StableHash.seed(seed, shard, UInt64(line)))
     }
 
     mutating func unit() -> Double { generator.unit() }

@@ -151,7 +151,7 @@ public struct Pipeline: Sendable {
             var step = remaining.remove(at: index)
             let upstream = step.from.map { $0 == "input" ? "input=\(input.joined(separator: "\u{1}"))" : placed[$0]! }
                 .joined(separator: "\u{3}")
-            step.fingerprint = stableHash("\(seed)\u{2}\(upstream)\u{2}\(step.fingerprint)")
+            step.fingerprint = StableHash.hex("\(seed)\u{2}\(upstream)\u{2}\(step.fingerprint)")
             placed[step.id] = step.fingerprint
             ordered.append(step)
         }
@@ -159,18 +159,7 @@ public struct Pipeline: Sendable {
     }
 }
 
-/// A 64-bit FNV-1a hash as 16 hex digits: stable across runs and machines (unlike `Hasher`).
-func stableHash(_ text: String) -> String {
-    var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    for b in text.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-    let hex = String(h, radix: 16)
-    return String(repeating: "0", count: 16 - hex.count) + hex
-}
-
-/// Derives a task's seed from the pipeline seed, the step and the rank (SplitMix64 finaliser).
+/// Derives a task's seed from the pipeline seed, the step and the rank.
 func taskSeed(pipelineSeed: UInt64, step: String, rank: Int) -> UInt64 {
-    var z = pipelineSeed ^ UInt64(stableHash(step), radix: 16)! ^ (UInt64(rank) &* 0x9E37_79B9_7F4A_7C15)
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
+    SplitMix64.finalize(pipelineSeed ^ StableHash.fnv1a(step) ^ (UInt64(rank) &* 0x9E37_79B9_7F4A_7C15))
 }
