@@ -187,7 +187,7 @@ struct Examples: @unchecked Sendable {
         let parts = max(1, min(threads, lines))
         let pieces = Mutex<[Int: Examples]>([:])
         text.withUnsafeBufferPointer { bytes in
-            let shared = UncheckedSendable(bytes)
+            let shared = SharedAcrossThreads(bytes)
             DispatchQueue.concurrentPerform(iterations: parts) { part in
                 var piece = Examples()
                 let buffers = LineFeatures()
@@ -219,9 +219,4 @@ struct Examples: @unchecked Sendable {
             append(features: Array(e.features), labels: Array(e.labels), tokens: e.tokens)
         }
     }
-}
-
-struct UncheckedSendable<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
 }

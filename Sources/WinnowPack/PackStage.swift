@@ -207,19 +207,14 @@ final class EncoderPool: @unchecked Sendable {
                 for i in batch.indices { slots[i] = encoders[0].encode(batch[i]) }
                 return
             }
-            let output = SendableSlots(slots)
+            // Each index is written by one thread only.
+            let output = SharedAcrossThreads(slots)
             DispatchQueue.concurrentPerform(iterations: threads) { thread in
                 for i in stride(from: thread, to: batch.count, by: threads) {
-                    output.slots[i] = self.encoders[thread].encode(batch[i])
+                    output.value[i] = self.encoders[thread].encode(batch[i])
                 }
             }
         }
         return results
     }
-}
-
-/// Result slots shared by the encoding threads; each index is written by one thread only.
-struct SendableSlots: @unchecked Sendable {
-    let slots: UnsafeMutableBufferPointer<EncodedDocument>
-    init(_ slots: UnsafeMutableBufferPointer<EncodedDocument>) { self.slots = slots }
 }
