@@ -104,9 +104,11 @@ public struct ScoreStage: Stage {
         let started = monotonicSeconds()
         let scoringTasks = TaskPlan.perShard(inputShards: task.inputShards.count, requested: nil)
         var pairs: [(score: Float, weight: Int64)] = []
+        var stats = TaskStats()
         for rank in 0..<max(scoringTasks, task.world) {
             let path = ScoreStage.weightsPath(task, rank: rank)
             guard fileExists(path) else { continue }
+            stats.bytesIn += fileSize(path)
             var reader = try BinaryReader(path: path)
             while reader.remaining > 0 {
                 let score = Float(bitPattern: try reader.scalar(UInt32.self, "score"))
@@ -133,7 +135,7 @@ public struct ScoreStage: Stage {
             .init(key: "achieved_fraction", value: JSONValue(total == 0 ? 0 : Double(kept) / Double(total))),
         ]))
         try writeFileAtomically(ScoreStage.thresholdPath(task), Array((JSONWriter.string(report) + "\n").utf8))
-        var stats = TaskStats()
+        stats.made = ["scores read": Int64(pairs.count), "thresholds": 1]
         stats.seconds = monotonicSeconds() - started
         return stats
     }

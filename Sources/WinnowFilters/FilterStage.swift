@@ -61,10 +61,25 @@ struct FilterProcessor: DocumentProcessor {
     let rules: [FilterStage.ConfiguredRule]
     let wordSplitting: DocumentAnalysis.WordSplitting
     let context: RuleContext
+    /// Seconds in each rule (by position), including the shared analysis it first asked for.
+    var ruleSeconds: [Double]
+
+    init(rules: [FilterStage.ConfiguredRule], wordSplitting: DocumentAnalysis.WordSplitting, context: RuleContext) {
+        self.rules = rules
+        self.wordSplitting = wordSplitting
+        self.context = context
+        ruleSeconds = Array(repeating: 0, count: rules.count)
+    }
 
     mutating func process(_ doc: inout Document) -> Verdict {
         var analysis = DocumentAnalysis(doc, wordSplitting: wordSplitting, context: context)
-        for configured in rules {
+        var clock = monotonicSeconds()
+        for (index, configured) in rules.enumerated() {
+            defer {
+                let now = monotonicSeconds()
+                ruleSeconds[index] += now - clock
+                clock = now
+            }
             var measured = JSONObject()
             let result = configured.rule.check(doc, analysis: analysis, measured: &measured)
             // Measurements are kept when they explain something: in tag mode always; in drop
@@ -88,5 +103,9 @@ struct FilterProcessor: DocumentProcessor {
             }
         }
         return .keep
+    }
+
+    mutating func finish(_ stats: inout TaskStats) {
+        for (configured, seconds) in zip(rules, ruleSeconds) { stats.ruleSeconds[configured.label, default: 0] += seconds }
     }
 }

@@ -56,31 +56,63 @@ public struct StatusReport: Sendable {
             let state = s.finished ? "finished" : (s.failed > 0 ? "FAILED" : "unfinished")
             out += "step \(s.step) (\(s.stage)): \(state); tasks \(s.done) done, \(s.failed) failed, "
                 + "\(s.running) running, \(s.pending) pending of \(s.world)\n"
-            out += "  docs: \(t.docsIn) in, \(t.docsKept) kept, \(t.docsRejected) rejected"
-                + (t.invalidLines > 0 ? " (\(t.invalidLines) invalid lines)" : "")
-                + (t.blankLines > 0 ? ", \(t.blankLines) blank lines skipped" : "") + "\n"
-            if t.docsIn > 0 {
-                out += "  chars: \(t.charsIn) in, \(t.charsKept) kept (\(percent(t.charsKept, t.charsIn)) kept)\n"
-            }
-            for (reason, count) in t.rejectedBy.sorted(by: { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }) {
-                out += "    rejected by \(reason): \(count) docs, \(t.rejectedChars[reason] ?? 0) chars"
-                if let groups = t.rejectedByGroup[reason] {
-                    let top = groups.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }.prefix(6)
-                    out += " (" + top.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + (groups.count > 6 ? ", …" : "") + ")"
-                }
-                out += "\n"
-            }
-            if t.seconds > 0 {
-                out += "  throughput per task: \(Int(Double(t.docsIn) / t.seconds)) docs/s, "
-                    + "\(String(format1: Double(t.bytesIn) / 1e6 / t.seconds)) MB/s"
-            }
-            if let wall = s.wallSeconds { out += "; wall \(String(format1: wall)) s" }
-            out += "\n"
+            out += Self.lines(t, wall: s.wallSeconds)
             for failure in s.failures {
                 out += "  task \(failure.rank) failed after \(failure.attempts) attempt(s): \(failure.error)\n    log: \(failure.log)\n"
             }
         }
         return out
+    }
+
+    /// A step's figures, each meaning the same in every step: documents and characters
+    /// through the read loop, what the step made besides documents (all a phase that reads no
+    /// documents has to show), rejection and skip reasons, the slowest rules, throughput.
+    static func lines(_ t: TaskStats, wall: Double?) -> String {
+        var out = ""
+        if t.docsIn > 0 || t.made.isEmpty {
+            out += "  docs: \(t.docsIn) in, \(t.docsKept) kept, \(t.docsRejected) rejected"
+                + (t.docsSkipped > 0 ? ", \(t.docsSkipped) skipped" : "")
+                + (t.invalidLines > 0 ? " (\(t.invalidLines) invalid lines)" : "")
+                + (t.blankLines > 0 ? ", \(t.blankLines) blank lines skipped" : "") + "\n"
+        }
+        if t.charsIn > 0 {
+            out += "  chars: \(t.charsIn) in, \(t.charsKept) kept (\(percent(t.charsKept, t.charsIn)) kept)\n"
+        }
+        if !t.made.isEmpty {
+            out += "  made: " + t.made.sorted { $0.key < $1.key }.map { key, count in
+                "\(count) \(count == 1 && key.hasSuffix("s") ? String(key.dropLast()) : key)"
+            }.joined(separator: ", ") + "\n"
+        }
+        for (reason, count) in byCount(t.rejectedBy) {
+            out += "    rejected by \(reason): \(count) docs, \(t.rejectedChars[reason] ?? 0) chars"
+            if let groups = t.rejectedByGroup[reason] {
+                let top = byCount(groups).prefix(6)
+                out += " (" + top.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + (groups.count > 6 ? ", …" : "") + ")"
+            }
+            out += "\n"
+        }
+        for (reason, count) in byCount(t.skippedBy) { out += "    skipped by \(reason): \(count) docs\n" }
+        if !t.ruleSeconds.isEmpty {
+            let total = t.ruleSeconds.values.reduce(0, +)
+            let slowest = t.ruleSeconds.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }.prefix(5)
+            out += "  time by rule (slowest first): " + slowest.map { rule, seconds in
+                "\(rule) \(String(format1: seconds)) s (\(total > 0 ? Int((100 * seconds / total).rounded()) : 0)%)"
+            }.joined(separator: ", ") + "\n"
+        }
+        var speed: [String] = []
+        if t.seconds > 0 {
+            if t.docsIn > 0 { speed.append("\(Int(Double(t.docsIn) / t.seconds)) docs/s") }
+            if t.bytesIn > 0 { speed.append("\(String(format1: Double(t.bytesIn) / 1e6 / t.seconds)) MB/s") }
+        }
+        var parts: [String] = []
+        if !speed.isEmpty { parts.append("throughput per task: " + speed.joined(separator: ", ")) }
+        if let wall { parts.append("wall \(String(format1: wall)) s") }
+        if !parts.isEmpty { out += "  " + parts.joined(separator: "; ") + "\n" }
+        return out
+    }
+
+    private static func byCount<V: Comparable>(_ counts: [String: V]) -> [(key: String, value: V)] {
+        counts.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }
     }
 
     public var json: JSONValue {
