@@ -41,12 +41,12 @@ let package = Package(
 
         .testTarget(name: "WinnowCoreTests", dependencies: ["WinnowCore"]),
         .testTarget(name: "WinnowTextTests", dependencies: ["WinnowText"]),
-        .testTarget(name: "WinnowFiltersTests", dependencies: ["WinnowFilters"]),
+        .testTarget(name: "WinnowFiltersTests", dependencies: ["WinnowFilters", "WinnowClassifier"]),
         .testTarget(name: "WinnowClassifierTests", dependencies: ["WinnowClassifier"]),
         .testTarget(name: "WinnowTokenizersTests", dependencies: ["WinnowTokenizers", "WinnowCore"], exclude: ["Fixtures"]),
         .testTarget(name: "WinnowMixTests", dependencies: ["WinnowMix", "WinnowCore"]),
         .testTarget(name: "WinnowPackTests", dependencies: ["WinnowPack", "WinnowCore"]),
         .testTarget(name: "WinnowPipelineTests", dependencies: ["WinnowPipeline"]),
-        .testTarget(name: "WinnowCLITests", dependencies: ["winnow"]),
+        .testTarget(name: "WinnowCLITests", dependencies: ["winnow", "WinnowPipeline", "WinnowCore"]),
     ]
 )

@@ -10,10 +10,14 @@ public final class LocalExecutor {
         public var only: String?
         /// Redo this step and everything downstream of it from scratch.
         public var from: String?
-        public init(workers: Int? = nil, only: String? = nil, from: String? = nil) {
+        /// The winnow binary each task runs as (`winnow task …`); nil: this process's own, which
+        /// is what the CLI wants. Tests of the executor point it at the built CLI.
+        public var executable: String?
+        public init(workers: Int? = nil, only: String? = nil, from: String? = nil, executable: String? = nil) {
             self.workers = workers
             self.only = only
             self.from = from
+            self.executable = executable
         }
     }
 
@@ -108,7 +112,7 @@ public final class LocalExecutor {
                 let rank = queue.removeFirst()
                 attempts[rank, default: 0] += 1
                 let pid = try ChildProcess.spawn(
-                    arguments: [ChildProcess.selfExecutable, "task", pipeline.path, "--step", step.id,
+                    arguments: [options.executable ?? ChildProcess.selfExecutable, "task", pipeline.path, "--step", step.id,
                                 "--phase", String(phase.phase), "--rank", String(rank), "--world", String(world)],
                     logPath: workdir.log(phase, rank: rank),
                     environment: ["WINNOW_PARENT_PID": String(getpid())])
