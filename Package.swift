@@ -47,6 +47,7 @@ let package = Package(
         .testTarget(name: "WinnowMixTests", dependencies: ["WinnowMix", "WinnowCore"]),
         .testTarget(name: "WinnowPackTests", dependencies: ["WinnowPack", "WinnowCore"]),
         .testTarget(name: "WinnowPipelineTests", dependencies: ["WinnowPipeline"]),
+        .testTarget(name: "WinnowStageTests", dependencies: ["WinnowPipeline", "WinnowCore"]),
         .testTarget(name: "WinnowCLITests", dependencies: ["winnow", "WinnowPipeline", "WinnowCore"]),
     ]
 )

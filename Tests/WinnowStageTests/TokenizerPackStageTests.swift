@@ -1,0 +1,51 @@
+import Testing
+import WinnowCore
+
+/// tokenizer-train learns a vocabulary from the step's input; pack encodes with it and merges
+/// the task parts into one Megatron shard whose size is what the counters say.
+@Suite struct TokenizerPackStageTests {
+    static let limit = 60_000
+    let steps = """
+          - id: tokenizer
+            stage: tokenizer-train
+            from: input
+            vocab_size: 400
+            byte_budget: 2000000
+          - id: pack
+            stage: pack
+            from: input
+            tokenizer_step: tokenizer
+            format: megatron
+        """
+
+    @Test func trainsThenPacksWithTheTrainedVocabulary() throws {
+        let run = try StageHarness("tokpack", steps: steps, maxDocBytes: Self.limit)
+        let oversized = "reader: document over max_doc_bytes"
+
+        let train = try #require(try run.run("tokenizer").first)
+        #expect(train.made["tokens"] == 400 && train.made["files"] == 2)
+        #expect(train.made["merges"] == 143)  // 400 less the 256 bytes and <|endoftext|>
+        #expect(train.docsIn > 0 && train.addsUp && train.charsIn > 0)
+        // The budget is in text bytes and stops reading early; characters never exceed bytes.
+        #expect(train.docsIn < 560 && train.charsKept <= 2_000_000 + Int64(Self.limit))
+        #expect(train.rejectedBy[oversized] ?? 0 > 0)
+        let vocabulary = try run.object(in: "\(run.output("tokenizer"))/tokenizer.json")
+        #expect(vocabulary["model"] != nil)
+
+        let phases = try run.run("pack")
+        #expect(phases.count == 2)
+        let (packing, merging) = (phases[0], phases[1])
+        #expect(packing.docsIn == 560 && packing.addsUp)
+        let rejected = try #require(packing.rejectedBy[oversized])
+        #expect(rejected > 0 && packing.docsKept == 560 - rejected)
+        #expect(try run.documents(in: run.rejected("pack")).count == rejected)
+
+        let tokens = try #require(packing.made["tokens"])
+        #expect(tokens > 0 && merging.made["tokens"] == tokens)
+        let outputs = listDirectory(run.output("pack"))
+        let bin = try #require(outputs.first { $0.hasSuffix(".bin") })
+        #expect(outputs.contains { $0.hasSuffix(".idx") } && outputs.contains("pack_report.json"))
+        // A 400-token vocabulary fits in uint16: two bytes per token, nothing else in the .bin.
+        #expect(fileSize("\(run.output("pack"))/\(bin)") == tokens * 2)
+    }
+}
