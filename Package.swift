@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Module map: see DESIGN.md ("Source layout"). Modules depend downward only:
+// Module map: see docs/architecture.md ("Modules"). Modules depend downward only:
 // winnow -> WinnowPipeline -> stage modules (WinnowFilters, …) -> WinnowText / WinnowCore.
 let package = Package(
     name: "Winnow",

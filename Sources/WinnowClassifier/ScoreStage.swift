@@ -55,7 +55,7 @@ public struct ScoreStage: Stage {
         phaseCount == 3 && phase == 1 ? 1 : TaskPlan.perShard(inputShards: inputShards, requested: requested)
     }
 
-    public func run(_ task: TaskContext) throws -> TaskStats {
+    public func run(_ task: TaskAssignment) throws -> TaskStats {
         switch (selection, task.phase) {
         case (.top, 1): return try computeThreshold(task)
         case (.top, 2): return try keepAboveThreshold(task)
@@ -64,7 +64,7 @@ public struct ScoreStage: Stage {
     }
 
     /// Scores documents, and in one-phase modes also decides.
-    private func score(_ task: TaskContext) throws -> TaskStats {
+    private func score(_ task: TaskAssignment) throws -> TaskStats {
         let model = try FastTextModel(path: modelPath)
         guard let labelIndex = model.labelIndex(label) else {
             throw WinnowError.invalid("\(modelPath): the model has no label '\(label)' (labels: \(model.labels.prefix(20).joined(separator: ", ")))")
@@ -93,13 +93,13 @@ public struct ScoreStage: Stage {
         return stats
     }
 
-    static func weightsPath(_ task: TaskContext, rank: Int) -> String { "\(task.stepDirectory)/scores/\(rank).bin" }
-    static func thresholdPath(_ task: TaskContext) -> String { "\(task.stepDirectory)/threshold.json" }
+    static func weightsPath(_ task: TaskAssignment, rank: Int) -> String { "\(task.stepDirectory)/scores/\(rank).bin" }
+    static func thresholdPath(_ task: TaskAssignment) -> String { "\(task.stepDirectory)/threshold.json" }
 
     /// Finds the score at which the best-scored documents first make up the wanted fraction of
     /// the corpus's characters (or documents), as PreSelect's find_threshold does, but over all
     /// shards.
-    private func computeThreshold(_ task: TaskContext) throws -> TaskStats {
+    private func computeThreshold(_ task: TaskAssignment) throws -> TaskStats {
         guard case let .top(fraction, byCharacters) = selection else { return TaskStats() }
         let started = monotonicSeconds()
         let scoringTasks = TaskPlan.perShard(inputShards: task.inputShards.count, requested: nil)
@@ -140,7 +140,7 @@ public struct ScoreStage: Stage {
         return stats
     }
 
-    private func keepAboveThreshold(_ task: TaskContext) throws -> TaskStats {
+    private func keepAboveThreshold(_ task: TaskAssignment) throws -> TaskStats {
         let thresholdFile = try readFile(ScoreStage.thresholdPath(task))
         guard case let .object(report) = try thresholdFile.withUnsafeBytes({ try JSONValue.parse($0) }),
               let threshold = report["threshold"]?.doubleValue else {

@@ -45,7 +45,7 @@ public struct C4Rule: FilterRule {
 
     public init() {}
 
-    public init(settings: SettingsReader, environment: RuleEnvironment) throws {
+    public init(settings: SettingsReader, loaders: RuleLoaders) throws {
         filterNoTerminalPunctuation = try settings.bool("filter_no_terminal_punct", default: true)
         removeCitations = try settings.bool("remove_citations", default: true)
         minSentences = try settings.int("min_num_sentences", default: minSentences)

@@ -7,7 +7,7 @@ import WinnowText
 public final class DocumentAnalysis {
     private let bytes: [UInt8]
     private let wordSplitting: WordSplitting
-    private let context: RuleContext
+    private let tools: RuleTools
     private let language: String?
 
     public enum WordSplitting: String, Sendable, CaseIterable {
@@ -18,17 +18,17 @@ public final class DocumentAnalysis {
         case icu
     }
 
-    public init(_ doc: Document, wordSplitting: WordSplitting, context: RuleContext) {
+    public init(_ doc: Document, wordSplitting: WordSplitting, tools: RuleTools) {
         bytes = doc.text
         self.wordSplitting = wordSplitting
-        self.context = context
+        self.tools = tools
         language = doc.metadata["language"]?.stringValue
     }
 
     /// The analysis of a document a rule rewrote, starting from what the rule knew of the new
     /// text (see `RewrittenText`).
-    convenience init(_ doc: Document, wordSplitting: WordSplitting, context: RuleContext, knowing rewrite: RewrittenText) {
-        self.init(doc, wordSplitting: wordSplitting, context: context)
+    convenience init(_ doc: Document, wordSplitting: WordSplitting, tools: RuleTools, knowing rewrite: RewrittenText) {
+        self.init(doc, wordSplitting: wordSplitting, tools: tools)
         if let scalars = rewrite.scalars { text = ScalarText(scalars: scalars) }
         if let tokens = rewrite.englishTokens { englishTokens = tokens }
     }
@@ -48,7 +48,7 @@ public final class DocumentAnalysis {
 
     /// ICU words, for a document in a language written without spaces.
     private lazy var icuWords: [Range<Int>]? = {
-        guard !wordsAreEnglishStyle, let segmenter = try? context.words() else { return nil }
+        guard !wordsAreEnglishStyle, let segmenter = try? tools.words() else { return nil }
         return segmenter.wordRanges(text)
     }()
 
@@ -57,7 +57,7 @@ public final class DocumentAnalysis {
 
     /// English-style tokens whatever the language (C4 counts sentences with them), and their
     /// hashes (the tokenizer's cache keeps them with the tokens).
-    private lazy var englishTokens = context.englishWords(text)
+    private lazy var englishTokens = tools.englishWords(text)
 
     /// English-style tokens whatever the language; the same array as `words` when those are
     /// English-style.
@@ -72,10 +72,10 @@ public final class DocumentAnalysis {
 
     /// English-style tokens of another text (a rewritten line) and their hashes, by the task's
     /// tokenizer.
-    func englishTokens(of other: ScalarText) -> (words: [Range<Int>], hashes: [PolynomialHash]) { context.englishWords(other) }
+    func englishTokens(of other: ScalarText) -> (words: [Range<Int>], hashes: [PolynomialHash]) { tools.englishWords(other) }
 
     /// A predictor of `model` for this task (one per model, reused across documents).
-    func predictor(for model: any TextClassifier) -> any TextPredictor { context.predictor(for: model) }
+    func predictor(for model: any TextClassifier) -> any TextPredictor { tools.predictor(for: model) }
 
     /// `text.splitlines()`.
     public private(set) lazy var pythonLines: [Range<Int>] = text.pythonSplitLines()

@@ -20,7 +20,7 @@ public struct FieldRule: FilterRule {
         self.predicate = predicate
     }
 
-    public init(settings: SettingsReader, environment: RuleEnvironment) throws {
+    public init(settings: SettingsReader, loaders: RuleLoaders) throws {
         guard let key = try settings.string("key") else { throw settings.error("key", "must be given") }
         self.key = key
         var predicates: [Predicate] = []

@@ -9,7 +9,7 @@ public protocol FilterRule: Sendable {
     /// The name used in pipeline files (`rule: length`).
     static var name: String { get }
     /// Reads the rule's settings; unknown keys are reported by the caller.
-    init(settings: SettingsReader, environment: RuleEnvironment) throws
+    init(settings: SettingsReader, loaders: RuleLoaders) throws
     /// Measures the document, adds what it measured to `measured`, and decides.
     func check(_ doc: Document, analysis: DocumentAnalysis, measured: inout JSONObject) -> RuleResult
     /// Whether what the rule measures is written even when it passes in drop mode: true for
@@ -57,15 +57,17 @@ public enum RuleResult: Equatable, Sendable {
     }
 }
 
-/// What rules may need from outside their module, given when the pipeline is loaded.
-public struct RuleEnvironment: Sendable {
+/// The loaders rules use for files whose format lives outside this module (a fastText model),
+/// given when the pipeline is loaded.
+public struct RuleLoaders: Sendable {
     public var classifiers: ClassifierLoader
 
     public init(classifiers: ClassifierLoader) { self.classifiers = classifiers }
 }
 
-/// Per-task helpers that rules share and that are costly to make per document.
-public final class RuleContext {
+/// The per-task tools rules share and that are costly to make per document: the ICU word
+/// segmenter, a predictor per classifier, the English word tokenizer.
+public final class RuleTools {
     private var segmenter: WordSegmenter?
     private var predictors: [ObjectIdentifier: any TextPredictor] = [:]
     private var englishTokenizer = EnglishWordTokenizer()

@@ -24,7 +24,7 @@ public struct FilterStage: DocumentStage {
         self.wordSplitting = wordSplitting
     }
 
-    public init(settings: SettingsReader, environment: RuleEnvironment) throws {
+    public init(settings: SettingsReader, loaders: RuleLoaders) throws {
         wordSplitting = DocumentAnalysis.WordSplitting(
             rawValue: try settings.choice("words", DocumentAnalysis.WordSplitting.allCases.map(\.rawValue), default: "auto"))!
         var rules: [ConfiguredRule] = []
@@ -44,7 +44,7 @@ public struct FilterStage: DocumentStage {
                 }
                 let label = try ruleSettings.string("name", default: name)
                 let mode = Mode(rawValue: try ruleSettings.choice("mode", ["drop", "tag"], default: "drop"))!
-                let rule = try type.init(settings: ruleSettings, environment: environment)
+                let rule = try type.init(settings: ruleSettings, loaders: loaders)
                 try ruleSettings.finish()
                 rules.append(ConfiguredRule(rule: rule, label: label, mode: mode))
             }
@@ -52,27 +52,27 @@ public struct FilterStage: DocumentStage {
         self.rules = rules
     }
 
-    public func makeProcessor(_ task: TaskContext) throws -> any DocumentProcessor {
-        FilterProcessor(rules: rules, wordSplitting: wordSplitting, context: RuleContext())
+    public func makeProcessor(_ task: TaskAssignment) throws -> any DocumentProcessor {
+        FilterProcessor(rules: rules, wordSplitting: wordSplitting, tools: RuleTools())
     }
 }
 
 struct FilterProcessor: DocumentProcessor {
     let rules: [FilterStage.ConfiguredRule]
     let wordSplitting: DocumentAnalysis.WordSplitting
-    let context: RuleContext
+    let tools: RuleTools
     /// Seconds in each rule (by position), including the shared analysis it first asked for.
     var ruleSeconds: [Double]
 
-    init(rules: [FilterStage.ConfiguredRule], wordSplitting: DocumentAnalysis.WordSplitting, context: RuleContext) {
+    init(rules: [FilterStage.ConfiguredRule], wordSplitting: DocumentAnalysis.WordSplitting, tools: RuleTools) {
         self.rules = rules
         self.wordSplitting = wordSplitting
-        self.context = context
+        self.tools = tools
         ruleSeconds = Array(repeating: 0, count: rules.count)
     }
 
     mutating func process(_ doc: inout Document) -> Verdict {
-        var analysis = DocumentAnalysis(doc, wordSplitting: wordSplitting, context: context)
+        var analysis = DocumentAnalysis(doc, wordSplitting: wordSplitting, tools: tools)
         var clock = monotonicSeconds()
         for (index, configured) in rules.enumerated() {
             defer {
@@ -89,7 +89,7 @@ struct FilterProcessor: DocumentProcessor {
             }
             if case let .passRewritten(rewrite) = result, configured.mode == .drop {
                 doc.text = rewrite.utf8
-                analysis = DocumentAnalysis(doc, wordSplitting: wordSplitting, context: context, knowing: rewrite)
+                analysis = DocumentAnalysis(doc, wordSplitting: wordSplitting, tools: tools, knowing: rewrite)
             }
             guard let failure = result.failure else { continue }
             switch configured.mode {

@@ -16,7 +16,7 @@ public struct FineWebRule: FilterRule {
 
     public init() {}
 
-    public init(settings: SettingsReader, environment: RuleEnvironment) throws {
+    public init(settings: SettingsReader, loaders: RuleLoaders) throws {
         minLinePunctuationRatio = try settings.double("line_punct_thr") ?? minLinePunctuationRatio
         excludeZeroPunctuation = try settings.bool("line_punct_exclude_zero", default: false)
         maxShortLineRatio = try settings.double("short_line_thr") ?? maxShortLineRatio

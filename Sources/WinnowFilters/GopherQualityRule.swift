@@ -34,7 +34,7 @@ public struct GopherQualityRule: FilterRule {
 
     public init() {}
 
-    public init(settings: SettingsReader, environment: RuleEnvironment) throws {
+    public init(settings: SettingsReader, loaders: RuleLoaders) throws {
         minWords = try settings.int("min_doc_words", default: minWords)
         maxWords = try settings.int("max_doc_words", default: maxWords)
         minMeanWordLength = try settings.double("min_avg_word_length") ?? minMeanWordLength

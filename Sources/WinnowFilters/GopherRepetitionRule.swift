@@ -15,7 +15,7 @@ public struct GopherRepetitionRule: FilterRule {
 
     public init() {}
 
-    public init(settings: SettingsReader, environment: RuleEnvironment) throws {
+    public init(settings: SettingsReader, loaders: RuleLoaders) throws {
         duplicateParagraphRatio = try settings.double("dup_para_frac") ?? duplicateParagraphRatio
         duplicateParagraphCharRatio = try settings.double("dup_para_char_frac") ?? duplicateParagraphCharRatio
         duplicateLineRatio = try settings.double("dup_line_frac") ?? duplicateLineRatio

@@ -14,10 +14,10 @@ public struct LanguageRule: FilterRule {
     /// `metadata.language` and `language_score` are annotations later steps group and mix by.
     public var alwaysRecords: Bool { true }
 
-    public init(settings: SettingsReader, environment: RuleEnvironment) throws {
+    public init(settings: SettingsReader, loaders: RuleLoaders) throws {
         guard let path = try settings.string("model") else { throw settings.error("model", "must name a language-identification model") }
         guard fileExists(path) else { throw settings.error("model", "names '\(path)', which does not exist") }
-        model = try environment.classifiers.load(path)
+        model = try loaders.classifiers.load(path)
         languages = try settings.strings("languages").map(Set.init)
         minScore = try settings.double("min_score") ?? 0.65
         labelsNeeded = LanguageRule.labelsNeeded(model: model, languages: languages, minScore: minScore)

@@ -18,7 +18,7 @@ public struct LengthRule: FilterRule {
         self.max = max
     }
 
-    public init(settings: SettingsReader, environment: RuleEnvironment) throws {
+    public init(settings: SettingsReader, loaders: RuleLoaders) throws {
         let unitName = try settings.choice("unit", Unit.allCases.map(\.rawValue), default: Unit.characters.rawValue)
         unit = Unit(rawValue: unitName)!
         min = try settings.int("min")

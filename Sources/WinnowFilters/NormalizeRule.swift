@@ -13,7 +13,7 @@ public struct NormalizeRule: FilterRule {
     public let form: Form
     public let whitespace: Bool
 
-    public init(settings: SettingsReader, environment: RuleEnvironment) throws {
+    public init(settings: SettingsReader, loaders: RuleLoaders) throws {
         form = Form(rawValue: try settings.choice("form", ["NFC", "NFKC", "none"], default: "NFC"))!
         whitespace = try settings.bool("whitespace", default: true)
     }

@@ -17,7 +17,7 @@ public struct ToxicityRule: FilterRule {
     public let maxLineRatio: Double?
     public let maxScore: Double?
 
-    public init(settings: SettingsReader, environment: RuleEnvironment) throws {
+    public init(settings: SettingsReader, loaders: RuleLoaders) throws {
         defaultLexicon = try settings.string("lexicon").map { try WordListFile.read($0, settings: settings, key: "lexicon") }
         var perLanguage: [String: Set<String>] = [:]
         if let node = settings.node("lexicons") {
@@ -30,7 +30,7 @@ public struct ToxicityRule: FilterRule {
         lexicons = perLanguage
         if let path = try settings.string("model") {
             guard fileExists(path) else { throw settings.error("model", "names '\(path)', which does not exist") }
-            model = try environment.classifiers.load(path)
+            model = try loaders.classifiers.load(path)
         } else {
             model = nil
         }

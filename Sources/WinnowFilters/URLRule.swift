@@ -10,7 +10,7 @@ public struct URLRule: FilterRule {
     public let domains: Set<String>
     public let substrings: [String]
 
-    public init(settings: SettingsReader, environment: RuleEnvironment) throws {
+    public init(settings: SettingsReader, loaders: RuleLoaders) throws {
         field = try settings.string("field", default: "url")
         domains = try settings.string("domains").map { try WordListFile.read($0, settings: settings, key: "domains") } ?? []
         substrings = try settings.string("substrings").map { try WordListFile.read($0, settings: settings, key: "substrings") }

@@ -39,7 +39,7 @@ public struct MixStage: Stage {
         }
     }
 
-    public func run(_ task: TaskContext) throws -> TaskStats {
+    public func run(_ task: TaskAssignment) throws -> TaskStats {
         let started = monotonicSeconds()
         var stats: TaskStats
         switch task.phase {
@@ -87,20 +87,20 @@ public struct MixStage: Stage {
         return Sizer(measure: settings.measure, encoder: encoder)
     }
 
-    static func countsPath(_ task: TaskContext, rank: Int) -> String { "\(task.stepDirectory)/counts/\(rank).json" }
-    static func assignedPath(_ task: TaskContext, rank: Int) -> String { "\(task.stepDirectory)/assigned/\(rank).json" }
-    static func planPath(_ task: TaskContext) -> String { "\(task.stepDirectory)/plan.json" }
-    static func bucketDirectory(_ task: TaskContext, phase: String, bucket: Int) -> String {
+    static func countsPath(_ task: TaskAssignment, rank: Int) -> String { "\(task.stepDirectory)/counts/\(rank).json" }
+    static func assignedPath(_ task: TaskAssignment, rank: Int) -> String { "\(task.stepDirectory)/assigned/\(rank).json" }
+    static func planPath(_ task: TaskAssignment) -> String { "\(task.stepDirectory)/plan.json" }
+    static func bucketDirectory(_ task: TaskAssignment, phase: String, bucket: Int) -> String {
         "\(task.stepDirectory)/buckets/\(phase)/\(bucket)"
     }
     /// Ranks of the per-shard phases (0 and 2), to find their files.
-    func shardTaskCount(_ task: TaskContext) -> Int {
+    func shardTaskCount(_ task: TaskAssignment) -> Int {
         TaskPlan.perShard(inputShards: task.inputShards.count, requested: nil)
     }
 
     // MARK: Phase 0
 
-    private func count(_ task: TaskContext) throws -> TaskStats {
+    private func count(_ task: TaskAssignment) throws -> TaskStats {
         var tally = SourceTally()
         var sizer = try makeSizer()
         // Phase 2 reads the same shards and rejects what is not a document; here it is skipped.
@@ -118,7 +118,7 @@ public struct MixStage: Stage {
 
     // MARK: Phase 1
 
-    private func plan(_ task: TaskContext) throws -> TaskStats {
+    private func plan(_ task: TaskAssignment) throws -> TaskStats {
         var tally = SourceTally()
         for rank in 0..<shardTaskCount(task) {
             let path = MixStage.countsPath(task, rank: rank)
@@ -133,7 +133,7 @@ public struct MixStage: Stage {
 
     // MARK: Phase 2
 
-    private func assign(_ task: TaskContext) throws -> TaskStats {
+    private func assign(_ task: TaskAssignment) throws -> TaskStats {
         let planPath = MixStage.planPath(task)
         let plan = try MixPlan(json: try readFile(planPath).withUnsafeBytes { try JSONValue.parse($0) }, path: planPath)
         var assigned = AssignedTally(phases: plan.phases)
@@ -185,7 +185,7 @@ public struct MixStage: Stage {
 
     // MARK: Phase 3
 
-    private func shuffle(_ task: TaskContext) throws -> TaskStats {
+    private func shuffle(_ task: TaskAssignment) throws -> TaskStats {
         let planPath = MixStage.planPath(task)
         let plan = try MixPlan(json: try readFile(planPath).withUnsafeBytes { try JSONValue.parse($0) }, path: planPath)
         if task.rank == 0 {

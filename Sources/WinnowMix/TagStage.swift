@@ -57,7 +57,7 @@ public struct TagStage: DocumentStage {
         try settings.finish()
     }
 
-    public func makeProcessor(_ task: TaskContext) throws -> any DocumentProcessor {
+    public func makeProcessor(_ task: TaskAssignment) throws -> any DocumentProcessor {
         var classifier: (any TextPredictor)?
         if case let .classifier(path) = domainSource { classifier = try classifiers.load(path).makePredictor() }
         return Tagger(stage: self, classifier: classifier)

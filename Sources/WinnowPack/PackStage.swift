@@ -32,23 +32,23 @@ public struct PackStage: Stage {
         phase == 1 ? 1 : TaskPlan.perShard(inputShards: inputShards, requested: requested)
     }
 
-    public func run(_ task: TaskContext) throws -> TaskStats {
+    public func run(_ task: TaskAssignment) throws -> TaskStats {
         task.phase == 1 ? try merge(task) : try pack(task)
     }
 
     /// The tokenizer file: the setting, or `tokenizer.json` in the named step's output.
-    func tokenizerPath(_ task: TaskContext) -> String {
+    func tokenizerPath(_ task: TaskAssignment) -> String {
         if let path = settings.tokenizerPath { return path }
         let workdir = task.stepDirectory.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
         return "\(workdir)/\(settings.tokenizerStep!)/output/tokenizer.json"
     }
 
-    static func partsDirectory(_ task: TaskContext) -> String { "\(task.stepDirectory)/parts" }
-    static func reportPath(_ task: TaskContext, rank: Int) -> String { "\(task.stepDirectory)/reports/\(rank).json" }
+    static func partsDirectory(_ task: TaskAssignment) -> String { "\(task.stepDirectory)/parts" }
+    static func reportPath(_ task: TaskAssignment, rank: Int) -> String { "\(task.stepDirectory)/reports/\(rank).json" }
 
     // MARK: Phase 0
 
-    private func pack(_ task: TaskContext) throws -> TaskStats {
+    private func pack(_ task: TaskAssignment) throws -> TaskStats {
         let started = monotonicSeconds()
         let path = tokenizerPath(task)
         let tokenizer = try loadTokenizer(path)
@@ -121,7 +121,7 @@ public struct PackStage: Stage {
     // MARK: Phase 1
 
     /// Appends every task's part of each phase, in rank order, into the output files.
-    private func merge(_ task: TaskContext) throws -> TaskStats {
+    private func merge(_ task: TaskAssignment) throws -> TaskStats {
         let started = monotonicSeconds()
         var report = PackReport()
         let encodeTasks = TaskPlan.perShard(inputShards: task.inputShards.count, requested: nil)

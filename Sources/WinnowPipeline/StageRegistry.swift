@@ -15,7 +15,7 @@ public struct StageRegistry: Sendable {
     public var names: [String] { factories.keys.sorted() }
 
     public static let builtin = StageRegistry(factories: [
-        FilterStage.name: { try FilterStage(settings: $0, environment: RuleEnvironment(classifiers: FastTextModel.loader)) },
+        FilterStage.name: { try FilterStage(settings: $0, loaders: RuleLoaders(classifiers: FastTextModel.loader)) },
         ScoreStage.name: { try ScoreStage(settings: $0) },
         TokenizerTrainStage.name: { try TokenizerTrainStage(settings: $0) },
         TagStage.name: { try TagStage(settings: $0, classifiers: FastTextModel.loader) },

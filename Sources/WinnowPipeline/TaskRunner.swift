@@ -22,16 +22,16 @@ public enum TaskRunner {
         do {
             let shards = try StepInputs.shards(for: step, in: pipeline)
             let progressPath = workdir.progress(phase, rank: rank)
-            let context = TaskContext(
+            let assignment = TaskAssignment(
                 stepID: stepID, phase: phaseNumber, rank: rank, world: world, inputShards: shards,
                 outputDirectory: workdir.output(stepID), rejectedDirectory: workdir.rejected(stepID),
                 stepDirectory: workdir.stepDirectory(stepID),
                 seed: taskSeed(pipelineSeed: pipeline.seed, step: phase.ledgerID, rank: rank),
                 compressionLevel: pipeline.compressionLevel, maxDocBytes: pipeline.maxDocBytes,
                 progress: { progress in try? ProgressFile.write(progress, to: progressPath) })
-            try makeDirectories(context.outputDirectory)
-            log("\(name) attempt \(attempt): \(context.shards.count) shard(s)")
-            let stats = try step.stage.run(context)
+            try makeDirectories(assignment.outputDirectory)
+            log("\(name) attempt \(attempt): \(assignment.shards.count) shard(s)")
+            let stats = try step.stage.run(assignment)
             try writeFileAtomically(workdir.stats(phase, rank: rank), Array((JSONWriter.string(stats.json) + "\n").utf8))
             try ledger.finishTask(step: phase.ledgerID, rank: rank, attempt: attempt, stats: stats)
             log("\(name) done: \(stats.docsIn) in, \(stats.docsKept) kept, \(stats.docsRejected) rejected in \(String(format1: stats.seconds)) s")

@@ -1,6 +1,6 @@
 import WinnowCore
 
-/// Where a run keeps what (DESIGN.md, "On disk").
+/// Where a run keeps what (docs/pipelines.md, "Workdir layout and ledger").
 public struct Workdir: Sendable {
     public let root: String
 

@@ -8,7 +8,7 @@ public struct TokenizerTrainStage: Stage {
     public static let name = "tokenizer-train"
 
     public var trainer: BPETrainer
-    public var split: SplitRule
+    public var split: PreTokenizer
     public var byteBudget: Int64?
     /// Leave special-token text out of the word counts (see `WordCounts.count`).
     public var skipSpecialText = false
@@ -48,7 +48,7 @@ public struct TokenizerTrainStage: Stage {
 
     public func taskCount(phase: Int, inputShards: Int, requested: Int?) -> Int { 1 }
 
-    public func run(_ task: TaskContext) throws -> TaskStats {
+    public func run(_ task: TaskAssignment) throws -> TaskStats {
         let start = monotonicSeconds()
         var corpus = try TextCorpus(inputs: task.inputShards, byteBudget: byteBudget, keep: samplingRule(seed: task.seed))
         corpus.task = task

@@ -108,7 +108,7 @@ struct TrainTokenizer: ParsableCommand {
             guard vocabSize > 256 else { throw WinnowError.invalid("--vocab-size must exceed 256 (the byte alphabet)") }
             let corpus = try TextCorpus(inputs: input, byteBudget: byteBudget)
             let specials = specialTokens.split(separator: ",").map(String.init)
-            let base = splitRegex.map { SplitRule(regex: $0) } ?? .native(pattern)
+            let base = splitRegex.map { PreTokenizer(regex: $0) } ?? .native(pattern)
             let split = splitDigits ? .digits(base, individual: true) : base
             let trainer = BPETrainer(vocabSize: vocabSize, minFrequency: minFrequency,
                                      specialTokens: specials,

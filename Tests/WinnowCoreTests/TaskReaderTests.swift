@@ -2,7 +2,7 @@ import Testing
 @testable import WinnowCore
 
 /// A task over shards written from raw lines, in a fresh workdir.
-func makeTask(_ name: String, shards: [[String]], maxDocBytes: Int = 0) throws -> TaskContext {
+func makeTask(_ name: String, shards: [[String]], maxDocBytes: Int = 0) throws -> TaskAssignment {
     let dir = try temporaryDirectory(name)
     var paths: [String] = []
     for (k, lines) in shards.enumerated() {
@@ -11,7 +11,7 @@ func makeTask(_ name: String, shards: [[String]], maxDocBytes: Int = 0) throws -
         try writeFileAtomically(path, Array(lines.map { $0 + "\n" }.joined().utf8))
         paths.append(path)
     }
-    return TaskContext(stepID: "test", rank: 0, world: 1, inputShards: paths, outputDirectory: "\(dir)/output",
+    return TaskAssignment(stepID: "test", rank: 0, world: 1, inputShards: paths, outputDirectory: "\(dir)/output",
                        rejectedDirectory: "\(dir)/rejected", stepDirectory: dir, seed: 1, compressionLevel: 3,
                        maxDocBytes: maxDocBytes, progress: { _ in })
 }

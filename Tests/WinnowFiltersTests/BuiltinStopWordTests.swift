@@ -57,7 +57,7 @@ import WinnowCore
         func node(_ value: ConfigNode.Value) -> ConfigNode { ConfigNode(value, line: 1, file: "p.yaml") }
         func rule(_ stopWords: ConfigNode.Value) throws -> GopherQualityRule {
             let settings = try SettingsReader(node(.mapping([("stop_words", node(stopWords))])), owner: "gopher_quality")
-            return try GopherQualityRule(settings: settings, environment: noClassifiers)
+            return try GopherQualityRule(settings: settings, loaders: noClassifiers)
         }
         let listed = try rule(.sequence([node(.scalar("foo")), node(.scalar("bar"))]))
         #expect(listed.stopWords == ["foo", "bar"])

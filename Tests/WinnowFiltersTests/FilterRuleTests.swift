@@ -4,12 +4,12 @@ import WinnowCore
 
 func check(_ rule: any FilterRule, _ doc: Document) -> (String?, JSONObject) {
     var measured = JSONObject()
-    let analysis = DocumentAnalysis(doc, wordSplitting: .auto, context: RuleContext())
+    let analysis = DocumentAnalysis(doc, wordSplitting: .auto, tools: RuleTools())
     let result = rule.check(doc, analysis: analysis, measured: &measured)
     return (result.failure, measured)
 }
 
-let noClassifiers = RuleEnvironment(classifiers: .unavailable)
+let noClassifiers = RuleLoaders(classifiers: .unavailable)
 
 @Suite struct LengthRuleTests {
     let doc = Document(id: "a", text: "Ünïcode words, here: 3 of them! 中文")
@@ -70,14 +70,14 @@ let noClassifiers = RuleEnvironment(classifiers: .unavailable)
         let rule = ConfigNode(.mapping(yaml.map { ($0.0, ConfigNode($0.1, line: 3, file: "p.yaml")) }), line: 3, file: "p.yaml")
         let root = ConfigNode(.mapping([("rules", ConfigNode(.sequence([rule]), line: 2, file: "p.yaml"))]), line: 1, file: "p.yaml")
         let settings = try SettingsReader(root, owner: "step 'f'")
-        let made = try FilterStage(settings: settings, environment: noClassifiers)
+        let made = try FilterStage(settings: settings, loaders: noClassifiers)
         try settings.finish()
         return made
     }
 
     @Test func dropModeRejectsWithTheRuleAndReason() throws {
         let filter = try stage([("rule", .scalar("length")), ("min", .scalar("100"))])
-        var processor = FilterProcessor(rules: filter.rules, wordSplitting: .auto, context: RuleContext())
+        var processor = FilterProcessor(rules: filter.rules, wordSplitting: .auto, tools: RuleTools())
         var doc = Document(id: "a", text: "short")
         #expect(processor.process(&doc) == .reject(rule: "length", reason: "fewer than 100 characters"))
         #expect(doc.metadata["length_characters"] == JSONValue(5))
@@ -85,7 +85,7 @@ let noClassifiers = RuleEnvironment(classifiers: .unavailable)
 
     @Test func tagModeKeepsAndFlags() throws {
         let filter = try stage([("rule", .scalar("length")), ("min", .scalar("100")), ("mode", .scalar("tag")), ("name", .scalar("too_short"))])
-        var processor = FilterProcessor(rules: filter.rules, wordSplitting: .auto, context: RuleContext())
+        var processor = FilterProcessor(rules: filter.rules, wordSplitting: .auto, tools: RuleTools())
         var doc = Document(id: "a", text: "short")
         #expect(processor.process(&doc) == .keep)
         #expect(doc.metadata["flagged_by"] == .array([.string("too_short: fewer than 100 characters")]))

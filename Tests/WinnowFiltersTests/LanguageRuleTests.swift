@@ -13,7 +13,7 @@ import WinnowCore
         let node = ConfigNode(.mapping([("model", ConfigNode(.scalar(Self.model), line: 1, file: "p.yaml"))]
                                        + pairs.map { ($0.0, ConfigNode($0.1, line: 1, file: "p.yaml")) }), line: 1, file: "p.yaml")
         let settings = try SettingsReader(node, owner: "language")
-        let made = try LanguageRule(settings: settings, environment: RuleEnvironment(classifiers: FastTextModel.loader))
+        let made = try LanguageRule(settings: settings, loaders: RuleLoaders(classifiers: FastTextModel.loader))
         try settings.finish()
         return made
     }
@@ -48,7 +48,7 @@ import WinnowCore
     @Test func aMissingModelIsAConfigurationError() throws {
         let node = ConfigNode(.mapping([("model", ConfigNode(.scalar("/nonexistent/lid.bin"), line: 4, file: "p.yaml"))]), line: 4, file: "p.yaml")
         #expect(throws: WinnowError.self) {
-            _ = try LanguageRule(settings: try SettingsReader(node, owner: "language"), environment: noClassifiers)
+            _ = try LanguageRule(settings: try SettingsReader(node, owner: "language"), loaders: noClassifiers)
         }
     }
 }
@@ -62,8 +62,8 @@ import WinnowCore
             ConfigNode(.mapping([("rule", ConfigNode(.scalar("gopher_repetition"), line: 4, file: "p.yaml"))]), line: 4, file: "p.yaml"),
         ]), line: 2, file: "p.yaml")
         let settings = try SettingsReader(ConfigNode(.mapping([("rules", rules)]), line: 1, file: "p.yaml"), owner: "step 'f'")
-        let filter = try FilterStage(settings: settings, environment: noClassifiers)
-        var processor = FilterProcessor(rules: filter.rules, wordSplitting: .auto, context: RuleContext())
+        let filter = try FilterStage(settings: settings, loaders: noClassifiers)
+        var processor = FilterProcessor(rules: filter.rules, wordSplitting: .auto, tools: RuleTools())
         for i in 0..<50 {
             var doc = Document(id: "\(i)", text: String(repeating: "some words of text \(i) ", count: 40))
             _ = processor.process(&doc)

@@ -65,7 +65,7 @@ import WinnowText
         #expect(measured["c4_lines_removed"] == JSONValue(3))
         #expect(measured["c4_sentences"] == JSONValue(5))
         var processor = FilterProcessor(rules: [.init(rule: C4Rule(), label: "c4", mode: .drop)], wordSplitting: .english,
-                                        context: RuleContext())
+                                        tools: RuleTools())
         var doc = Document(id: "a", text: text)
         #expect(processor.process(&doc) == .keep)
         #expect(doc.textString == """
@@ -109,7 +109,7 @@ import WinnowText
 
     @Test func urlBlocklistsMatchParentDomainsAndSubstrings() throws {
         let rule = try URLRule(settings: settings([("domains", try file(["# blocked", "bad.example", ""])),
-                                                    ("substrings", try file(["casino"]))]), environment: noClassifiers)
+                                                    ("substrings", try file(["casino"]))]), loaders: noClassifiers)
         func doc(_ url: String) -> Document {
             Document(id: "u", text: "t", metadata: JSONObject([.init(key: "url", value: .string(url))]))
         }
@@ -121,7 +121,7 @@ import WinnowText
 
     @Test func toxicityLexiconRatios() throws {
         let rule = try ToxicityRule(settings: settings([("lexicon", try file(["darn", "heck"])), ("max_word_ratio", "0.2")]),
-                                    environment: noClassifiers)
+                                    loaders: noClassifiers)
         let (failure, measured) = check(rule, Document(id: "t", text: "What the heck\nall fine here\nDarn it"))
         // 8 words, 2 hits; 2 of 3 lines.
         #expect(measured["toxicity_word_ratio"] == JSONValue(0.25))
@@ -130,10 +130,10 @@ import WinnowText
     }
 
     @Test func normalizeComposesAndCleansWhitespace() throws {
-        let rule = try NormalizeRule(settings: settings([("form", "NFKC")]), environment: noClassifiers)
+        let rule = try NormalizeRule(settings: settings([("form", "NFKC")]), loaders: noClassifiers)
         let doc = Document(id: "n", text: "Cafe\u{301}   ﬁne  \n\n\n\n  indented\tline   ")
         var processor = FilterProcessor(rules: [.init(rule: rule, label: "normalize", mode: .drop)], wordSplitting: .auto,
-                                        context: RuleContext())
+                                        tools: RuleTools())
         var edited = doc
         #expect(processor.process(&edited) == .keep)
         #expect(edited.textString == "Café fine\n\n  indented line")
@@ -148,7 +148,7 @@ import WinnowText
         let node = ConfigNode(.mapping([("bad_words", ConfigNode(.mapping([("en", ConfigNode(.scalar(list), line: 1, file: "p")),
                                                                            ("zh", ConfigNode(.scalar(list), line: 1, file: "p"))]),
                                                                 line: 1, file: "p"))]), line: 1, file: "p")
-        let rule = try C4Rule(settings: try SettingsReader(node, owner: "c4"), environment: noClassifiers)
+        let rule = try C4Rule(settings: try SettingsReader(node, owner: "c4"), loaders: noClassifiers)
         func doc(_ text: String, _ language: String) -> Document {
             Document(id: "x", text: text, metadata: JSONObject([.init(key: "language", value: .string(language))]))
         }

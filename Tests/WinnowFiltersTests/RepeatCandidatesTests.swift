@@ -9,7 +9,7 @@ import WinnowText
 /// top n-grams) as when they visit every position.
 @Suite struct RepeatCandidatesTests {
     func expectSameWithCandidates(_ text: String, _ label: String) {
-        let analysis = DocumentAnalysis(Document(id: "x", text: text), wordSplitting: .english, context: RuleContext())
+        let analysis = DocumentAnalysis(Document(id: "x", text: text), wordSplitting: .english, tools: RuleTools())
         let words = analysis.words
         let lengths = words.map(\.count)
         let joined = WordRunHashes(analysis.wordHashes)
@@ -48,7 +48,7 @@ import WinnowText
         // "ab c d e f" and "a bc d e f" join to the same 5-gram.
         let text = "ab c d e f zzz yyy a bc d e f"
         expectSameWithCandidates(text, "shifted")
-        let analysis = DocumentAnalysis(Document(id: "x", text: text), wordSplitting: .english, context: RuleContext())
+        let analysis = DocumentAnalysis(Document(id: "x", text: text), wordSplitting: .english, tools: RuleTools())
         #expect(RepetitionStatistics.duplicatedNgramCharacters(analysis.wordHashes, lengths: analysis.words.map(\.count), n: 5) == 6)
     }
 
@@ -58,7 +58,7 @@ import WinnowText
             before it removes duplicates, mixes domains and writes packed token shards that trainers read directly. \
             Its users drive it with pipeline files and look into any shard with an inspection command.
             """
-        let analysis = DocumentAnalysis(Document(id: "x", text: prose), wordSplitting: .english, context: RuleContext())
+        let analysis = DocumentAnalysis(Document(id: "x", text: prose), wordSplitting: .english, tools: RuleTools())
         var counter = HashCounter()
         let candidates = RepeatCandidates.find(analysis.text, words: analysis.words, shortest: 5, counter: &counter)
         #expect(candidates.count <= 2)

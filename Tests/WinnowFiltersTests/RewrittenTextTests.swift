@@ -10,7 +10,7 @@ import WinnowText
 @Suite struct RewrittenTextTests {
     func expectSameAsFresh(_ rewrite: RewrittenText, _ label: String) {
         let fresh = DocumentAnalysis(Document(id: "fresh", text: String(decoding: rewrite.utf8, as: UTF8.self)),
-                                     wordSplitting: .english, context: RuleContext())
+                                     wordSplitting: .english, tools: RuleTools())
         #expect(rewrite.scalars == fresh.text.scalars, "\(label): scalars")
         #expect(rewrite.englishTokens?.words == fresh.englishWords, "\(label): tokens")
         #expect(rewrite.englishTokens?.hashes == fresh.englishWordHashes, "\(label): hashes")
@@ -18,7 +18,7 @@ import WinnowText
 
     func rewrite(_ doc: Document, _ rule: C4Rule = C4Rule()) -> RewrittenText? {
         var measured = JSONObject()
-        let analysis = DocumentAnalysis(doc, wordSplitting: .english, context: RuleContext())
+        let analysis = DocumentAnalysis(doc, wordSplitting: .english, tools: RuleTools())
         if case let .passRewritten(rewrite) = rule.check(doc, analysis: analysis, measured: &measured) { return rewrite }
         return nil
     }

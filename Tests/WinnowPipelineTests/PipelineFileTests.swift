@@ -92,7 +92,7 @@ func configError(_ yaml: String) -> WinnowError? {
     }
 
     @Test func shardAssignmentFollowsDatatrove() {
-        let context = TaskContext(stepID: "s", rank: 1, world: 3, inputShards: (0..<8).map { "/d/p\($0).jsonl" },
+        let context = TaskAssignment(stepID: "s", rank: 1, world: 3, inputShards: (0..<8).map { "/d/p\($0).jsonl" },
                                   outputDirectory: "/o", rejectedDirectory: "/r", stepDirectory: "/s", seed: 0, compressionLevel: 3,
                                   maxDocBytes: 0, progress: { _ in })
         #expect(context.shards == ["/d/p1.jsonl", "/d/p4.jsonl", "/d/p7.jsonl"])

@@ -55,8 +55,8 @@ import WinnowCore
                 #expect(lengths == item["splits"][name].array.map(\.int), "\(name) through ICU on \(String(decoding: text.prefix(60), as: UTF8.self).debugDescription)")
             }
         }
-        #expect(SplitRule(regex: SplitPattern.llama3.regex) == .native(.llama3))
-        #expect(throws: WinnowError.self) { try SplitRule.regex("(unclosed").validate() }
+        #expect(PreTokenizer(regex: SplitPattern.llama3.regex) == .native(.llama3))
+        #expect(throws: WinnowError.self) { try PreTokenizer.regex("(unclosed").validate() }
     }
 
     @Test func piecesCoverInvalidUTF8ByteByByte() {

@@ -12,7 +12,7 @@ public struct BPETraining {
 
     /// `skipSpecialText` leaves the trainer's special tokens out of the word counts (see
     /// `WordCounts.count`).
-    public init(corpus: TextCorpus, split: SplitRule, trainer: BPETrainer, skipSpecialText: Bool) throws {
+    public init(corpus: TextCorpus, split: PreTokenizer, trainer: BPETrainer, skipSpecialText: Bool) throws {
         let start = monotonicSeconds()
         words = try WordCounts.count(corpus, split: split, skipping: skipSpecialText ? trainer.specialTokens : [])
         let counted = monotonicSeconds()

@@ -3,12 +3,12 @@
 /// and the rest to `rejected/` with the reason. Outputs appear under their final names only
 /// when a shard is complete.
 public struct DocumentLoop {
-    public let task: TaskContext
+    public let task: TaskAssignment
     /// Inserted before `.jsonl.zst` in rejected shard names, for a stage whose phases each
     /// reject documents of the same shard.
     public let rejectedSuffix: String
 
-    public init(task: TaskContext, rejectedSuffix: String = "") {
+    public init(task: TaskAssignment, rejectedSuffix: String = "") {
         self.task = task
         self.rejectedSuffix = rejectedSuffix
     }

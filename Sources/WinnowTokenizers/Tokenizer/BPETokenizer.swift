@@ -4,7 +4,7 @@ import WinnowCore
 /// by rank on each piece's bytes. What GPT-2, Llama 3, Qwen and our own trained tokenizers are.
 public struct BPETokenizer: Tokenizer {
     public let vocabulary: BPEVocabulary
-    public let split: SplitRule
+    public let split: PreTokenizer
     /// A piece that is itself a token is emitted whole (HF `ignore_merges`; always so in tiktoken).
     public let ignoreMerges: Bool
     /// Text between special tokens is put in Unicode NFC first (HF's `NFC` normaliser, as Qwen 2
@@ -18,12 +18,12 @@ public struct BPETokenizer: Tokenizer {
     }
 
     /// Throws if the split rule is a regex ICU cannot compile.
-    public init(vocabulary: BPEVocabulary, split: SplitRule, ignoreMerges: Bool = true, normalizesNFC: Bool = false) throws {
+    public init(vocabulary: BPEVocabulary, split: PreTokenizer, ignoreMerges: Bool = true, normalizesNFC: Bool = false) throws {
         try split.validate()
         self.init(checked: vocabulary, split: split, ignoreMerges: ignoreMerges, normalizesNFC: normalizesNFC)
     }
 
-    private init(checked vocabulary: BPEVocabulary, split: SplitRule, ignoreMerges: Bool, normalizesNFC: Bool) {
+    private init(checked vocabulary: BPEVocabulary, split: PreTokenizer, ignoreMerges: Bool, normalizesNFC: Bool) {
         self.vocabulary = vocabulary
         self.split = split
         self.ignoreMerges = ignoreMerges

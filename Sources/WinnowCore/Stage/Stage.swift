@@ -1,4 +1,4 @@
-/// The stage contract (DESIGN.md, "The stage contract"). The framework owns settings decoding,
+/// The stage contract (docs/architecture.md, "The stage contract"). The framework owns settings decoding,
 /// task planning, reading, writing, counters and the ledger; a stage supplies its settings, its
 /// plan and its work. The runner sees only `Stage`; a new stage never changes it.
 public protocol Stage: Sendable {
@@ -8,7 +8,7 @@ public protocol Stage: Sendable {
     /// How many tasks a phase runs, given the step's input shards and the `tasks:` setting.
     func taskCount(phase: Int, inputShards: Int, requested: Int?) -> Int
     /// Does the work of one task (of phase `task.phase`).
-    func run(_ task: TaskContext) throws -> TaskStats
+    func run(_ task: TaskAssignment) throws -> TaskStats
 }
 
 extension Stage {
@@ -39,7 +39,7 @@ extension DocumentProcessor {
 /// A stage that maps each document to keep-or-reject. Its task count and its task loop come
 /// from the framework: one output shard per input shard, named like it.
 public protocol DocumentStage: Stage {
-    func makeProcessor(_ task: TaskContext) throws -> any DocumentProcessor
+    func makeProcessor(_ task: TaskAssignment) throws -> any DocumentProcessor
 }
 
 extension DocumentStage {
@@ -47,7 +47,7 @@ extension DocumentStage {
         TaskPlan.perShard(inputShards: inputShards, requested: requested)
     }
 
-    public func run(_ task: TaskContext) throws -> TaskStats {
+    public func run(_ task: TaskAssignment) throws -> TaskStats {
         var processor = try makeProcessor(task)
         var stats = try DocumentLoop(task: task).run { doc in processor.process(&doc) }
         processor.finish(&stats)
@@ -63,8 +63,9 @@ public enum TaskPlan {
     }
 }
 
-/// Everything a task needs from the framework.
-public struct TaskContext: Sendable {
+/// What one task has been given to do: its step, phase and rank among `world`, its shards,
+/// where its outputs, rejects and between-phase files go, its seed and the pipeline's limits.
+public struct TaskAssignment: Sendable {
     public var stepID: String
     public var phase: Int
     public var rank: Int

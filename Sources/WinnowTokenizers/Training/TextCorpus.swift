@@ -12,7 +12,7 @@ public struct TextCorpus: Sendable {
     public var keep: (@Sendable (Document) -> Bool)?
     /// The pipeline task reading the corpus: its lines that are not documents then go to its
     /// `rejected/` folder (outside a pipeline they are only counted).
-    public var task: TaskContext?
+    public var task: TaskAssignment?
 
     /// `inputs` are files, folders (their JSONL shards and `.txt` files) or glob patterns.
     public init(inputs: [String], byteBudget: Int64? = nil, keep: (@Sendable (Document) -> Bool)? = nil) throws {

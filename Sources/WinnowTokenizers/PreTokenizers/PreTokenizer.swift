@@ -6,13 +6,13 @@ import WinnowText
 /// through ICU (several times slower, and ICU's regex dialect: close to Oniguruma's and Python
 /// `regex`'s for the usual `\p{…}` classes, lookaheads and possessive quantifiers, but checked
 /// against them only on the cases in the tests).
-public indirect enum SplitRule: Sendable, Equatable {
+public indirect enum PreTokenizer: Sendable, Equatable {
     case native(SplitPattern)
     /// HF's `Split(Regex(…), behavior: Isolated)`: matches and the text between them are pieces.
     case regex(String)
     /// A rule followed by HF's `Digits` pre-tokenizer: every numeric character becomes a piece
     /// of its own (`individual`), or each run of them does.
-    case digits(SplitRule, individual: Bool)
+    case digits(PreTokenizer, individual: Bool)
 
     /// The regex, for tokenizer.json.
     public var regex: String {
@@ -46,13 +46,13 @@ public indirect enum SplitRule: Sendable, Equatable {
     }
 }
 
-/// One thread's splitter for a `SplitRule`.
+/// One thread's splitter for a `PreTokenizer`.
 indirect enum PieceSplitter {
     case native(SplitPattern, classes: [UInt8])
     case icu(ICUSplitter)
     case digits(PieceSplitter, individual: Bool)
 
-    init(_ rule: SplitRule) throws {
+    init(_ rule: PreTokenizer) throws {
         switch rule {
         case let .native(pattern): self = .native(pattern, classes: ScalarClass.basicPlane.privateCopy())
         case let .regex(pattern): self = .icu(try ICUSplitter(pattern))

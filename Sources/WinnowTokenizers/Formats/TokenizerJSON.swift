@@ -214,7 +214,7 @@ private struct Reader {
 
     /// ByteLevel with its own regex (GPT-2), or Split(a regex: native if it is one of our
     /// patterns, else ICU) then ByteLevel without regex.
-    func preTokenizer(_ value: JSONValue) throws -> SplitRule {
+    func preTokenizer(_ value: JSONValue) throws -> PreTokenizer {
         guard case let .object(o) = value else { throw fail("pre_tokenizer: none; byte-level BPE needs ByteLevel") }
         switch string(o, "type") {
         case "ByteLevel":
@@ -247,7 +247,7 @@ private struct Reader {
             guard string(split, "behavior") == "Isolated", !bool(split, "invert", default: false) else {
                 throw fail("pre_tokenizer Split: behavior \(string(split, "behavior") ?? "?") / invert is not supported (Isolated, invert false)")
             }
-            let rule = SplitRule(regex: regex)
+            let rule = PreTokenizer(regex: regex)
             return individualDigits.map { .digits(rule, individual: $0) } ?? rule
         default:
             throw fail("pre_tokenizer \(describe(value)) is not supported")

@@ -43,7 +43,7 @@ public final class TaskReader {
 
     /// Reads `shards` (default: the task's own), naming each shard's `rejected/` file after its
     /// path relative to the shards' common folder.
-    public init(task: TaskContext, shards: [String]? = nil, rejects: Rejects = .write, rejectedSuffix: String = "") {
+    public init(task: TaskAssignment, shards: [String]? = nil, rejects: Rejects = .write, rejectedSuffix: String = "") {
         let list = shards ?? task.shards
         let among = shards ?? task.inputShards
         self.shards = list
@@ -144,7 +144,7 @@ public struct InputDocument {
 public final class ShardPass {
     private unowned let owner: TaskReader
     public let path: String
-    /// The shard's output name (`TaskContext.outputName`), for the stage's own files.
+    /// The shard's output name (`TaskAssignment.outputName`), for the stage's own files.
     public let name: String
     fileprivate let reader: ShardReader
     private let rejected: RejectedShard?

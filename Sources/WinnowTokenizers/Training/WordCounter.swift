@@ -42,7 +42,7 @@ public struct WordCounts: Sendable {
         try count(corpus, split: .native(pattern), skipping: skipping, workers: workers)
     }
 
-    public static func count(_ corpus: TextCorpus, split: SplitRule, skipping: [String] = [],
+    public static func count(_ corpus: TextCorpus, split: PreTokenizer, skipping: [String] = [],
                              workers: Int = availableCores) throws -> WordCounts {
         try split.validate()
         let specials = SpecialMatcher(skipping.map { (content: $0, id: UInt32(0)) })
