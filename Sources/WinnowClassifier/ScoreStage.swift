@@ -134,7 +134,9 @@ public struct ScoreStage: Stage {
             .init(key: "kept_weight", value: JSONValue(Int(kept))),
             .init(key: "achieved_fraction", value: JSONValue(total == 0 ? 0 : Double(kept) / Double(total))),
         ]))
-        try writeFileAtomically(ScoreStage.thresholdPath(task), Array((JSONWriter.string(report) + "\n").utf8))
+        let written = Array((JSONWriter.string(report) + "\n").utf8)
+        try writeFileAtomically(ScoreStage.thresholdPath(task), written)
+        stats.bytesOut = Int64(written.count)
         stats.made = ["scores read": Int64(pairs.count), "thresholds": 1]
         stats.seconds = monotonicSeconds() - started
         return stats

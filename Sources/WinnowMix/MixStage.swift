@@ -112,21 +112,27 @@ public struct MixStage: Stage {
             }
             try shard.finish()
         }
-        try tally.write(MixStage.countsPath(task, rank: task.rank))
-        return input.finish()
+        let written = try tally.write(MixStage.countsPath(task, rank: task.rank))
+        var stats = input.finish()
+        stats.bytesOut = written
+        return stats
     }
 
     // MARK: Phase 1
 
     private func plan(_ task: TaskAssignment) throws -> TaskStats {
         var tally = SourceTally()
+        var stats = TaskStats()
         for rank in 0..<shardTaskCount(task) {
             let path = MixStage.countsPath(task, rank: rank)
-            if fileExists(path) { tally.add(try SourceTally.read(path)) }
+            guard fileExists(path) else { continue }
+            tally.add(try SourceTally.read(path))
+            stats.bytesIn += fileSize(path)
         }
         let plan = MixPlan(settings: settings, sizes: tally.entries.mapValues { ($0.size, $0.documents) }, seed: task.seed)
-        try writeFileAtomically(MixStage.planPath(task), Array((JSONWriter.string(plan.json) + "\n").utf8))
-        var stats = TaskStats()
+        let planned = Array((JSONWriter.string(plan.json) + "\n").utf8)
+        try writeFileAtomically(MixStage.planPath(task), planned)
+        stats.bytesOut = Int64(planned.count)
         stats.made = ["sources": Int64(tally.entries.count), "files": 1]
         return stats
     }

@@ -17,11 +17,14 @@ struct SourceTally {
         }
     }
 
-    func write(_ path: String) throws {
+    /// Returns the bytes written.
+    func write(_ path: String) throws -> Int64 {
         let members = entries.sorted { $0.key < $1.key }.map { name, entry in
             JSONObject.Member(key: name, value: .array([JSONValue(entry.size), JSONValue(entry.documents)]))
         }
-        try writeFileAtomically(path, Array(JSONWriter.string(.object(JSONObject(members))).utf8))
+        let bytes = Array(JSONWriter.string(.object(JSONObject(members))).utf8)
+        try writeFileAtomically(path, bytes)
+        return Int64(bytes.count)
     }
 
     static func read(_ path: String) throws -> SourceTally {

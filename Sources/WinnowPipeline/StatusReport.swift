@@ -67,6 +67,15 @@ public struct StatusReport: Sendable {
     /// A step's figures, each meaning the same in every step: documents and characters
     /// through the read loop, what the step made besides documents (all a phase that reads no
     /// documents has to show), rejection and skip reasons, the slowest rules, throughput.
+    /// Bytes in decimal units, as the MB/s figures are.
+    static func byteSize(_ bytes: Int64) -> String {
+        let value = Double(bytes)
+        if value < 1e3 { return "\(bytes) B" }
+        if value < 1e6 { return "\(String(format1: value / 1e3)) kB" }
+        if value < 1e9 { return "\(String(format1: value / 1e6)) MB" }
+        return "\(String(format1: value / 1e9)) GB"
+    }
+
     static func lines(_ t: TaskStats, wall: Double?) -> String {
         var out = ""
         if t.docsIn > 0 || t.made.isEmpty {
@@ -77,6 +86,9 @@ public struct StatusReport: Sendable {
         }
         if t.charsIn > 0 {
             out += "  chars: \(t.charsIn) in, \(t.charsKept) kept (\(percent(t.charsKept, t.charsIn)) kept)\n"
+        }
+        if t.bytesIn > 0 || t.bytesOut > 0 {
+            out += "  bytes: \(byteSize(t.bytesIn)) in, \(byteSize(t.bytesOut)) out\n"
         }
         if !t.made.isEmpty {
             out += "  made: " + t.made.sorted { $0.key < $1.key }.map { key, count in

@@ -53,8 +53,9 @@ public struct TokenizerTrainStage: Stage {
         var corpus = try TextCorpus(inputs: task.inputShards, byteBudget: byteBudget, keep: samplingRule(seed: task.seed))
         corpus.task = task
         let training = try BPETraining(corpus: corpus, split: split, trainer: trainer, skipSpecialText: skipSpecialText)
-        try training.write(to: task.outputDirectory + "/tokenizer.json")
+        let written = try training.write(to: task.outputDirectory + "/tokenizer.json")
         var stats = training.words.reading
+        stats.bytesOut = written
         stats.made = ["tokens": Int64(training.tokenizer.vocabularySize),
                       "merges": Int64(training.tokenizer.vocabulary.merges.count), "files": 2]
         stats.seconds = monotonicSeconds() - start

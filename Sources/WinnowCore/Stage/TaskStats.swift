@@ -83,7 +83,9 @@ public struct TaskStats: Sendable, Equatable {
             .init(key: "made", value: counts(made) { JSONValue(Int($0)) }),
             .init(key: "rule_seconds", value: counts(ruleSeconds) { JSONValue(($0 * 1000).rounded() / 1000) }),
             .init(key: "rejected_by_group", value: counts(rejectedByGroup) { groups in counts(groups) { JSONValue($0) } }),
-            .init(key: "seconds", value: JSONValue((seconds * 1000).rounded() / 1000)),
+            // Microseconds: a plan or merge phase can take well under a millisecond, and its MB/s
+            // needs a time that is not zero.
+            .init(key: "seconds", value: JSONValue((seconds * 1e6).rounded() / 1e6)),
         ]))
     }
 

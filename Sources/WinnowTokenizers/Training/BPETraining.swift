@@ -22,9 +22,13 @@ public struct BPETraining {
     }
 
     /// Writes `tokenizer.json` to `path` and `tokenizer_config.json` into the same folder.
-    public func write(to path: String) throws {
-        try writeFileAtomically(path, TokenizerJSON.write(tokenizer))
+    /// Returns the bytes written (both files), for the stage's counters.
+    @discardableResult
+    public func write(to path: String) throws -> Int64 {
+        let json = TokenizerJSON.write(tokenizer), config = TokenizerJSON.writeConfig(tokenizer)
+        try writeFileAtomically(path, json)
         let folder = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
-        try writeFileAtomically(folder + "/tokenizer_config.json", TokenizerJSON.writeConfig(tokenizer))
+        try writeFileAtomically(folder + "/tokenizer_config.json", config)
+        return Int64(json.count + config.count)
     }
 }
