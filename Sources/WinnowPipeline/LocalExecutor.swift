@@ -119,14 +119,12 @@ public final class LocalExecutor {
                 running[pid] = rank
                 tracker.started(rank)
             }
-            var status: Int32 = 0
-            let pid = waitpid(-1, &status, WNOHANG)
-            if pid <= 0 {
+            guard let (pid, status) = reapOne(of: running.keys) else {
                 display.update(tracker.snapshot())
                 usleep(100_000)
                 continue
             }
-            guard let rank = running.removeValue(forKey: pid) else { continue }
+            let rank = running.removeValue(forKey: pid)!
             let exitCode = exitStatus(status)
             let record = try ledger.tasks(step: id).first { $0.rank == rank }
             if exitCode == 0, record?.status == .done {
@@ -146,6 +144,17 @@ public final class LocalExecutor {
         display.stepFinished(tracker.snapshot(), failed: failures.count)
         if failures.isEmpty { try ledger.finishStep(id) }
         return failures
+    }
+
+    /// A child of ours that has exited, and its status, if any has. Only our own task processes
+    /// are waited for, by pid: `waitpid(-1)` would also reap children that other code in this
+    /// process is waiting for (another executor, Foundation's `Process`), which then wait forever.
+    private func reapOne(of pids: Dictionary<pid_t, Int>.Keys) -> (pid_t, Int32)? {
+        for pid in pids {
+            var status: Int32 = 0
+            if waitpid(pid, &status, WNOHANG) == pid { return (pid, status) }
+        }
+        return nil
     }
 
     private func exitStatus(_ status: Int32) -> Int {
