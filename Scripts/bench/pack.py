@@ -17,54 +17,9 @@ import glob
 import json
 import os
 import shutil
-import subprocess
 import sys
-import time
 
-
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def process_table():
-    """{pid: (parent pid, user+sys CPU seconds)} of every process, from /proc."""
-    table = {}
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{name}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        table[int(name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / CLOCK_TICKS)
-    return table
-
-
-def measure(cmd, cwd=None):
-    """Wall seconds and CPU seconds of `cmd` and every process under it. getrusage's children
-    totals miss workers that are not waited by our child (datatrove's forkserver pool), so the
-    process tree is sampled from /proc every 0.1 s, keeping each process's last CPU time."""
-    start = time.perf_counter()
-    child = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL)
-    seen = {}
-    while child.poll() is None:
-        table = process_table()
-        tree = {child.pid}
-        changed = True
-        while changed:
-            changed = False
-            for pid, (parent, _) in table.items():
-                if parent in tree and pid not in tree:
-                    tree.add(pid)
-                    changed = True
-        for pid in tree:
-            if pid in table:
-                seen[pid] = max(seen.get(pid, 0), table[pid][1])
-        time.sleep(0.1)
-    wall = time.perf_counter() - start
-    if child.returncode != 0:
-        sys.exit(f"pack.py: {cmd[0]} failed with exit code {child.returncode}")
-    return wall, sum(seen.values())
+from proctree import measure
 
 
 DT_SCRIPT = r'''
@@ -113,7 +68,7 @@ def main():
             f.write(f"name: bench-pack\nworkdir: {work}/run\ninput: [{args.corpus}/*.jsonl.zst]\nworkers: {args.workers}\n"
                     f"steps:\n  - id: pack\n    stage: pack\n    from: input\n    tokenizer: {args.tokenizer}\n"
                     f"    format: megatron\n    prefix_field: none\n")
-        wall, cpu = measure([args.winnow, "run", pipeline])
+        wall, cpu, _ = measure([args.winnow, "run", pipeline], name="pack.py")
         report = json.load(open(os.path.join(work, "run/pack/output/pack_report.json")))
         ours_tokens = report["tokens"]
         best = results.get("winnow")
@@ -125,8 +80,8 @@ def main():
         work = os.path.join(args.scratch, "datatrove")
         shutil.rmtree(work, ignore_errors=True)
         os.makedirs(work)
-        wall, cpu = measure([sys.executable, "-c", DT_SCRIPT, args.corpus, f"{work}/out", f"{work}/logs", args.tokenizer,
-                             str(tasks), str(args.workers)])
+        wall, cpu, _ = measure([sys.executable, "-c", DT_SCRIPT, args.corpus, f"{work}/out", f"{work}/logs", args.tokenizer,
+                                str(tasks), str(args.workers)], name="pack.py")
         dt_tokens = sum(os.path.getsize(p) for p in glob.glob(f"{work}/out/*.ds")) // 2
         best = results.get("datatrove")
         if best is None or wall < best[0]:
