@@ -1,5 +1,6 @@
 import WinnowCore
 import WinnowClassifier
+import WinnowDedup
 import WinnowFilters
 import WinnowMix
 import WinnowPack
@@ -20,6 +21,7 @@ public struct StageRegistry: Sendable {
         TokenizerTrainStage.name: { try TokenizerTrainStage(settings: $0) },
         TagStage.name: { try TagStage(settings: $0, classifiers: FastTextModel.loader) },
         MixStage.name: { try MixStage(settings: $0, loadTokenizer: { try TokenizerFiles.load(path: $0) }) },
+        DedupStage.name: { try DedupStage(settings: $0) },
         PackStage.name: { try PackStage(settings: $0, loadTokenizer: { try TokenizerFiles.load(path: $0) }) },
     ])
 }

@@ -21,14 +21,14 @@ struct StageHarness {
 
     /// Writes `steps` (YAML, indented as list items under `steps:`) into a pipeline over the
     /// bundled samples in a fresh workdir.
-    init(_ name: String, steps: String, maxDocBytes: Int? = nil) throws {
+    init(_ name: String, steps: String, maxDocBytes: Int? = nil, input: String = sampleShards) throws {
         let dir = NSTemporaryDirectory() + "winnow-stage-\(name)-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let yaml = """
             name: \(name)
             workdir: \(dir)/run
             seed: 5
-            input: [\(sampleShards)]
+            input: [\(input)]
             \(maxDocBytes.map { "max_doc_bytes: \($0)" } ?? "")
             steps:
             \(steps)
@@ -45,16 +45,29 @@ struct StageHarness {
     func run(_ stepID: String) throws -> [TaskStats] {
         let step = pipeline.step(stepID)!
         let shards = try StepInputs.shards(for: step, in: pipeline)
-        var phases: [TaskStats] = []
-        for phase in 0..<step.stage.phaseCount {
-            let world = step.stage.taskCount(phase: phase, inputShards: shards.count, requested: step.tasks)
-            var total = TaskStats()
-            for rank in 0..<world {
-                total.add(try TaskRunner.run(pipeline: pipeline, stepID: stepID, phase: phase, rank: rank, world: world))
-            }
-            phases.append(total)
+        return try (0..<step.stage.phaseCount).map { try run(stepID, phase: $0, inputShards: shards.count) }
+    }
+
+    /// Every task of one phase of `step`; returns their summed stats.
+    func run(_ stepID: String, phase: Int, inputShards: Int? = nil) throws -> TaskStats {
+        let step = pipeline.step(stepID)!
+        let shards = try inputShards ?? StepInputs.shards(for: step, in: pipeline).count
+        let world = step.stage.taskCount(phase: phase, inputShards: shards, requested: step.tasks)
+        var total = TaskStats()
+        for rank in 0..<world {
+            total.add(try TaskRunner.run(pipeline: pipeline, stepID: stepID, phase: phase, rank: rank, world: world))
         }
-        return phases
+        return total
+    }
+
+    /// Writes shards of raw lines (`input/s<k>.jsonl`) into a fresh folder; returns the input
+    /// pattern for `init(_:steps:input:)`.
+    static func writeShards(_ name: String, _ shards: [[String]]) throws -> String {
+        let dir = NSTemporaryDirectory() + "winnow-input-\(name)-\(UUID().uuidString)"
+        for (k, lines) in shards.enumerated() {
+            try writeFileAtomically("\(dir)/s\(k).jsonl", Array(lines.map { $0 + "\n" }.joined().utf8))
+        }
+        return "\(dir)/*.jsonl"
     }
 
     func output(_ step: String) -> String { workdir.output(step) }

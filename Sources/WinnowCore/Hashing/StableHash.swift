@@ -6,8 +6,14 @@ public enum StableHash {
 
     /// FNV-1a of `text`'s UTF-8 bytes, starting from `basis`.
     public static func fnv1a(_ text: String, basis: UInt64 = offsetBasis) -> UInt64 {
+        fnv1a(bytes: text.utf8, basis: basis)
+    }
+
+    /// FNV-1a of any bytes.
+    @inlinable
+    public static func fnv1a<Bytes: Sequence<UInt8>>(bytes: Bytes, basis: UInt64 = offsetBasis) -> UInt64 {
         var h = basis
-        for b in text.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
         return h
     }
 
@@ -21,5 +27,24 @@ public enum StableHash {
     /// id) and a number (a line): the same item gets the same seed whichever task handles it.
     public static func seed(_ seed: UInt64, _ name: String, _ number: UInt64 = 0) -> UInt64 {
         SplitMix64.finalize(fnv1a(name, basis: offsetBasis ^ seed) ^ number)
+    }
+
+    /// A 128-bit digest of bytes for exact matching (dedup): two independent 64-bit lanes,
+    /// `ByteKeyTable.hash` (eight bytes at a time) and FNV-1a (a byte at a time), each finished
+    /// by SplitMix64. Two different texts share it with probability about 2^-128 per pair, so
+    /// a billion documents collide with odds near 10^-21.
+    public static func digest(_ bytes: UnsafeRawBufferPointer) -> Digest {
+        Digest(high: SplitMix64.finalize(ByteKeyTable.hash(bytes)), low: SplitMix64.finalize(fnv1a(bytes: bytes)))
+    }
+
+    public struct Digest: Hashable, Comparable, Sendable {
+        public var high: UInt64
+        public var low: UInt64
+        public init(high: UInt64, low: UInt64) { self.high = high; self.low = low }
+        public static func < (a: Digest, b: Digest) -> Bool { (a.high, a.low) < (b.high, b.low) }
+        /// 32 hex digits.
+        public var hex: String {
+            [high, low].map { let h = String($0, radix: 16); return String(repeating: "0", count: 16 - h.count) + h }.joined()
+        }
     }
 }

@@ -46,9 +46,15 @@ public struct BinaryReader {
         let file = try MappedFile(path: path)
         storage = file
         bytes = file.bytes
+        end = file.bytes.count
     }
 
-    public var remaining: Int { bytes.count - offset }
+    /// Bytes left before the end (or before `limit(to:)`).
+    public var remaining: Int { end - offset }
+    private var end: Int
+
+    /// Stops reading at `end` (a sealed file's trailer is not payload).
+    public mutating func limit(to end: Int) { self.end = min(end, bytes.count) }
 
     public func error(_ detail: String) -> WinnowError {
         .invalid("\(path): \(detail) at byte offset \(offset)")

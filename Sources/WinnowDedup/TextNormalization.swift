@@ -1,0 +1,75 @@
+import Foundation
+
+/// How text is normalised before exact dedup hashes it. With no steps the text's bytes are
+/// hashed as they are; each step makes more documents equal:
+/// `nfkc` (compatibility forms: full-width letters, ligatures), `lowercase` (Unicode),
+/// `punctuation` (every Unicode punctuation character becomes a space) and `whitespace`
+/// (runs of whitespace become one space; leading and trailing whitespace go), applied in
+/// that order. Lowercasing is per character (Unicode's lowercase mapping; no context, so a
+/// Greek final sigma stays σ-less only if written so), on bytes for ASCII.
+public struct TextNormalization: Sendable, Equatable {
+    public enum Step: String, Sendable, CaseIterable { case nfkc, lowercase, punctuation, whitespace }
+
+    public var steps: Set<Step> = []
+
+    public init(_ steps: Set<Step> = []) { self.steps = steps }
+
+    /// The bytes to hash: `text` itself when there are no steps (no copy is made then).
+    public func apply<R>(_ text: [UInt8], _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        if steps.isEmpty { return text.withUnsafeBytes(body) }
+        let source = steps.contains(.nfkc)
+            ? Array(String(decoding: text, as: UTF8.self).precomposedStringWithCompatibilityMapping.utf8) : text
+        var out: [UInt8] = []
+        out.reserveCapacity(source.count)
+        let lower = steps.contains(.lowercase), collapse = steps.contains(.whitespace)
+        let dropPunctuation = steps.contains(.punctuation)
+        var pendingSpace = false
+        /// Appends one character's bytes, or a space for a space (collapsed when asked).
+        func emit(isSpace: Bool, _ bytes: () -> Void) {
+            if isSpace && collapse { pendingSpace = !out.isEmpty; return }
+            if pendingSpace { out.append(0x20); pendingSpace = false }
+            bytes()
+        }
+        source.withUnsafeBufferPointer { bytes in
+            var i = 0
+            while i < bytes.count {
+                let b = bytes[i]
+                if b < 0x80 {
+                    // ASCII on bytes: the usual case, and the one that decides the speed.
+                    i += 1
+                    let punctuation = dropPunctuation && Self.asciiPunctuation[Int(b)]
+                    let space = b == 0x20 || (0x09...0x0D).contains(b) || punctuation
+                    emit(isSpace: space) { out.append(punctuation ? 0x20 : lower && (0x41...0x5A).contains(b) ? b | 0x20 : b) }
+                    continue
+                }
+                // Other scalars one at a time (the text is valid UTF-8: the reader checked it).
+                let length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
+                let end = min(i + length, bytes.count)
+                var scalarBytes = UnsafeBufferPointer(rebasing: bytes[i..<end]).makeIterator()
+                var decoder = UTF8()
+                guard case let .scalarValue(scalar) = decoder.decode(&scalarBytes) else { i = end; continue }
+                let start = i
+                i = end
+                let punctuation = dropPunctuation && Self.isPunctuation(scalar)
+                emit(isSpace: scalar.properties.isWhitespace || punctuation) {
+                    if punctuation { out.append(0x20) }
+                    else if lower, scalar.properties.changesWhenLowercased { out.append(contentsOf: scalar.properties.lowercaseMapping.utf8) }
+                    else { out.append(contentsOf: bytes[start..<end]) }
+                }
+            }
+        }
+        return out.withUnsafeBytes(body)
+    }
+
+    /// Which ASCII bytes are Unicode punctuation (`!"#%&'()*,-./:;?@[\]_{}`; `$+<=>^`|~` are
+    /// symbols, as in Unicode).
+    static let asciiPunctuation: [Bool] = (0..<128).map { isPunctuation(Unicode.Scalar(UInt8($0))) }
+
+    static func isPunctuation(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
+             .initialPunctuation, .finalPunctuation, .otherPunctuation: return true
+        default: return false
+        }
+    }
+}
