@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "WinnowTokenizers", dependencies: ["WinnowCore", "WinnowText", "CWinnowICU"]),
         .target(name: "WinnowMix", dependencies: ["WinnowCore"]),
         .target(name: "WinnowPack", dependencies: ["WinnowCore"]),
-        .target(name: "WinnowDedup", dependencies: ["WinnowCore"]),
+        .target(name: "WinnowDedup", dependencies: ["WinnowCore", "WinnowText"]),
         .target(name: "WinnowPipeline", dependencies: [
             "WinnowCore", "WinnowFilters", "WinnowClassifier", "WinnowTokenizers", "WinnowMix", "WinnowPack", "WinnowDedup", "CSQLite3", "CLinux",
             .product(name: "Yams", package: "Yams"),
@@ -47,6 +47,7 @@ let package = Package(
         .testTarget(name: "WinnowTokenizersTests", dependencies: ["WinnowTokenizers", "WinnowCore"], exclude: ["Fixtures"]),
         .testTarget(name: "WinnowMixTests", dependencies: ["WinnowMix", "WinnowCore"]),
         .testTarget(name: "WinnowPackTests", dependencies: ["WinnowPack", "WinnowCore"]),
+        .testTarget(name: "WinnowDedupTests", dependencies: ["WinnowDedup", "WinnowCore"], exclude: ["Fixtures"]),
         .testTarget(name: "WinnowPipelineTests", dependencies: ["WinnowPipeline"]),
         .testTarget(name: "WinnowStageTests", dependencies: ["WinnowPipeline", "WinnowCore"]),
         .testTarget(name: "WinnowCLITests", dependencies: ["winnow", "WinnowPipeline", "WinnowCore"]),

@@ -1,5 +1,6 @@
 #include "cwinnowicu.h"
 #include <unicode/ubrk.h>
+#include <unicode/unorm2.h>
 #include <unicode/uregex.h>
 #include <unicode/utypes.h>
 
@@ -62,4 +63,27 @@ int cwinnow_regex_find_next(cwinnow_regex *regex, int32_t *start, int32_t *end) 
     *start = uregex_start(re, 0, &status);
     *end = uregex_end(re, 0, &status);
     return U_FAILURE(status) ? -1 : 1;
+}
+
+int32_t cwinnow_normalize(int form, const uint16_t *source, int32_t length, uint16_t *dest, int32_t capacity,
+                          const char **error_name) {
+    UErrorCode status = U_ZERO_ERROR;
+    const UNormalizer2 *normalizer;
+    switch (form) {
+    case 0: normalizer = unorm2_getNFCInstance(&status); break;
+    case 1: normalizer = unorm2_getNFDInstance(&status); break;
+    case 2: normalizer = unorm2_getNFKCInstance(&status); break;
+    default: normalizer = unorm2_getNFKDInstance(&status); break;
+    }
+    if (U_FAILURE(status)) {
+        if (error_name) *error_name = u_errorName(status);
+        return -1;
+    }
+    int32_t needed = unorm2_normalize(normalizer, (const UChar *)source, length, (UChar *)dest, capacity, &status);
+    if (status == U_BUFFER_OVERFLOW_ERROR) return needed;
+    if (U_FAILURE(status)) {
+        if (error_name) *error_name = u_errorName(status);
+        return -1;
+    }
+    return needed;
 }

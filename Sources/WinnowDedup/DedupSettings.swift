@@ -1,73 +1,104 @@
 import WinnowCore
 
-/// The `dedup` stage's settings (docs/stages/dedup.md).
-public struct DedupSettings: Sendable, Equatable {
+/// The `dedup` stage's settings (docs/stages/dedup.md). Keys that belong to another method are
+/// refused by name, so a `bands:` under `method: exact` is an error, not a silent no-op.
+public struct DedupSettings: Sendable {
     /// What makes two documents duplicates.
     public enum Method: String, Sendable, CaseIterable {
         /// The same text after `normalize`.
         case exact
         /// The same value of a metadata field (`metadata.url` unless `field:` says otherwise).
         case url
+        /// Near duplicates: the same MinHash band of word (or character) shingles (LSH).
+        case minhash
     }
 
     /// Drop duplicates to `rejected/` (all but the kept one of each cluster), or keep every
     /// document and record its cluster in metadata.
     public enum Mode: String, Sendable, CaseIterable { case drop, tag }
 
-    /// Which document of a cluster is kept.
-    public enum Keep: Sendable, Equatable {
-        /// The first in input order (shard, then line).
-        case first
-        /// The highest (or lowest) value of a numeric metadata field; ties, and documents
-        /// without the field, fall back to input order.
-        case highest(String)
-        case lowest(String)
-    }
-
     public var method: Method = .exact
     public var mode: Mode = .drop
+    public var keep: KeepRule = .first
+    /// `exact`: how text is normalised before hashing.
     public var normalization = TextNormalization()
+    /// `url`: the metadata field compared.
     public var field = "url"
-    public var keep: Keep = .first
-    /// Hash buckets, one matching task each: a matching task holds about 40 bytes plus the id
-    /// of every document of its bucket, so memory is (40 + id bytes) × documents / buckets.
-    public var buckets = 16
+    /// `exact` and `url`: matching tasks (hash partitions); memory of the matching phase does
+    /// not depend on it (it merges sorted runs), only how many tasks share the work.
+    public var buckets = 8
+    public var minhash = MinHashSettings()
 
     public init() {}
 
-    /// Methods the issue names that are not built yet, refused with that said plainly.
-    static let later = ["minhash", "bloom", "substring", "semantic"]
+    /// Keys only some methods read, and which.
+    static let methodKeys: [String: Set<Method>] = [
+        "normalize": [.exact], "field": [.url], "buckets": [.exact, .url],
+        "shingle": [.minhash], "ngram": [.minhash], "bands": [.minhash], "rows": [.minhash], "hash": [.minhash],
+        "precision": [.minhash], "seed": [.minhash], "simplify": [.minhash], "words": [.minhash],
+    ]
 
     public init(settings: SettingsReader) throws {
         let methodName = try settings.string("method", default: "exact")
-        if Self.later.contains(methodName) {
-            throw settings.error("method", "'\(methodName)' is not built yet; this version has \(Method.allCases.map(\.rawValue).joined(separator: " and "))")
-        }
         guard let method = Method(rawValue: methodName) else {
-            throw settings.error("method", "must be one of \(Method.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw settings.error("method", "must be one of \(Method.allCases.map(\.rawValue).joined(separator: ", ")), not '\(methodName)'")
         }
         self.method = method
+        for (key, methods) in Self.methodKeys.sorted(by: { $0.key < $1.key }) where !methods.contains(method) && settings.node(key) != nil {
+            throw settings.error(key, "applies to method: \(methods.map(\.rawValue).sorted().joined(separator: " or ")), not \(method.rawValue)")
+        }
         mode = Mode(rawValue: try settings.choice("mode", Mode.allCases.map(\.rawValue), default: "drop"))!
-        if let steps = try settings.strings("normalize") {
-            guard method == .exact else { throw settings.error("normalize", "applies to method: exact only") }
-            for step in steps {
+        keep = try KeepRule(try settings.string("keep", default: "first"), settings: settings)
+        switch method {
+        case .exact:
+            for step in try settings.strings("normalize") ?? [] {
                 guard let known = TextNormalization.Step(rawValue: step) else {
                     throw settings.error("normalize", "'\(step)' is not one of \(TextNormalization.Step.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 normalization.steps.insert(known)
             }
+        case .url:
+            field = try settings.string("field", default: field)
+        case .minhash:
+            minhash = try MinHashSettings(settings: settings)
         }
-        field = try settings.string("field", default: field)
-        if method == .exact, settings.node("field") != nil { throw settings.error("field", "applies to method: url only") }
-        let keepText = try settings.string("keep", default: "first")
-        let words = keepText.split(separator: " ").map(String.init)
+        if method == .exact || method == .url {
+            buckets = try settings.int("buckets", default: buckets)
+            guard (1...4096).contains(buckets) else { throw settings.error("buckets", "must be between 1 and 4096") }
+        }
+    }
+}
+
+/// Which document of a cluster is kept.
+public enum KeepRule: Sendable, Equatable {
+    /// The first in input order (shard, then line).
+    case first
+    /// The highest (or lowest) value of a numeric metadata field; ties, and documents without
+    /// the field, fall back to input order.
+    case highest(String)
+    case lowest(String)
+
+    init(_ text: String, settings: SettingsReader) throws {
+        let words = text.split(separator: " ").map(String.init)
         switch (words.first, words.count) {
-        case ("first", 1): keep = .first
-        case ("highest", 2): keep = .highest(words[1])
-        case ("lowest", 2): keep = .lowest(words[1])
+        case ("first", 1): self = .first
+        case ("highest", 2): self = .highest(words[1])
+        case ("lowest", 2): self = .lowest(words[1])
         default: throw settings.error("keep", "must be 'first', 'highest FIELD' or 'lowest FIELD'")
         }
-        buckets = try settings.int("buckets", default: buckets)
-        guard (1...4096).contains(buckets) else { throw settings.error("buckets", "must be between 1 and 4096") }
+    }
+
+    /// Higher is kept first; input order breaks ties. Documents without the field come last.
+    func priority(_ doc: Document) -> Double {
+        switch self {
+        case .first: return 0
+        case let .highest(field): return Self.number(doc, field).map { $0 } ?? -.infinity
+        case let .lowest(field): return Self.number(doc, field).map { -$0 } ?? -.infinity
+        }
+    }
+
+    private static func number(_ doc: Document, _ field: String) -> Double? {
+        guard let value = doc.metadata.value(atPath: field)?.doubleValue, !value.isNaN else { return nil }
+        return value
     }
 }

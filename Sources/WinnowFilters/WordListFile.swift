@@ -9,18 +9,9 @@ enum WordListFile {
         var entries: Set<String> = []
         for line in text.split(whereSeparator: \.isNewline) {
             let entry = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0]
-                .trimmingCharacters(in: " \t\r").lowercased()
+                .trimming().lowercased()
             if !entry.isEmpty { entries.insert(entry) }
         }
         return entries
-    }
-}
-
-extension StringProtocol {
-    func trimmingCharacters(in characters: String) -> String {
-        var slice = Substring(self)
-        while let first = slice.first, characters.contains(first) { slice.removeFirst() }
-        while let last = slice.last, characters.contains(last) { slice.removeLast() }
-        return String(slice)
     }
 }

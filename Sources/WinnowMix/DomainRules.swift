@@ -25,13 +25,13 @@ public struct DomainRules: Sendable, Equatable {
         let text = String(decoding: try readFile(path), as: UTF8.self)
         rules = []
         for (number, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.prefix { $0 != "#" }.trimmingCharacters()
+            let line = rawLine.prefix { $0 != "#" }.trimming()
             if line.isEmpty { continue }
             let parts = line.split(maxSplits: 1, whereSeparator: { $0 == " " || $0 == "\t" })
             guard parts.count == 2 else {
                 throw WinnowError.config(path: path, line: number + 1, detail: "expected 'host[/path] domain', got '\(line)'")
             }
-            let label = String(parts[1]).trimmingCharacters()
+            let label = String(parts[1]).trimming()
             if let labels, !labels.contains(label) {
                 throw WinnowError.config(path: path, line: number + 1,
                                          detail: "'\(label)' is not one of the labels (\(labels.sorted().joined(separator: ", ")))")
@@ -56,14 +56,5 @@ public struct DomainRules: Sendable, Equatable {
             if hostMatches, path.hasPrefix(rule.path) { return rule.label }
         }
         return nil
-    }
-}
-
-extension StringProtocol {
-    /// Without leading and trailing spaces, tabs and carriage returns.
-    func trimmingCharacters() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" }
-        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
-        return String(self[first...last])
     }
 }

@@ -139,6 +139,14 @@ public final class Ledger {
         }
     }
 
+    /// Marks a done task as not done (its output was found damaged by a later phase), and its
+    /// phase as unfinished, so the executor runs it again; its attempts stay on record.
+    public func reopenTask(step: String, rank: Int, reason: String) throws {
+        try db.query("UPDATE tasks SET status = 'failed', error = ? WHERE step = ? AND rank = ?",
+                     [.text(reason), .text(step), .int(Int64(rank))])
+        try db.query("UPDATE steps SET finished = NULL WHERE step = ?", [.text(step)])
+    }
+
     /// Records a failed attempt. `attempt` nil means the latest one (used by the runner when a
     /// task process died without saying why).
     public func failTask(step: String, rank: Int, attempt: Int?, exitCode: Int, error: String) throws {

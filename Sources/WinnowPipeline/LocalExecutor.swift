@@ -79,12 +79,31 @@ public final class LocalExecutor {
             }
         }
         let shards = try StepInputs.shards(for: step, in: pipeline)
-        for phase in StepPhase.all(of: step.id, phases: step.stage.phaseCount) {
-            let world = step.stage.taskCount(phase: phase.phase, inputShards: shards.count, requested: step.tasks)
-            let failures = try runPhase(phase, of: step, world: world, shards: shards, ledger: ledger)
-            if !failures.isEmpty { return failures }
+        let phases = StepPhase.all(of: step.id, phases: step.stage.phaseCount)
+        var next = 0
+        var redone = 0
+        while next < phases.count {
+            let world = step.stage.taskCount(phase: next, inputShards: shards.count, requested: step.tasks)
+            let failures = try runPhase(phases[next], of: step, world: world, shards: shards, ledger: ledger)
+            if failures.isEmpty {
+                next += 1
+                continue
+            }
+            // A task that found an earlier phase's file damaged reopened the task that wrote it:
+            // go back and redo that, then this phase again.
+            guard redone <= pipeline.retries, let earlier = try firstReopenedPhase(before: next, of: phases, ledger: ledger) else {
+                return failures
+            }
+            redone += 1
+            display.note("step \(phases[next].ledgerID): \(failures.count) task(s) found damaged files of \(phases[earlier].ledgerID); redoing what wrote them")
+            next = earlier
         }
         return []
+    }
+
+    /// The first phase before `index` with a task that is no longer done.
+    private func firstReopenedPhase(before index: Int, of phases: [StepPhase], ledger: Ledger) throws -> Int? {
+        try (0..<index).first { try ledger.tasks(step: phases[$0].ledgerID).contains { $0.status != .done } }
     }
 
     private func runPhase(_ phase: StepPhase, of step: Pipeline.Step, world: Int, shards: [String], ledger: Ledger) throws -> [Failure] {
@@ -134,7 +153,7 @@ public final class LocalExecutor {
             let reason = record?.error ?? (exitCode == 0 ? "exited without recording its result" : describe(status))
             try ledger.failTask(step: id, rank: rank, attempt: nil, exitCode: exitCode == 0 ? 1 : exitCode, error: reason)
             tracker.stopped(rank)
-            if attempts[rank, default: 0] <= pipeline.retries {
+            if exitCode != Int(TaskRunner.damagedIntermediateExitCode), attempts[rank, default: 0] <= pipeline.retries {
                 display.note("step \(id) task \(rank) failed (\(reason)); retrying")
                 queue.append(rank)
             } else {

@@ -12,6 +12,8 @@ public struct Pipeline: Sendable {
         public var from: [String]
         /// The `tasks:` setting, if given.
         public var tasks: Int?
+        /// The `memory:` setting in bytes (what one task of the step may hold).
+        public var memoryLimit: Int
         public var stage: any Stage
         /// Changes whenever the step's settings or anything upstream changes.
         public var fingerprint: String
@@ -51,7 +53,7 @@ public struct Pipeline: Sendable {
         "name", "workdir", "seed", "input", "executor", "workers", "retries", "compression_level",
         "max_doc_bytes", "steps",
     ]
-    static let stepFrameworkKeys: Set<String> = ["id", "stage", "from", "tasks"]
+    static let stepFrameworkKeys: Set<String> = ["id", "stage", "from", "tasks", "memory"]
 
     public static func load(path: String, registry: StageRegistry = .builtin) throws -> Pipeline {
         let bytes: [UInt8]
@@ -115,9 +117,16 @@ public struct Pipeline: Sendable {
                 guard let n = Int(text), n >= 1 else { throw stepSettings.error("tasks", "must be a whole number of at least 1") }
                 tasks = n
             }
+            var memoryLimit = ByteSize.defaultMemoryLimit
+            if let text = settings.node("memory")?.scalar {
+                guard let bytes = ByteSize.parse(text), bytes >= 1 << 24 else {
+                    throw stepSettings.error("memory", "must be a size of at least 16MB, such as 512MB or 4GB")
+                }
+                memoryLimit = bytes
+            }
             let stage = try factory(stepSettings)
             try stepSettings.finish()
-            parsed.append(Step(id: id, stageName: stageName, from: from, tasks: tasks, stage: stage,
+            parsed.append(Step(id: id, stageName: stageName, from: from, tasks: tasks, memoryLimit: memoryLimit, stage: stage,
                                fingerprint: YAMLTree.canonical(node), line: node.line))
         }
         if input.isEmpty, parsed.contains(where: { $0.from.contains("input") }) {

@@ -4,6 +4,10 @@ import WinnowCore
 /// Runs one task of one step in this process (`winnow task`), recording it in the ledger: an
 /// attempt when it starts, its counters once its files are in place, or its error.
 public enum TaskRunner {
+    /// The exit code of a task that found an earlier phase's file damaged (`DamagedIntermediate`):
+    /// retrying it is pointless until the executor has redone the task that wrote the file.
+    public static let damagedIntermediateExitCode: Int32 = 75
+
     public static func run(pipeline: Pipeline, stepID: String, phase phaseNumber: Int = 0, rank: Int, world: Int) throws -> TaskStats {
         guard let step = pipeline.step(stepID) else {
             throw WinnowError.invalid("\(pipeline.path): no step '\(stepID)' (steps: \(pipeline.steps.map(\.id).joined(separator: ", ")))")
@@ -27,7 +31,7 @@ public enum TaskRunner {
                 outputDirectory: workdir.output(stepID), rejectedDirectory: workdir.rejected(stepID),
                 stepDirectory: workdir.stepDirectory(stepID),
                 seed: taskSeed(pipelineSeed: pipeline.seed, step: phase.ledgerID, rank: rank),
-                compressionLevel: pipeline.compressionLevel, maxDocBytes: pipeline.maxDocBytes,
+                compressionLevel: pipeline.compressionLevel, maxDocBytes: pipeline.maxDocBytes, memoryLimit: step.memoryLimit,
                 progress: { progress in try? ProgressFile.write(progress, to: progressPath) })
             try makeDirectories(assignment.outputDirectory)
             log("\(name) attempt \(attempt): \(assignment.shards.count) shard(s)")
@@ -36,6 +40,14 @@ public enum TaskRunner {
             try ledger.finishTask(step: phase.ledgerID, rank: rank, attempt: attempt, stats: stats)
             log("\(name) done: \(stats.docsIn) in, \(stats.docsKept) kept, \(stats.docsRejected) rejected in \(String(format1: stats.seconds)) s")
             return stats
+        } catch let damaged as DamagedIntermediate {
+            // The file is not used again: its writer is redone before this phase runs again.
+            unlink(damaged.path)
+            let producer = StepPhase(step: stepID, phase: damaged.producer.phase, phases: step.stage.phaseCount)
+            try? ledger.reopenTask(step: producer.ledgerID, rank: damaged.producer.rank, reason: "\(damaged)")
+            log("\(name) failed: \(damaged)")
+            try? ledger.failTask(step: phase.ledgerID, rank: rank, attempt: attempt, exitCode: 1, error: "\(damaged)")
+            throw damaged
         } catch {
             log("\(name) failed: \(error)")
             try? ledger.failTask(step: phase.ledgerID, rank: rank, attempt: attempt, exitCode: 1, error: "\(error)")

@@ -63,14 +63,9 @@ public struct EnglishWordTokenizer: Sendable {
 enum EnglishTokenRules {
     static func splitChunk(_ s: UnsafeBufferPointer<Unicode.Scalar>, _ chunk: Range<Int>, into out: inout [Range<Int>]) {
         // Only ASCII letters (most chunks the cache has not seen: rare words): no rule below but
-        // the four fixed splits can apply, so skip them.
+        // spaCy's letter-only splits can apply, so skip them.
         if s[chunk].allSatisfy({ ($0.value | 0x20) >= 0x61 && ($0.value | 0x20) <= 0x7A }) {
-            if let cut = fixedSplit(s[chunk]) {
-                out.append(chunk.lowerBound..<(chunk.lowerBound + cut))
-                out.append((chunk.lowerBound + cut)..<chunk.upperBound)
-            } else {
-                out.append(chunk)
-            }
+            appendFixedSplit(s, chunk, into: &out)
             return
         }
         var lower = chunk.lowerBound, upper = chunk.upperBound
@@ -110,9 +105,11 @@ enum EnglishTokenRules {
     private static let arithmetic = ScalarSet("+-*^")
     private static let joiners = ScalarSet(":<>=/")
 
+    /// spaCy's icons, split off like punctuation: every other symbol (So, such as © ® ¦ ™ ⌘
+    /// and emoji; the first is U+00A6), but U+166D, which spaCy's regex module does not count.
     @inline(__always)
     static func isIcon(_ c: Unicode.Scalar) -> Bool {
-        c.value >= 0x2100 && !ScalarText.isCommonLetter(c) && c.properties.generalCategory == .otherSymbol
+        c.value >= 0xA6 && !ScalarText.isCommonLetter(c) && c.properties.generalCategory == .otherSymbol && c.value != 0x166D
     }
 
     @inline(__always)
@@ -123,12 +120,6 @@ enum EnglishTokenRules {
     private static func isUpper(_ c: Unicode.Scalar) -> Bool {
         c.value < 128 ? (c.value >= 0x41 && c.value <= 0x5A) : c.properties.isUppercase
     }
-    @inline(__always)
-    static func isDigit(_ c: Unicode.Scalar) -> Bool {
-        // No decimal digits between ASCII's and Arabic-Indic's (U+0660), nor in General Punctuation.
-        if c.value < 0x660 { return c.value >= 0x30 && c.value <= 0x39 }
-        return !(c.value >= 0x2000 && c.value < 0x2070) && !ScalarText.isCommonLetter(c) && c.properties.numericType == .decimal
-    }
 
     static func prefixLength(_ s: UnsafeBufferPointer<Unicode.Scalar>, _ r: Range<Int>) -> Int {
         guard !r.isEmpty else { return 0 }
@@ -138,7 +129,7 @@ enum EnglishTokenRules {
             while j < r.upperBound, s[j] == "." { j += 1 }
             return j - r.lowerBound
         }
-        if c == "+" { return r.count > 1 && EnglishTokenRules.isDigit(s[r.lowerBound + 1]) ? 0 : 1 }
+        if c == "+" { return r.count > 1 && ScalarText.isDecimalDigit(s[r.lowerBound + 1]) ? 0 : 1 }
         if EnglishTokenRules.punctuation.contains(c) || EnglishTokenRules.quotes.contains(c)
             || EnglishTokenRules.currency.contains(c) || EnglishTokenRules.prefixOnly.contains(c)
             || EnglishTokenRules.isIcon(c) {
@@ -157,7 +148,7 @@ enum EnglishTokenRules {
                 return r.upperBound - j
             }
             let before = s[r.upperBound - 2]
-            if EnglishTokenRules.isDigit(before) || EnglishTokenRules.isLower(before) || EnglishTokenRules.periodAfter.contains(before)
+            if ScalarText.isDecimalDigit(before) || EnglishTokenRules.isLower(before) || EnglishTokenRules.periodAfter.contains(before)
                 || EnglishTokenRules.punctuation.contains(before) || EnglishTokenRules.quotes.contains(before) {
                 return isSpecial(s, r) ? 0 : 1
             }
@@ -169,7 +160,7 @@ enum EnglishTokenRules {
             || last == "—" || last == "–" || EnglishTokenRules.isIcon(last) {
             return 1
         }
-        if r.count > 1, EnglishTokenRules.isDigit(s[r.upperBound - 2]) {
+        if r.count > 1, ScalarText.isDecimalDigit(s[r.upperBound - 2]) {
             if last == "+" || EnglishTokenRules.currency.contains(last) || last == "%" { return 1 }
         }
         return 0
@@ -197,7 +188,7 @@ enum EnglishTokenRules {
                 labelStart = i + 1
             } else if c == "/" || c == "?" || c == "#" || c == ":" {
                 break
-            } else if !(c.value > 0xA0 || ScalarText.isAlpha(c) || EnglishTokenRules.isDigit(c) || c == "-" || c == "_") {
+            } else if !(c.value > 0xA0 || ScalarText.isAlpha(c) || ScalarText.isDecimalDigit(c) || c == "-" || c == "_") {
                 return false
             }
             i += 1
@@ -218,21 +209,20 @@ enum EnglishTokenRules {
         and/or w/o :) :( :-) :-( ;) :D <3 ._.
         """.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init))
 
-    /// Words spaCy splits into two fixed parts (compared without ASCII case).
-    private static let splitWords: [(word: [Unicode.Scalar], cut: Int)] = [("cannot", 3), ("gonna", 3), ("gotta", 3), ("wanna", 3)]
-        .map { (Array($0.0.unicodeScalars), $0.1) }
-
-    /// Where `chunk` splits if it is one of `splitWords`.
-    static func fixedSplit(_ chunk: Slice<UnsafeBufferPointer<Unicode.Scalar>>) -> Int? {
-        guard chunk.count == 5 || chunk.count == 6 else { return nil }
-        for (word, cut) in splitWords where word.count == chunk.count {
-            if zip(word, chunk).allSatisfy({ expected, c in
-                expected == c || (c.value >= 0x41 && c.value <= 0x5A && c.value | 0x20 == expected.value)
-            }) {
-                return cut
-            }
+    /// Appends `chunk` cut where spaCy's exceptions cut it if it is one of the letter-only
+    /// words they split (`SpacyEnglishSplits`), else whole.
+    static func appendFixedSplit(_ s: UnsafeBufferPointer<Unicode.Scalar>, _ chunk: Range<Int>, into out: inout [Range<Int>]) {
+        guard chunk.count >= 2, chunk.count <= SpacyEnglishSplits.maxLength,
+              let cuts = SpacyEnglishSplits.table[String(String.UnicodeScalarView(s[chunk]))] else {
+            out.append(chunk)
+            return
         }
-        return nil
+        var start = chunk.lowerBound
+        for cut in cuts {
+            out.append(start..<(chunk.lowerBound + cut))
+            start = chunk.lowerBound + cut
+        }
+        out.append(start..<chunk.upperBound)
     }
 
     private static let negation = Array("n't".unicodeScalars)
@@ -267,14 +257,13 @@ enum EnglishTokenRules {
             }
             return true
         }
-        if let cut = fixedSplit(s[r]) {
-            out.append(r.lowerBound..<(r.lowerBound + cut))
-            out.append((r.lowerBound + cut)..<r.upperBound)
+        if r.allSatisfy({ (s[$0].value | 0x20) >= 0x61 && (s[$0].value | 0x20) <= 0x7A }) {
+            appendFixedSplit(s, r, into: &out)
             return
         }
         // A unit after a number ("3.5kg"): only worth a look when letters follow a digit.
-        if n > 1, !EnglishTokenRules.isDigit(s[r.upperBound - 1]),
-           let digit = s[r].lastIndex(where: EnglishTokenRules.isDigit), digit + 1 < r.upperBound {
+        if n > 1, !ScalarText.isDecimalDigit(s[r.upperBound - 1]),
+           let digit = s[r].lastIndex(where: ScalarText.isDecimalDigit), digit + 1 < r.upperBound {
             if EnglishTokenRules.units.contains(s[(digit + 1)..<r.upperBound]) {
                 splitInfixes(s, r.lowerBound..<(digit + 1), into: &out)
                 out.append((digit + 1)..<r.upperBound)
@@ -301,7 +290,7 @@ enum EnglishTokenRules {
         var start = r.lowerBound
         var i = r.lowerBound
         func isLetter(_ k: Int) -> Bool { k >= r.lowerBound && k < r.upperBound && ScalarText.isAlpha(s[k]) }
-        func isDigitAt(_ k: Int) -> Bool { k >= r.lowerBound && k < r.upperBound && EnglishTokenRules.isDigit(s[k]) }
+        func isDigitAt(_ k: Int) -> Bool { k >= r.lowerBound && k < r.upperBound && ScalarText.isDecimalDigit(s[k]) }
         while i < r.upperBound {
             let c = s[i]
             var infix = 0

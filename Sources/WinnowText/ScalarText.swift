@@ -99,6 +99,15 @@ public struct ScalarText {
         }
     }
 
+    /// `\p{Nd}` (a decimal digit of any script; the same set as numeric type decimal), with no
+    /// property lookup for the blocks that hold none.
+    @inlinable @inline(__always)
+    public static func isDecimalDigit(_ c: Unicode.Scalar) -> Bool {
+        // No decimal digits between ASCII's and Arabic-Indic's (U+0660), nor in General Punctuation.
+        if c.value < 0x660 { return c.value >= 0x30 && c.value <= 0x39 }
+        return !(c.value >= 0x2000 && c.value < 0x2070) && !isCommonLetter(c) && c.properties.numericType == .decimal
+    }
+
     /// Whether `s` lies in a block of the common scripts whose characters are all letters
     /// (Cyrillic, Hebrew, Arabic, kana, CJK ideographs, Hangul syllables): the character tests
     /// answer those without a Unicode property lookup (none of them is a digit or a symbol).

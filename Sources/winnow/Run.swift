@@ -61,6 +61,9 @@ struct Task: ParsableCommand {
             }
         } catch let exit as ExitCode {
             throw ExitCode(exit.rawValue == 2 ? 1 : exit.rawValue)
+        } catch let damaged as DamagedIntermediate {
+            FileOutput.standardError("winnow: \(damaged)\n")
+            throw ExitCode(TaskRunner.damagedIntermediateExitCode)
         }
     }
 }

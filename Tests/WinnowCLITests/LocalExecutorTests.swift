@@ -77,4 +77,42 @@ import WinnowPipeline
         #expect(try ledger.step("filter")?.finished == nil)
         #expect(try ledger.step("tag") == nil)
     }
+
+    /// A file one phase wrote for the next, found damaged by the next: the executor goes back,
+    /// redoes only the task that wrote it, then the phase that found it, and the step ends as
+    /// if nothing had happened.
+    @Test func aDamagedIntermediateIsRedoneByTheTaskThatWroteIt() throws {
+        let dir = try CLI.temporaryDirectory("executor-damage")
+        let path = try CLI.writePipeline("""
+            name: damage
+            workdir: \(dir)/run
+            input: [\(CLI.repoRoot)/Samples/web/*.jsonl.zst]
+            workers: 2
+            steps:
+              - id: dedup
+                stage: dedup
+                from: input
+                method: exact
+                normalize: [lowercase, punctuation, whitespace]
+            """, in: dir)
+        let p = try Pipeline.load(path: path)
+        #expect(try run(p).isEmpty)
+        let results = { try CLI.tree("\(dir)/run/dedup") { !($0.hasPrefix("output") || $0.hasPrefix("rejected")) } }
+        let expected = try results()
+        #expect(expected.keys.filter { $0.hasPrefix("output/") }.count == 4)
+
+        // Phase 0's run for partition 5 of task 2 loses a byte in the middle, before phase 1 ran.
+        let damaged = "\(dir)/run/dedup/signatures/p5/00002-0.bin"
+        var bytes = try readFile(damaged)
+        bytes[bytes.count / 2] ^= 0x40
+        try writeFileAtomically(damaged, bytes)
+        let ledger = try Ledger(workdir: "\(dir)/run")
+        for phase in 1...3 { try ledger.forgetStep("dedup#\(phase)") }
+
+        #expect(try run(p).isEmpty)
+        #expect(try results() == expected)
+        let redone = try ledger.tasks(step: "dedup#0")
+        #expect(redone.map(\.attempts) == [1, 1, 2, 1])
+        #expect(try ledger.tasks(step: "dedup#1").first { $0.rank == 5 }?.attempts == 2)
+    }
 }

@@ -43,9 +43,10 @@ import WinnowCore
         let input = try StageHarness.writeShards("dedup", Self.shards)
         let run = try StageHarness("dedup", steps: Self.steps("method: exact\nbuckets: 3"), input: input)
         let phases = try run.run("dedup")
-        let (sign, match, remove) = (phases[0], phases[1], phases[2])
-        #expect(sign.docsIn == 12 && sign.addsUp && sign.docsSkipped == 2 && sign.made["signatures"] == 10)
-        #expect(match.made == ["signatures": 10, "clusters": 3, "duplicates": 4])
+        let (sign, match, cluster, remove) = (phases[0], phases[1], phases[2], phases[3])
+        #expect(sign.docsIn == 12 && sign.addsUp && sign.docsSkipped == 2 && sign.made["signed documents"] == 10)
+        #expect(match.made == ["keys": 10, "shared keys": 3, "candidate pairs": 4])
+        #expect(cluster.made == ["clusters": 3, "duplicates": 4, "documents in clusters": 7, "largest cluster": 3])
         #expect(remove.docsIn == 12 && remove.addsUp && remove.docsKept == 6 && remove.docsRejected == 6)
         #expect(remove.rejectedBy["dedup: duplicate"] == 4 && remove.invalidLines == 2)
 
@@ -53,6 +54,9 @@ import WinnowCore
         let rejected = try run.documents(in: run.rejected("dedup")).filter { $0.metadata["duplicate_of"] != nil }
         let pairs = rejected.map { "\($0.id)->\($0.metadata["duplicate_of"]!.stringValue!)" }.sorted()
         #expect(pairs == ["a2->a1", "a3->a1", "e2->e1", "w2->w1"])
+        // Clusters are named by their first document (shard:line); the kept one carries its size.
+        #expect(rejected.first { $0.id == "a3" }?.metadata["exact_cluster_id"]?.stringValue == "0:1")
+        #expect(try run.documents(in: run.output("dedup")).first?.metadata["exact_cluster_size"]?.doubleValue == 3)
     }
 
     @Test func normalisationAndKeepHighestWithTagging() throws {
@@ -64,24 +68,24 @@ import WinnowCore
             keep: highest score
             """), input: input)
         let phases = try run.run("dedup")
-        #expect(phases[1].made["clusters"] == 3 && phases[1].made["duplicates"] == 5)
+        #expect(phases[2].made["clusters"] == 3 && phases[2].made["duplicates"] == 5)
         let out = try run.documents(in: run.output("dedup"))
-        #expect(out.count == 10 && phases[2].made["tagged"] == 8)
+        #expect(out.count == 10 && phases[3].made["tagged"] == 8)
         let page = out.filter { ["a1", "a2", "a3", "n1"].contains($0.id) }
-        #expect(page.allSatisfy { $0.metadata["dedup_cluster_size"]?.doubleValue == 4 })
-        #expect(Set(page.compactMap { $0.metadata["dedup_cluster"]?.stringValue }).count == 1)
+        #expect(page.allSatisfy { $0.metadata["exact_cluster_size"]?.doubleValue == 4 })
+        #expect(Set(page.compactMap { $0.metadata["exact_cluster_id"]?.stringValue }) == ["0:1"])
         // a2 has the highest score, so it is the one the others point to.
         #expect(page.filter { $0.metadata["duplicate_of"] == nil }.map(\.id) == ["a2"])
         #expect(page.compactMap { $0.metadata["duplicate_of"]?.stringValue }.allSatisfy { $0 == "a2" })
-        #expect(out.first { $0.id == "u1" }?.metadata["dedup_cluster"] == nil)
+        #expect(out.first { $0.id == "u1" }?.metadata["exact_cluster_id"] == nil)
     }
 
     @Test func urlDedupLeavesDocumentsWithoutAURLAlone() throws {
         let input = try StageHarness.writeShards("dedup-url", Self.shards)
         let run = try StageHarness("dedup-url", steps: Self.steps("method: url"), input: input)
         let phases = try run.run("dedup")
-        #expect(phases[0].made["signatures"] == 4 && phases[0].made["documents without url"] == 6)
-        #expect(phases[1].made["duplicates"] == 1)
+        #expect(phases[0].made["signed documents"] == 4 && phases[0].made["documents without url"] == 6)
+        #expect(phases[2].made["duplicates"] == 1)
         let dropped = try run.documents(in: run.rejected("dedup")).filter { $0.metadata["duplicate_of"] != nil }
         #expect(dropped.map(\.id) == ["n1"])
     }
@@ -100,22 +104,24 @@ import WinnowCore
         #expect(outputs[0] == outputs[1] && outputs[1] == outputs[2])
     }
 
-    /// A signature file cut short between phases is an error naming it, never read as whole.
+    /// A signature file cut short between phases is an error naming it and the task that wrote
+    /// it, never read as whole.
     @Test func aDamagedSignatureFileIsRefused() throws {
         let input = try StageHarness.writeShards("dedup-damage", Self.shards)
         let run = try StageHarness("dedup-damage", steps: Self.steps("buckets: 1"), input: input)
         _ = try run.run("dedup", phase: 0)
-        let path = "\(run.workdir.stepDirectory("dedup"))/signatures/b0/00000.bin"
+        let path = "\(run.workdir.stepDirectory("dedup"))/signatures/p0/00001-0.bin"
         let bytes = try readFile(path)
         try writeFileAtomically(path, Array(bytes.dropLast(5)))
         #expect { try run.run("dedup", phase: 1) } throws: { error in
-            "\(error)".contains(path) && "\(error)".contains("damaged")
+            guard let damaged = error as? DamagedIntermediate else { return false }
+            return damaged.path == path && damaged.producer == PhaseTask(phase: 0, rank: 1)
         }
     }
 
-    @Test func refusesMethodsThatAreNotBuiltYet() throws {
-        #expect { try StageHarness("dedup-later", steps: Self.steps("method: minhash")) } throws: { error in
-            "\(error)".contains("'minhash' is not built yet")
+    @Test func settingsOfAnotherMethodAreRefused() throws {
+        #expect { try StageHarness("dedup-keys", steps: Self.steps("method: exact\nbands: 9")) } throws: { error in
+            "\(error)".contains("'bands' applies to method: minhash, not exact")
         }
     }
 }

@@ -13,13 +13,15 @@ import Testing
     }
 
     @Test func englishDigitIsTheDecimalNumericType() {
-        let wrong = CharacterTestTests.allScalars.filter { EnglishTokenRules.isDigit($0) != ($0.properties.numericType == .decimal) }
+        let wrong = CharacterTestTests.allScalars.filter { ScalarText.isDecimalDigit($0) != ($0.properties.numericType == .decimal) }
         #expect(wrong.isEmpty, "\(wrong.prefix(10).map { String($0.value, radix: 16) })")
     }
 
-    @Test func englishIconIsOtherSymbolFromLetterlikeSymbolsOn() {
+    /// spaCy 3.8 splits every So character as an icon (checked against spaCy on each one
+    /// below U+2100), but U+166D.
+    @Test func englishIconIsOtherSymbol() {
         let wrong = CharacterTestTests.allScalars.filter {
-            EnglishTokenRules.isIcon($0) != ($0.value >= 0x2100 && $0.properties.generalCategory == .otherSymbol)
+            EnglishTokenRules.isIcon($0) != ($0.properties.generalCategory == .otherSymbol && $0.value != 0x166D)
         }
         #expect(wrong.isEmpty, "\(wrong.prefix(10).map { String($0.value, radix: 16) })")
     }

@@ -33,4 +33,10 @@ int cwinnow_regex_set_text(cwinnow_regex *regex, const uint16_t *text, int32_t l
 /* The next match: 1 with its UTF-16 range in [*start, *end), 0 when there is none, -1 on error. */
 int cwinnow_regex_find_next(cwinnow_regex *regex, int32_t *start, int32_t *end);
 
+/* Unicode normalisation of UTF-16 text: form 0 NFC, 1 NFD, 2 NFKC, 3 NFKD. Writes at most
+   `capacity` units to `dest` and returns the length the result needs (call again with a larger
+   buffer when it is more than `capacity`), or -1 with ICU's error name in *error_name. */
+int32_t cwinnow_normalize(int form, const uint16_t *source, int32_t length, uint16_t *dest, int32_t capacity,
+                          const char **error_name);
+
 #endif

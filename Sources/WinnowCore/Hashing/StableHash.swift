@@ -29,12 +29,12 @@ public enum StableHash {
         SplitMix64.finalize(fnv1a(name, basis: offsetBasis ^ seed) ^ number)
     }
 
-    /// A 128-bit digest of bytes for exact matching (dedup): two independent 64-bit lanes,
-    /// `ByteKeyTable.hash` (eight bytes at a time) and FNV-1a (a byte at a time), each finished
-    /// by SplitMix64. Two different texts share it with probability about 2^-128 per pair, so
-    /// a billion documents collide with odds near 10^-21.
+    /// A 128-bit digest of bytes for exact matching (dedup keys): two independent 64-bit lanes,
+    /// XXH64 and `ByteKeyTable.hash` finished by SplitMix64, both eight bytes a step. Two
+    /// different inputs share it with probability about 2^-128 per pair, so a billion documents
+    /// collide with odds near 10^-21.
     public static func digest(_ bytes: UnsafeRawBufferPointer) -> Digest {
-        Digest(high: SplitMix64.finalize(ByteKeyTable.hash(bytes)), low: SplitMix64.finalize(fnv1a(bytes: bytes)))
+        Digest(high: XXHash64.hash(bytes), low: SplitMix64.finalize(ByteKeyTable.hash(bytes)))
     }
 
     public struct Digest: Hashable, Comparable, Sendable {

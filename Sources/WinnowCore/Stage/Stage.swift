@@ -82,12 +82,15 @@ public struct TaskAssignment: Sendable {
     public var compressionLevel: Int32
     /// Documents whose line is longer are rejected rather than processed (0: no limit).
     public var maxDocBytes: Int
+    /// The step's `memory:` setting in bytes: what a stage that holds data between reading and
+    /// writing (sorting, clustering) may use, so its peak stays under it whatever the corpus.
+    public var memoryLimit: Int
     /// Called now and then with progress, for the runner's progress line.
     public var progress: @Sendable (TaskProgress) -> Void
 
     public init(stepID: String, phase: Int = 0, rank: Int, world: Int, inputShards: [String], outputDirectory: String,
                 rejectedDirectory: String, stepDirectory: String, seed: UInt64, compressionLevel: Int32, maxDocBytes: Int,
-                progress: @escaping @Sendable (TaskProgress) -> Void) {
+                memoryLimit: Int = ByteSize.defaultMemoryLimit, progress: @escaping @Sendable (TaskProgress) -> Void) {
         self.stepID = stepID
         self.phase = phase
         self.rank = rank
@@ -99,6 +102,7 @@ public struct TaskAssignment: Sendable {
         self.seed = seed
         self.compressionLevel = compressionLevel
         self.maxDocBytes = maxDocBytes
+        self.memoryLimit = memoryLimit
         self.progress = progress
     }
 

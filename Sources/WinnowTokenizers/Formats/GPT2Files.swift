@@ -40,7 +40,7 @@ public enum GPT2Files {
         var merges: [BPEVocabulary.Merge] = []
         let text = String(decoding: try readFile(mergesPath), as: UTF8.self)
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            if line.hasPrefix("#version") || line.trimmingCharacters(in: " \r").isEmpty { continue }
+            if line.hasPrefix("#version") || line.trimming().isEmpty { continue }
             let parts = line.split(separator: " ").map(String.init)
             guard parts.count == 2, let left = idOfString[parts[0]], let right = idOfString[parts[1]],
                   let result = idOfString[parts[0] + parts[1]] else {
@@ -50,14 +50,5 @@ public enum GPT2Files {
         }
         return BPETokenizer(vocabulary: BPEVocabulary(tokens: tokens.map { $0! }, merges: merges, specials: specialList.sorted { $0.id < $1.id }),
                             pattern: .gpt2, ignoreMerges: false)
-    }
-}
-
-extension Substring {
-    func trimmingCharacters(in set: String) -> Substring {
-        var s = self
-        while let first = s.first, set.contains(first) { s.removeFirst() }
-        while let last = s.last, set.contains(last) { s.removeLast() }
-        return s
     }
 }
