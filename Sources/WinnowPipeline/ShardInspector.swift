@@ -120,7 +120,7 @@ public struct ShardInspection {
             if !q.isEmpty { parts.append("numbers " + q.map { "\($0.0) \(ShardInspection.number($0.1))" }.joined(separator: ", ")) }
             if !s.strings.isEmpty {
                 let top = s.strings.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }.prefix(5)
-                let shown = top.map { "\(abbreviate($0.key)) (\($0.value))" }.joined(separator: ", ")
+                let shown = top.map { "\($0.key.preview()) (\($0.value))" }.joined(separator: ", ")
                 parts.append("\(s.strings.count)\(s.distinctCapped ? "+" : "") distinct strings, top: \(shown)")
             }
             if s.trues + s.falses > 0 { parts.append("true \(s.trues), false \(s.falses)") }
@@ -179,9 +179,4 @@ public struct ShardInspection {
         })
         return .object(o)
     }
-}
-
-private func abbreviate(_ s: String) -> String {
-    let flat = s.split(whereSeparator: \.isNewline).joined(separator: " ")
-    return flat.count > 80 ? String(flat.prefix(77)) + "…" : flat
 }

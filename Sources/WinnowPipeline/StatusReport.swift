@@ -119,6 +119,7 @@ public struct StatusReport: Sendable {
         var parts: [String] = []
         if !speed.isEmpty { parts.append("throughput per task: " + speed.joined(separator: ", ")) }
         if let wall { parts.append("wall \(String(format1: wall)) s") }
+        if t.peakMemory > 0 { parts.append("peak memory per task \(ByteSize.describe(Int(t.peakMemory)))") }
         if !parts.isEmpty { out += "  " + parts.joined(separator: "; ") + "\n" }
         return out
     }

@@ -35,7 +35,8 @@ public enum TaskRunner {
                 progress: { progress in try? ProgressFile.write(progress, to: progressPath) })
             try makeDirectories(assignment.outputDirectory)
             log("\(name) attempt \(attempt): \(assignment.shards.count) shard(s)")
-            let stats = try step.stage.run(assignment)
+            var stats = try step.stage.run(assignment)
+            stats.peakMemory = peakResidentMemory()
             try writeFileAtomically(workdir.stats(phase, rank: rank), Array((JSONWriter.string(stats.json) + "\n").utf8))
             try ledger.finishTask(step: phase.ledgerID, rank: rank, attempt: attempt, stats: stats)
             log("\(name) done: \(stats.docsIn) in, \(stats.docsKept) kept, \(stats.docsRejected) rejected in \(String(format1: stats.seconds)) s")
@@ -97,4 +98,11 @@ enum ProgressFile {
         return TaskProgress(docs: Int(number("docs")), inputBytesDone: number("input_bytes_done"),
                             inputBytesTotal: number("input_bytes_total"), bytesRead: number("bytes_read"))
     }
+}
+
+/// This process's largest resident memory so far, in bytes.
+func peakResidentMemory() -> Int64 {
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    return Int64(usage.ru_maxrss) * 1024
 }

@@ -21,7 +21,16 @@ public struct ScalarSet: Sendable {
             for value in range where value < 128 { ascii |= 1 << value }
         }
         self.ascii = ascii
-        self.ranges = ranges
+        // Sorted and merged, so a binary search finds the one range that can hold a value.
+        var merged: [ClosedRange<UInt32>] = []
+        for range in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+            if let last = merged.last, range.lowerBound <= last.upperBound &+ 1 {
+                merged[merged.count - 1] = last.lowerBound...max(last.upperBound, range.upperBound)
+            } else {
+                merged.append(range)
+            }
+        }
+        self.ranges = merged
     }
 
     /// The characters of a string.
@@ -32,6 +41,12 @@ public struct ScalarSet: Sendable {
     @inline(__always)
     public func contains(_ s: Unicode.Scalar) -> Bool {
         if s.value < 128 { return ascii >> s.value & 1 == 1 }
-        return ranges.contains { $0.contains(s.value) }
+        // The last range starting at or below the value is the only one that can hold it.
+        var low = 0, high = ranges.count
+        while low < high {
+            let mid = (low + high) / 2
+            if ranges[mid].lowerBound <= s.value { low = mid + 1 } else { high = mid }
+        }
+        return low > 0 && ranges[low - 1].contains(s.value)
     }
 }

@@ -10,8 +10,16 @@ public enum UnicodeNormalization: Int32, Sendable {
     public func apply(_ scalars: [Unicode.Scalar]) -> [Unicode.Scalar] {
         guard scalars.contains(where: { $0.value >= 0x80 }) else { return scalars }
         var source: [UInt16] = []
-        source.reserveCapacity(scalars.count + 8)
-        for scalar in scalars { source.append(contentsOf: UTF16.encode(scalar)!) }
+        source.reserveCapacity(scalars.count + 16)
+        for scalar in scalars {
+            let v = scalar.value
+            if v < 0x10000 {
+                source.append(UInt16(v))
+            } else {
+                source.append(UInt16(0xD800 + ((v - 0x10000) >> 10)))
+                source.append(UInt16(0xDC00 + ((v - 0x10000) & 0x3FF)))
+            }
+        }
         // Decomposition grows text by a few units per character at most; ICU says when more is needed.
         var capacity = source.count * 3 + 16
         while true {
@@ -24,10 +32,26 @@ public enum UnicodeNormalization: Int32, Sendable {
             }
             // ICU fails only without its data or memory: nothing a caller could act on.
             precondition(needed >= 0, "ICU normalisation failed: \(error.map { String(cString: $0) } ?? "unknown error")")
-            if Int(needed) <= capacity {
-                return Array(String(decoding: result[..<Int(needed)], as: UTF16.self).unicodeScalars)
-            }
+            if Int(needed) <= capacity { return Self.scalars(result[..<Int(needed)]) }
             capacity = Int(needed)
         }
+    }
+
+    /// UTF-16 (well-formed: ICU wrote it from scalars) back to scalars.
+    private static func scalars(_ units: ArraySlice<UInt16>) -> [Unicode.Scalar] {
+        var out: [Unicode.Scalar] = []
+        out.reserveCapacity(units.count)
+        var i = units.startIndex
+        while i < units.endIndex {
+            let u = UInt32(units[i])
+            if u >= 0xD800, u < 0xDC00, i + 1 < units.endIndex {
+                out.append(Unicode.Scalar(0x10000 + ((u - 0xD800) << 10) + (UInt32(units[i + 1]) - 0xDC00)) ?? "\u{FFFD}")
+                i += 2
+            } else {
+                out.append(Unicode.Scalar(u) ?? "\u{FFFD}")
+                i += 1
+            }
+        }
+        return out
     }
 }

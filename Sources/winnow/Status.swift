@@ -1,5 +1,6 @@
 import ArgumentParser
 import WinnowCore
+import WinnowDedup
 import WinnowPack
 import WinnowPipeline
 import WinnowTokenizers
@@ -39,7 +40,15 @@ struct Inspect: ParsableCommand {
     @Option(help: "Also print the first N documents.")
     var head = 0
 
+    @Option(help: "With a dedup step's folder: list the members of this cluster (its id, SHARD:LINE, from minhash_cluster_id or a document's metadata).")
+    var cluster: String?
+
     func run() throws {
+        if let cluster {
+            let inspection = try reportingErrors { try ClusterInspection(stepDirectory: path, cluster: cluster) }
+            FileOutput.standardOutput(json ? JSONWriter.string(inspection.json) + "\n" : inspection.text)
+            return
+        }
         if !StepInputs.isShardName(path), !isDirectory(path), TokenShardFormat.recognize(path) != nil {
             let inspection = try reportingErrors {
                 try TokenShardInspection(path: path, tokenizer: try tokenizer.map { try TokenizerFiles.load(path: $0) }, document: doc)

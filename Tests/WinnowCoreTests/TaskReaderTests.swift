@@ -79,9 +79,13 @@ func makeTask(_ name: String, shards: [[String]], maxDocBytes: Int = 0) throws -
         a.skip("x")
         a.made = ["tokens": 10]
         a.ruleSeconds = ["length": 0.5]
+        a.peakMemory = 3 << 20
         var b = a
+        b.peakMemory = 1 << 20
         b.add(a)
         #expect(b.docsIn == 6 && b.docsSkipped == 6 && b.made["tokens"] == 20 && b.ruleSeconds["length"] == 1.0)
+        // Peak memory is the largest task's, not a sum.
+        #expect(b.peakMemory == 3 << 20)
         #expect(b.skippedBy["x"] == 2)
         let back = TaskStats(json: b.json)
         #expect(back == b)

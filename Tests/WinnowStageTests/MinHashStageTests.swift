@@ -95,4 +95,17 @@ import WinnowPipeline
         #expect(try results(cut) == expected)
         #expect(!fileExists("\(step)/signatures/p3/00002-7.bin"))
     }
+
+    /// One task, two or one per shard, with the smallest memory: or the default: the same
+    /// clusters, so the same bytes.
+    @Test func outputIsTheSameForAnyTaskCountAndMemory() throws {
+        let input = try StageHarness.writeShards("minhash-tasks", Self.shards())
+        var outputs: [[String: [UInt8]]] = []
+        for extra in ["", "tasks: 1", "tasks: 2\n    memory: 16MB"] {
+            let run = try StageHarness("minhash-tasks", steps: Self.steps + "\n    " + extra, input: input)
+            try run.run("dedup")
+            outputs.append(try results(run))
+        }
+        #expect(outputs[0].count == 5 && outputs[0] == outputs[1] && outputs[1] == outputs[2])
+    }
 }

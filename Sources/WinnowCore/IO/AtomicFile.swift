@@ -9,9 +9,15 @@ public final class AtomicFile {
     private static let flushThreshold = 1 << 20
     /// Bytes written so far.
     public private(set) var size: Int64 = 0
+    /// Whether `commit()` waits for the bytes to reach the disk (fsync) before the rename.
+    private let durable: Bool
 
-    public init(path: String) throws {
+    /// `durable: false` skips the fsync, for files whose damage a reader detects by itself
+    /// (sealed intermediates): after a power cut such a file is found damaged and rewritten,
+    /// instead of every write waiting for the disk.
+    public init(path: String, durable: Bool = true) throws {
         self.path = path
+        self.durable = durable
         temporaryPath = "\(path).tmp-\(getpid())"
         try makeDirectories(parentOf: path)
         removeStaleTemporaries(of: path)
@@ -47,10 +53,10 @@ public final class AtomicFile {
         buffer.removeAll(keepingCapacity: true)
     }
 
-    /// Flushes, syncs and renames the file to its final name.
+    /// Flushes, syncs (if durable) and renames the file to its final name.
     public func commit() throws {
         try flush()
-        if fsync(fd) != 0 { throw WinnowError.io(path: temporaryPath, operation: "fsync", errno: errno) }
+        if durable, fsync(fd) != 0 { throw WinnowError.io(path: temporaryPath, operation: "fsync", errno: errno) }
         close(fd)
         committed = true
         if rename(temporaryPath, path) != 0 { throw WinnowError.io(path: path, operation: "rename", errno: errno) }

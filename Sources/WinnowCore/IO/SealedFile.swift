@@ -89,7 +89,8 @@ public final class SealedFileWriter {
     public var size: Int64 { file.size }
 
     public init(path: String) throws {
-        file = try AtomicFile(path: path)
+        // No fsync: a file cut short by a crash fails its seal and is rewritten.
+        file = try AtomicFile(path: path, durable: false)
     }
 
     public func append(_ bytes: UnsafeRawBufferPointer) throws {

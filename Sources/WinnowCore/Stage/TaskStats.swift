@@ -33,6 +33,9 @@ public struct TaskStats: Sendable, Equatable {
     /// Rejections by "rule: reason", then by the document's `language=…` and `domain=…` metadata.
     public var rejectedByGroup: [String: [String: Int]] = [:]
     public var seconds: Double = 0
+    /// The largest resident memory of a task (bytes): what a step's `memory:` must allow.
+    /// Summed stats keep the largest.
+    public var peakMemory: Int64 = 0
 
     public init() {}
 
@@ -60,6 +63,7 @@ public struct TaskStats: Sendable, Equatable {
         rejectedChars.merge(other.rejectedChars, uniquingKeysWith: +)
         rejectedByGroup.merge(other.rejectedByGroup) { $0.merging($1, uniquingKeysWith: +) }
         seconds += other.seconds
+        peakMemory = max(peakMemory, other.peakMemory)
     }
 
     public var json: JSONValue {
@@ -86,6 +90,7 @@ public struct TaskStats: Sendable, Equatable {
             // Microseconds: a plan or merge phase can take well under a millisecond, and its MB/s
             // needs a time that is not zero.
             .init(key: "seconds", value: JSONValue((seconds * 1e6).rounded() / 1e6)),
+            .init(key: "peak_memory", value: JSONValue(Int(peakMemory))),
         ]))
     }
 
@@ -97,6 +102,7 @@ public struct TaskStats: Sendable, Equatable {
         bytesIn = Int64(int("bytes_in")); bytesOut = Int64(int("bytes_out"))
         charsIn = Int64(int("chars_in")); charsKept = Int64(int("chars_kept"))
         seconds = o["seconds"]?.doubleValue ?? 0
+        peakMemory = Int64(int("peak_memory"))
         func numbers(_ key: String) -> [(String, Double)] {
             guard case let .object(members)? = o[key] else { return [] }
             return members.map { ($0.key, $0.value.doubleValue ?? 0) }
