@@ -11,6 +11,8 @@ public struct DedupSettings: Sendable {
         case url
         /// Near duplicates: the same MinHash band of word (or character) shingles (LSH).
         case minhash
+        /// Documents, lines or n-grams seen before in one pass, through a Bloom filter.
+        case bloom
     }
 
     /// Drop duplicates to `rejected/` (all but the kept one of each cluster), or keep every
@@ -28,14 +30,16 @@ public struct DedupSettings: Sendable {
     /// not depend on it (it merges sorted runs), only how many tasks share the work.
     public var buckets = 8
     public var minhash = MinHashSettings()
+    public var bloom = BloomSettings()
 
     public init() {}
 
     /// Keys only some methods read, and which.
     static let methodKeys: [String: Set<Method>] = [
-        "normalize": [.exact], "field": [.url], "buckets": [.exact, .url],
-        "shingle": [.minhash], "ngram": [.minhash], "bands": [.minhash], "rows": [.minhash], "hash": [.minhash],
+        "normalize": [.exact, .bloom], "field": [.url], "buckets": [.exact, .url],
+        "shingle": [.minhash], "ngram": [.minhash, .bloom], "bands": [.minhash], "rows": [.minhash], "hash": [.minhash],
         "precision": [.minhash], "seed": [.minhash], "simplify": [.minhash], "words": [.minhash],
+        "unit": [.bloom], "threshold": [.bloom], "expected_count": [.bloom], "false_positive_rate": [.bloom], "size": [.bloom],
     ]
 
     public init(settings: SettingsReader) throws {
@@ -51,16 +55,13 @@ public struct DedupSettings: Sendable {
         keep = try KeepRule(try settings.string("keep", default: "first"), settings: settings)
         switch method {
         case .exact:
-            for step in try settings.strings("normalize") ?? [] {
-                guard let known = TextNormalization.Step(rawValue: step) else {
-                    throw settings.error("normalize", "'\(step)' is not one of \(TextNormalization.Step.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                normalization.steps.insert(known)
-            }
+            normalization = try TextNormalization(settings: settings)
         case .url:
             field = try settings.string("field", default: field)
         case .minhash:
             minhash = try MinHashSettings(settings: settings)
+        case .bloom:
+            bloom = try BloomSettings(settings: settings)
         }
         if method == .exact || method == .url {
             buckets = try settings.int("buckets", default: buckets)

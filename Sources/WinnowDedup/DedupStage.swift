@@ -16,6 +16,7 @@ public struct DedupStage: Stage {
         self.settings = settings
         switch settings.method {
         case .exact, .url, .minhash: method = ClusterDedup(plan: ClusterPlan(settings: settings))
+        case .bloom: method = BloomDedup(settings: settings.bloom, mode: settings.mode)
         }
     }
 

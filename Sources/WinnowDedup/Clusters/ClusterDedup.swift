@@ -62,6 +62,7 @@ struct ClusterPlan: Sendable {
         case .exact: return ExactSigner(normalization: settings.normalization)
         case .url: return FieldSigner(field: settings.field)
         case .minhash: return MinHashSigner(settings: settings.minhash)
+        case .bloom: preconditionFailure("DedupStage runs bloom dedup in one pass, not through clusters")
         }
     }
 

@@ -1,4 +1,5 @@
-import Foundation
+import WinnowCore
+import WinnowText
 
 /// How text is normalised before exact dedup hashes it. With no steps the text's bytes are
 /// hashed as they are; each step makes more documents equal:
@@ -14,11 +15,31 @@ public struct TextNormalization: Sendable, Equatable {
 
     public init(_ steps: Set<Step> = []) { self.steps = steps }
 
+    /// From a step's `normalize:` list.
+    init(settings: SettingsReader) throws {
+        for step in try settings.strings("normalize") ?? [] {
+            guard let known = Step(rawValue: step) else {
+                throw settings.error("normalize", "'\(step)' is not one of \(Step.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            steps.insert(known)
+        }
+    }
+
     /// The bytes to hash: `text` itself when there are no steps (no copy is made then).
     public func apply<R>(_ text: [UInt8], _ body: (UnsafeRawBufferPointer) -> R) -> R {
-        if steps.isEmpty { return text.withUnsafeBytes(body) }
-        let source = steps.contains(.nfkc)
-            ? Array(String(decoding: text, as: UTF8.self).precomposedStringWithCompatibilityMapping.utf8) : text
+        text.withUnsafeBufferPointer { apply($0, body) }
+    }
+
+    /// The bytes to hash of part of a text (a line).
+    public func apply<R>(_ text: UnsafeBufferPointer<UInt8>, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        if steps.isEmpty { return body(UnsafeRawBufferPointer(text)) }
+        guard steps.contains(.nfkc) else { return normalize(text, body) }
+        let composed = UnicodeNormalization.nfkc.apply(ScalarText(utf8: Array(text)).scalars)
+        return Array(String(String.UnicodeScalarView(composed)).utf8).withUnsafeBufferPointer { normalize($0, body) }
+    }
+
+    /// The steps after NFKC.
+    private func normalize<R>(_ source: UnsafeBufferPointer<UInt8>, _ body: (UnsafeRawBufferPointer) -> R) -> R {
         var out: [UInt8] = []
         out.reserveCapacity(source.count)
         let lower = steps.contains(.lowercase), collapse = steps.contains(.whitespace)
@@ -30,7 +51,8 @@ public struct TextNormalization: Sendable, Equatable {
             if pendingSpace { out.append(0x20); pendingSpace = false }
             bytes()
         }
-        source.withUnsafeBufferPointer { bytes in
+        do {
+            let bytes = source
             var i = 0
             while i < bytes.count {
                 let b = bytes[i]
