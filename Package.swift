@@ -18,6 +18,7 @@ let package = Package(
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CSQLite3", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CDivSufSort", pkgConfig: "libdivsufsort", providers: [.apt(["libdivsufsort-dev"])]),
         // ICU behind a C shim (see its header for why): word boundaries for every script.
         .target(name: "CWinnowICU", linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc"), .linkedLibrary("icudata")]),
         // Vectorised hot loops, compiled for several instruction sets and picked at start-up.
@@ -32,7 +33,7 @@ let package = Package(
         .target(name: "WinnowTokenizers", dependencies: ["WinnowCore", "WinnowText", "CWinnowICU"]),
         .target(name: "WinnowMix", dependencies: ["WinnowCore"]),
         .target(name: "WinnowPack", dependencies: ["WinnowCore"]),
-        .target(name: "WinnowDedup", dependencies: ["WinnowCore", "WinnowText", "CWinnowKernels"]),
+        .target(name: "WinnowDedup", dependencies: ["WinnowCore", "WinnowText", "CWinnowKernels", "CDivSufSort"]),
         .target(name: "WinnowPipeline", dependencies: [
             "WinnowCore", "WinnowFilters", "WinnowClassifier", "WinnowTokenizers", "WinnowMix", "WinnowPack", "WinnowDedup", "CSQLite3", "CLinux",
             .product(name: "Yams", package: "Yams"),

@@ -5,9 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# C libraries Winnow links (zstd, zlib, SQLite, ICU), pkg-config to find them, and the zstd
-# command-line tool that the sample and benchmark scripts use.
-packages=(libzstd-dev zlib1g-dev libsqlite3-dev libicu-dev pkg-config zstd)
+# C libraries Winnow links (zstd, zlib, SQLite, ICU, libdivsufsort for suffix arrays),
+# pkg-config to find them, and the zstd command-line tool that the sample and benchmark scripts use.
+packages=(libzstd-dev zlib1g-dev libsqlite3-dev libicu-dev libdivsufsort-dev pkg-config zstd)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -13,6 +13,8 @@ public struct DedupSettings: Sendable {
         case minhash
         /// Documents, lines or n-grams seen before in one pass, through a Bloom filter.
         case bloom
+        /// Repeated stretches of text, cut out (exact-substring dedup with a suffix array).
+        case substring
     }
 
     /// Drop duplicates to `rejected/` (all but the kept one of each cluster), or keep every
@@ -31,6 +33,7 @@ public struct DedupSettings: Sendable {
     public var buckets = 8
     public var minhash = MinHashSettings()
     public var bloom = BloomSettings()
+    public var substring = SubstringSettings()
 
     public init() {}
 
@@ -40,6 +43,7 @@ public struct DedupSettings: Sendable {
         "shingle": [.minhash], "ngram": [.minhash, .bloom], "bands": [.minhash], "rows": [.minhash], "hash": [.minhash],
         "precision": [.minhash], "seed": [.minhash], "simplify": [.minhash], "words": [.minhash],
         "unit": [.bloom], "threshold": [.bloom], "expected_count": [.bloom], "false_positive_rate": [.bloom], "size": [.bloom],
+        "min_bytes": [.substring], "remove": [.substring], "keep": [.exact, .url, .minhash],
     ]
 
     public init(settings: SettingsReader) throws {
@@ -62,6 +66,8 @@ public struct DedupSettings: Sendable {
             minhash = try MinHashSettings(settings: settings)
         case .bloom:
             bloom = try BloomSettings(settings: settings)
+        case .substring:
+            substring = try SubstringSettings(settings: settings)
         }
         if method == .exact || method == .url {
             buckets = try settings.int("buckets", default: buckets)

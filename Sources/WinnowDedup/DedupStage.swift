@@ -17,6 +17,7 @@ public struct DedupStage: Stage {
         switch settings.method {
         case .exact, .url, .minhash: method = ClusterDedup(plan: ClusterPlan(settings: settings))
         case .bloom: method = BloomDedup(settings: settings.bloom, mode: settings.mode)
+        case .substring: method = SubstringDedup(settings: settings.substring, mode: settings.mode)
         }
     }
 

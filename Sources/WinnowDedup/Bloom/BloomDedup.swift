@@ -142,36 +142,15 @@ struct BloomFinding {
     func record(in metadata: inout JSONObject, text: [UInt8]) {
         metadata["bloom_duplicate_fraction"] = JSONValue(keys > 0 ? (Double(seen) / Double(keys) * 1e4).rounded() / 1e4 : 0)
         if isDuplicateDocument { metadata["bloom_duplicate"] = .bool(true) }
-        guard !duplicateLines.isEmpty else { return }
-        var spans: [JSONValue] = []
-        var bytesCounted = 0, characters = 0
-        for line in duplicateLines {
-            characters += scalarCount(Array(text[bytesCounted..<line.lowerBound]))
-            let length = scalarCount(Array(text[line]))
-            spans.append(.array([JSONValue(characters), JSONValue(characters + length)]))
-            characters += length
-            bytesCounted = line.upperBound
-        }
-        metadata["bloom_duplicate_spans"] = .array(spans)
+        if !duplicateLines.isEmpty { metadata["bloom_duplicate_spans"] = TextCuts.characterSpans(duplicateLines, of: text) }
     }
 
-    /// `text` without the lines in `cut`: the lines left, joined by line breaks as before.
+    /// `text` without the lines in `cut`, each with one of its line breaks, so the lines left
+    /// are joined as before.
     func text(without cut: [Range<Int>], of text: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(text.count)
-        var next = 0, start = 0, first = true
-        while start <= text.count {
-            let end = text[start...].firstIndex(of: 0x0A) ?? text.count
-            if next < cut.count, cut[next].lowerBound == start {
-                next += 1
-            } else {
-                if !first { out.append(0x0A) }
-                out.append(contentsOf: text[start..<end])
-                first = false
-            }
-            start = end + 1
-        }
-        return out
+        TextCuts.removing(cut.map { line in
+            line.upperBound < text.count ? line.lowerBound..<(line.upperBound + 1) : max(0, line.lowerBound - 1)..<line.upperBound
+        }, from: text)
     }
 }
 
