@@ -19,6 +19,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CSQLite3", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CDivSufSort", pkgConfig: "libdivsufsort", providers: [.apt(["libdivsufsort-dev"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         // ICU behind a C shim (see its header for why): word boundaries for every script.
         .target(name: "CWinnowICU", linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc"), .linkedLibrary("icudata")]),
         // Vectorised hot loops, compiled for several instruction sets and picked at start-up.
@@ -33,7 +34,7 @@ let package = Package(
         .target(name: "WinnowTokenizers", dependencies: ["WinnowCore", "WinnowText", "CWinnowICU"]),
         .target(name: "WinnowMix", dependencies: ["WinnowCore"]),
         .target(name: "WinnowPack", dependencies: ["WinnowCore"]),
-        .target(name: "WinnowDedup", dependencies: ["WinnowCore", "WinnowText", "CWinnowKernels", "CDivSufSort"]),
+        .target(name: "WinnowDedup", dependencies: ["WinnowCore", "WinnowText", "CWinnowKernels", "CDivSufSort", "COpenBLAS"]),
         .target(name: "WinnowPipeline", dependencies: [
             "WinnowCore", "WinnowFilters", "WinnowClassifier", "WinnowTokenizers", "WinnowMix", "WinnowPack", "WinnowDedup", "CSQLite3", "CLinux",
             .product(name: "Yams", package: "Yams"),

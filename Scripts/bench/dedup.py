@@ -12,7 +12,10 @@ Reported:
 - the whole dedup, wall seconds and peak memory (the largest sum of resident memory of the
   process tree seen at once), and per phase;
 - with --scale K > 1, Winnow again on a corpus K times larger (make-corpus.py), and with
-  `memory: --small-memory`, to show per-task peak memory not growing with the corpus.
+  `memory: --small-memory`, to show per-task peak memory not growing with the corpus;
+- semantic dedup (SemDeDup) with a 100-dimension fastText model trained on the corpus's
+  languages by `winnow classifier train`: its compare phase with OpenBLAS's sgemm against the
+  same product as a plain Swift loop (`similarity: loop`), which must find the same duplicates.
 
 Both sides must remove the same documents (the signatures are the same, and so are the
 clusters); the benchmark stops if they do not.
@@ -87,6 +90,48 @@ print(json.dumps({"bytes": done, "cpu": time.process_time() - start}))
 '''
 
 
+def semantic(args, shards):
+    """Semantic dedup's compare phase, sgemm against a plain loop, on the whole corpus."""
+    work = os.path.join(args.scratch, "semantic")
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    training = os.path.join(work, "languages.txt")
+    with open(training, "w", encoding="utf-8") as f:
+        for path in shards[:2]:
+            data = subprocess.run(["zstd", "-dc", path], check=True, capture_output=True).stdout.decode("utf-8")
+            for line in data.splitlines():
+                doc = json.loads(line)
+                locale = doc["id"].split("/")[1] if doc["id"].count("/") >= 2 else "xx"
+                f.write(f"__label__{locale} " + doc["text"].replace("\n", " ") + "\n")
+    model = os.path.join(work, "model.bin")
+    subprocess.run([args.winnow, "classifier", "train", "--input", training, "--output", model, "--dim", "100", "--epoch", "2"],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    rows = {}
+    for method in ["blas", "loop"]:
+        run = os.path.join(work, method)
+        pipeline = os.path.join(work, f"{method}.yaml")
+        with open(pipeline, "w") as f:
+            f.write(f"name: bench-semantic\nworkdir: {run}\ninput: [{args.corpus}/*.jsonl.zst]\nworkers: {args.workers}\n"
+                    f"steps:\n  - id: dedup\n    stage: dedup\n    from: input\n    method: semantic\n    model: {model}\n"
+                    f"    clusters: 16\n    threshold: 0.99\n    similarity: {method}\n")
+        measure([args.winnow, "run", pipeline], name="dedup.py")
+        status = json.loads(subprocess.run([args.winnow, "status", run, "--json"], check=True,
+                                           capture_output=True, text=True).stdout)
+        phases = {s["step"]: s for s in status["steps"]}
+        rows[method] = (phases["dedup#2"]["counters"]["seconds"], phases["dedup#2"]["counters"]["made"],
+                        phases["dedup#3"]["counters"]["docs_rejected"])
+    (bs, bmade, bremoved), (ls, lmade, lremoved) = rows["blas"], rows["loop"]
+    if bremoved != lremoved:
+        sys.exit(f"dedup.py: semantic dedup removed {bremoved} documents with sgemm, {lremoved} with the loop")
+    pairs = bmade.get("pairs compared", 0)
+    print(f"\nSemantic dedup (100-dim fastText vectors, 16 clusters, threshold 0.99; {bremoved} documents removed either way), "
+          f"compare phase, task seconds summed over buckets:\n")
+    print("| similarity | seconds | pairs per second | ratio |")
+    print("| --- | ---: | ---: | ---: |")
+    print(f"| OpenBLAS sgemm | {bs:.2f} | {pairs / bs:,.0f} | {ls / bs:.1f}x |")
+    print(f"| plain Swift loop | {ls:.2f} | {pairs / ls:,.0f} | 1.0x |")
+
+
 def mb(n):
     return n / 1e6
 
@@ -141,6 +186,8 @@ def main():
         p = ophases[f"dedup#{k}"]
         print(f"| {k} {stage} | {p['wall_seconds']:.1f} | {mb(p['counters']['peak_memory']):.0f} MB | {stage} | "
               f"{dstages[stage][0]:.1f} | {mb(dstages[stage][2]):.0f} MB |")
+
+    semantic(args, shards)
 
     if args.scaled_corpus:
         rows = []

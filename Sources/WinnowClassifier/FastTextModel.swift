@@ -237,3 +237,32 @@ final class FastTextPredictor: TextPredictor {
         model.predict(text, k: k, newlinesAsSpaces: true, scratch: scratch).map { ($0.label, $0.probability) }
     }
 }
+
+/// fastText's sentence vector as an embedding: for a supervised model, the mean of the input
+/// rows of the text's words, subwords and word n-grams (with the end-of-line token), exactly
+/// what `model.get_sentence_vector(text)` returns and what prediction starts from.
+extension FastTextModel: TextEmbedder {
+    public var dimension: Int { Int(args.dim) }
+
+    public func makeEmbedding() -> any DocumentEmbedding { FastTextEmbedding(model: self) }
+
+    /// The loader the pipeline hands to stages that take an embedding model file.
+    public static let embedderLoader = EmbedderLoader { try FastTextModel(path: $0) }
+}
+
+struct FastTextEmbedding: DocumentEmbedding {
+    let model: FastTextModel
+    let scratch: FastTextModel.Scratch
+
+    init(model: FastTextModel) {
+        self.model = model
+        scratch = FastTextModel.Scratch(for: model)
+    }
+
+    mutating func embed(_ text: UnsafeBufferPointer<UInt8>, into vector: UnsafeMutableBufferPointer<Float>) -> Bool {
+        model.dictionary.features(of: text, endOfLine: true, newlinesAsSpaces: true, into: scratch.line)
+        guard !scratch.line.words.isEmpty else { return false }
+        model.computeHidden(scratch.line.words, into: vector.baseAddress!)
+        return true
+    }
+}

@@ -15,6 +15,8 @@ public struct DedupSettings: Sendable {
         case bloom
         /// Repeated stretches of text, cut out (exact-substring dedup with a suffix array).
         case substring
+        /// Documents whose embeddings are nearly the same (SemDeDup).
+        case semantic
     }
 
     /// Drop duplicates to `rejected/` (all but the kept one of each cluster), or keep every
@@ -34,19 +36,21 @@ public struct DedupSettings: Sendable {
     public var minhash = MinHashSettings()
     public var bloom = BloomSettings()
     public var substring = SubstringSettings()
+    public var semantic = SemanticSettings()
 
     public init() {}
 
     /// Keys only some methods read, and which.
     static let methodKeys: [String: Set<Method>] = [
-        "normalize": [.exact, .bloom], "field": [.url], "buckets": [.exact, .url],
+        "normalize": [.exact, .bloom], "field": [.url], "buckets": [.exact, .url, .semantic],
         "shingle": [.minhash], "ngram": [.minhash, .bloom], "bands": [.minhash], "rows": [.minhash], "hash": [.minhash],
         "precision": [.minhash], "seed": [.minhash], "simplify": [.minhash], "words": [.minhash],
-        "unit": [.bloom], "threshold": [.bloom], "expected_count": [.bloom], "false_positive_rate": [.bloom], "size": [.bloom],
+        "unit": [.bloom], "threshold": [.bloom, .semantic], "expected_count": [.bloom], "false_positive_rate": [.bloom], "size": [.bloom],
+        "model": [.semantic], "clusters": [.semantic], "iterations": [.semantic], "sample": [.semantic], "similarity": [.semantic],
         "min_bytes": [.substring], "remove": [.substring], "keep": [.exact, .url, .minhash],
     ]
 
-    public init(settings: SettingsReader) throws {
+    public init(settings: SettingsReader, embedders: EmbedderLoader = .unavailable) throws {
         let methodName = try settings.string("method", default: "exact")
         guard let method = Method(rawValue: methodName) else {
             throw settings.error("method", "must be one of \(Method.allCases.map(\.rawValue).joined(separator: ", ")), not '\(methodName)'")
@@ -68,6 +72,8 @@ public struct DedupSettings: Sendable {
             bloom = try BloomSettings(settings: settings)
         case .substring:
             substring = try SubstringSettings(settings: settings)
+        case .semantic:
+            semantic = try SemanticSettings(settings: settings, embedders: embedders)
         }
         if method == .exact || method == .url {
             buckets = try settings.int("buckets", default: buckets)

@@ -8,8 +8,8 @@ public struct DedupStage: Stage {
     public let settings: DedupSettings
     private let method: any Stage
 
-    public init(settings reader: SettingsReader) throws {
-        self.init(settings: try DedupSettings(settings: reader))
+    public init(settings reader: SettingsReader, embedders: EmbedderLoader = .unavailable) throws {
+        self.init(settings: try DedupSettings(settings: reader, embedders: embedders))
     }
 
     public init(settings: DedupSettings) {
@@ -18,6 +18,7 @@ public struct DedupStage: Stage {
         case .exact, .url, .minhash: method = ClusterDedup(plan: ClusterPlan(settings: settings))
         case .bloom: method = BloomDedup(settings: settings.bloom, mode: settings.mode)
         case .substring: method = SubstringDedup(settings: settings.substring, mode: settings.mode)
+        case .semantic: method = SemanticDedup(settings: settings.semantic, mode: settings.mode)
         }
     }
 

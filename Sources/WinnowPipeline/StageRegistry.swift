@@ -21,7 +21,7 @@ public struct StageRegistry: Sendable {
         TokenizerTrainStage.name: { try TokenizerTrainStage(settings: $0) },
         TagStage.name: { try TagStage(settings: $0, classifiers: FastTextModel.loader) },
         MixStage.name: { try MixStage(settings: $0, loadTokenizer: { try TokenizerFiles.load(path: $0) }) },
-        DedupStage.name: { try DedupStage(settings: $0) },
+        DedupStage.name: { try DedupStage(settings: $0, embedders: FastTextModel.embedderLoader) },
         PackStage.name: { try PackStage(settings: $0, loadTokenizer: { try TokenizerFiles.load(path: $0) }) },
     ])
 }

@@ -31,7 +31,8 @@ public enum TaskRunner {
                 outputDirectory: workdir.output(stepID), rejectedDirectory: workdir.rejected(stepID),
                 stepDirectory: workdir.stepDirectory(stepID),
                 seed: taskSeed(pipelineSeed: pipeline.seed, step: phase.ledgerID, rank: rank),
-                compressionLevel: pipeline.compressionLevel, maxDocBytes: pipeline.maxDocBytes, memoryLimit: step.memoryLimit,
+                compressionLevel: pipeline.compressionLevel, maxDocBytes: pipeline.maxDocBytes,
+                requestedTasks: step.tasks, memoryLimit: step.memoryLimit,
                 progress: { progress in try? ProgressFile.write(progress, to: progressPath) })
             try makeDirectories(assignment.outputDirectory)
             log("\(name) attempt \(attempt): \(assignment.shards.count) shard(s)")

@@ -82,6 +82,9 @@ public struct TaskAssignment: Sendable {
     public var compressionLevel: Int32
     /// Documents whose line is longer are rejected rather than processed (0: no limit).
     public var maxDocBytes: Int
+    /// The step's `tasks:` setting, so a stage can work out how many tasks another of its
+    /// phases ran (`taskCount(phase:inputShards:requested:)`) and which of them wrote a file.
+    public var requestedTasks: Int?
     /// The step's `memory:` setting in bytes: what a stage that holds data between reading and
     /// writing (sorting, clustering) may use, so its peak stays under it whatever the corpus.
     public var memoryLimit: Int
@@ -90,7 +93,8 @@ public struct TaskAssignment: Sendable {
 
     public init(stepID: String, phase: Int = 0, rank: Int, world: Int, inputShards: [String], outputDirectory: String,
                 rejectedDirectory: String, stepDirectory: String, seed: UInt64, compressionLevel: Int32, maxDocBytes: Int,
-                memoryLimit: Int = ByteSize.defaultMemoryLimit, progress: @escaping @Sendable (TaskProgress) -> Void) {
+                requestedTasks: Int? = nil, memoryLimit: Int = ByteSize.defaultMemoryLimit,
+                progress: @escaping @Sendable (TaskProgress) -> Void) {
         self.stepID = stepID
         self.phase = phase
         self.rank = rank
@@ -102,6 +106,7 @@ public struct TaskAssignment: Sendable {
         self.seed = seed
         self.compressionLevel = compressionLevel
         self.maxDocBytes = maxDocBytes
+        self.requestedTasks = requestedTasks
         self.memoryLimit = memoryLimit
         self.progress = progress
     }

@@ -62,7 +62,7 @@ struct ClusterPlan: Sendable {
         case .exact: return ExactSigner(normalization: settings.normalization)
         case .url: return FieldSigner(field: settings.field)
         case .minhash: return MinHashSigner(settings: settings.minhash)
-        case .bloom, .substring: preconditionFailure("DedupStage runs \(settings.method) dedup on its own, not through clusters")
+        case .bloom, .substring, .semantic: preconditionFailure("DedupStage runs \(settings.method) dedup on its own, not through clusters")
         }
     }
 
