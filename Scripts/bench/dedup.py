@@ -90,67 +90,8 @@ print(json.dumps({"bytes": done, "cpu": time.process_time() - start}))
 '''
 
 
-def semantic(args, shards):
-    """Semantic dedup's compare phase, sgemm against a plain loop, on the whole corpus."""
-    work = os.path.join(args.scratch, "semantic")
-    shutil.rmtree(work, ignore_errors=True)
-    os.makedirs(work)
-    training = os.path.join(work, "languages.txt")
-    with open(training, "w", encoding="utf-8") as f:
-        for path in shards[:2]:
-            data = subprocess.run(["zstd", "-dc", path], check=True, capture_output=True).stdout.decode("utf-8")
-            for line in data.splitlines():
-                doc = json.loads(line)
-                locale = doc["id"].split("/")[1] if doc["id"].count("/") >= 2 else "xx"
-                f.write(f"__label__{locale} " + doc["text"].replace("\n", " ") + "\n")
-    model = os.path.join(work, "model.bin")
-    subprocess.run([args.winnow, "classifier", "train", "--input", training, "--output", model, "--dim", "100", "--epoch", "2"],
-                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    rows = {}
-    for method in ["blas", "loop"]:
-        run = os.path.join(work, method)
-        pipeline = os.path.join(work, f"{method}.yaml")
-        with open(pipeline, "w") as f:
-            f.write(f"name: bench-semantic\nworkdir: {run}\ninput: [{args.corpus}/*.jsonl.zst]\nworkers: {args.workers}\n"
-                    f"steps:\n  - id: dedup\n    stage: dedup\n    from: input\n    method: semantic\n    model: {model}\n"
-                    f"    clusters: 16\n    threshold: 0.99\n    similarity: {method}\n")
-        measure([args.winnow, "run", pipeline], name="dedup.py")
-        status = json.loads(subprocess.run([args.winnow, "status", run, "--json"], check=True,
-                                           capture_output=True, text=True).stdout)
-        phases = {s["step"]: s for s in status["steps"]}
-        rows[method] = (phases["dedup#2"]["counters"]["seconds"], phases["dedup#2"]["counters"]["made"],
-                        phases["dedup#3"]["counters"]["docs_rejected"])
-    (bs, bmade, bremoved), (ls, lmade, lremoved) = rows["blas"], rows["loop"]
-    if bremoved != lremoved:
-        sys.exit(f"dedup.py: semantic dedup removed {bremoved} documents with sgemm, {lremoved} with the loop")
-    pairs = bmade.get("pairs compared", 0)
-    print(f"\nSemantic dedup (100-dim fastText vectors, 16 clusters, threshold 0.99; {bremoved} documents removed either way), "
-          f"compare phase, task seconds summed over buckets:\n")
-    print("| similarity | seconds | pairs per second | ratio |")
-    print("| --- | ---: | ---: | ---: |")
-    print(f"| OpenBLAS sgemm | {bs:.2f} | {pairs / bs:,.0f} | {ls / bs:.1f}x |")
-    print(f"| plain Swift loop | {ls:.2f} | {pairs / ls:,.0f} | 1.0x |")
-
-
-def mb(n):
-    return n / 1e6
-
-
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--winnow", required=True)
-    parser.add_argument("--corpus", required=True)
-    parser.add_argument("--scratch", required=True)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--datasketch-mb", type=float, default=5)
-    parser.add_argument("--scaled-corpus", default=None, help="a corpus K times larger, for the memory check")
-    parser.add_argument("--small-memory", default="64MB")
-    args = parser.parse_args()
-
-    shards = sorted(glob.glob(os.path.join(args.corpus, "*.jsonl.zst")))
-    corpus_bytes = json.load(open(os.path.join(args.corpus, "manifest.json")))["bytes"] if os.path.exists(
-        os.path.join(args.corpus, "manifest.json")) else None
-
+def minhash(args, shards):
+    """The MinHash comparison: Winnow and datatrove, then datasketch's signatures."""
     ow, oc, opeak, ophases, oremoved = winnow_run(args, args.corpus, os.path.join(args.scratch, "winnow"))
     corpus_bytes = ophases["dedup#0"]["counters"]["bytes_in"]
     print(f"dedup.py: winnow {ow:.1f} s wall, {oc:.1f} s CPU, removed {oremoved}", file=sys.stderr)
@@ -187,21 +128,112 @@ def main():
         print(f"| {k} {stage} | {p['wall_seconds']:.1f} | {mb(p['counters']['peak_memory']):.0f} MB | {stage} | "
               f"{dstages[stage][0]:.1f} | {mb(dstages[stage][2]):.0f} MB |")
 
-    semantic(args, shards)
 
-    if args.scaled_corpus:
-        rows = []
-        for corpus, memory in [(args.corpus, None), (args.corpus, args.small_memory),
-                               (args.scaled_corpus, None), (args.scaled_corpus, args.small_memory)]:
-            w, c, peak, phases, removed = winnow_run(args, corpus, os.path.join(args.scratch, "winnow-scale"), memory)
-            size = phases["dedup#0"]["counters"]["bytes_in"]
-            rows.append((size, memory or "1GB (default)", w, phases))
-        print("\nWinnow's peak memory per task, by phase, as the corpus grows (memory: is the step's setting):\n")
-        print("| corpus | memory: | wall s | signatures | buckets | cluster | removal |")
-        print("| ---: | --- | ---: | ---: | ---: | ---: | ---: |")
-        for size, memory, w, phases in rows:
-            peaks = " | ".join(f"{mb(phases[f'dedup#{k}']['counters']['peak_memory']):.0f} MB" for k in range(4))
-            print(f"| {mb(size):.0f} MB | {memory} | {w:.1f} | {peaks} |")
+def semantic(args, shards):
+    """Semantic dedup's compare phase, sgemm against a plain loop, on the whole corpus."""
+    work = os.path.join(args.scratch, "semantic")
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    training = os.path.join(work, "languages.txt")
+    with open(training, "w", encoding="utf-8") as f:
+        for path in shards[:2]:
+            data = subprocess.run(["zstd", "-dc", path], check=True, capture_output=True).stdout.decode("utf-8")
+            for line in data.splitlines():
+                doc = json.loads(line)
+                locale = doc["id"].split("/")[1] if doc["id"].count("/") >= 2 else "xx"
+                f.write(f"__label__{locale} " + doc["text"].replace("\n", " ") + "\n")
+    model = os.path.join(work, "model.bin")
+    subprocess.run([args.winnow, "classifier", "train", "--input", training, "--output", model, "--dim", "100", "--epoch", "2"],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    rows = {}
+    for method in ["blas", "loop"]:
+        run = os.path.join(work, method)
+        pipeline = os.path.join(work, f"{method}.yaml")
+        with open(pipeline, "w") as f:
+            f.write(f"name: bench-semantic\nworkdir: {run}\ninput: [{args.corpus}/*.jsonl.zst]\nworkers: {args.workers}\n"
+                    f"steps:\n  - id: dedup\n    stage: dedup\n    from: input\n    method: semantic\n    model: {model}\n"
+                    f"    clusters: 16\n    threshold: 0.99\n    similarity: {method}\n")
+        measure([args.winnow, "run", pipeline], name="dedup.py")
+        status = json.loads(subprocess.run([args.winnow, "status", run, "--json"], check=True,
+                                           capture_output=True, text=True).stdout)
+        phases = {s["step"]: s for s in status["steps"]}
+        rows[method] = (phases["dedup#2"]["counters"]["seconds"], phases["dedup#2"]["counters"]["made"],
+                        phases["dedup#3"]["counters"]["docs_rejected"])
+    (bs, bmade, bremoved), (ls, lmade, lremoved) = rows["blas"], rows["loop"]
+    # The two sum in different orders, so a pair within float rounding of the threshold may
+    # fall on either side; any other difference is a bug.
+    differing = removed_ids(os.path.join(work, "blas")) ^ removed_ids(os.path.join(work, "loop"))
+    borderline = all(abs(similarity - 0.99) < 1e-5 for similarity in differing.values()) if differing else True
+    if not borderline:
+        sys.exit(f"dedup.py: sgemm and the loop disagree beyond float rounding: {sorted(differing.items())[:5]}")
+    pairs = bmade.get("pairs compared", 0)
+    print(f"\nSemantic dedup (100-dim fastText vectors, 16 clusters, threshold 0.99; removed {bremoved} documents with "
+          f"sgemm, {lremoved} with the loop; {len(differing)} decided differently, all within 1e-5 of the threshold), "
+          f"compare phase, task seconds summed over buckets:\n")
+    print("| similarity | seconds | pairs per second | ratio |")
+    print("| --- | ---: | ---: | ---: |")
+    print(f"| OpenBLAS sgemm | {bs:.2f} | {pairs / bs:,.0f} | {ls / bs:.1f}x |")
+    print(f"| plain Swift loop | {ls:.2f} | {pairs / ls:,.0f} | 1.0x |")
+
+
+class Removed(dict):
+    """{document id: its similarity} of the documents a semantic run removed; ^ gives those
+    only one of two runs removed."""
+    def __xor__(self, other):
+        return {k: v for k, v in list(self.items()) + list(other.items()) if (k in self) != (k in other)}
+
+
+def removed_ids(run):
+    removed = Removed()
+    for path in glob.glob(f"{run}/dedup/rejected/*.jsonl.zst"):
+        data = subprocess.run(["zstd", "-dc", path], check=True, capture_output=True).stdout.decode("utf-8")
+        for line in data.splitlines():
+            doc = json.loads(line)
+            if "semantic_similarity" in doc.get("metadata", {}):
+                removed[doc["id"]] = doc["metadata"]["semantic_similarity"]
+    return removed
+
+
+def mb(n):
+    return n / 1e6
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--winnow", required=True)
+    parser.add_argument("--corpus", required=True)
+    parser.add_argument("--scratch", required=True)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--datasketch-mb", type=float, default=5)
+    parser.add_argument("--scaled-corpus", default=None, help="a corpus K times larger, for the memory check")
+    parser.add_argument("--small-memory", default="128MB")
+    parser.add_argument("--parts", default="minhash,semantic,scale", help="which sections to run")
+    args = parser.parse_args()
+
+    shards = sorted(glob.glob(os.path.join(args.corpus, "*.jsonl.zst")))
+    if "minhash" in args.parts:
+        minhash(args, shards)
+    if "semantic" in args.parts:
+        semantic(args, shards)
+
+    if args.scaled_corpus and "scale" in args.parts:
+        scale(args)
+
+
+def scale(args):
+    """Per-task peak memory by phase at the corpus's size and K times it, default and small memory:."""
+    rows = []
+    for corpus, memory in [(args.corpus, None), (args.corpus, args.small_memory),
+                           (args.scaled_corpus, None), (args.scaled_corpus, args.small_memory)]:
+        w, c, peak, phases, removed = winnow_run(args, corpus, os.path.join(args.scratch, "winnow-scale"), memory)
+        size = phases["dedup#0"]["counters"]["bytes_in"]
+        rows.append((size, memory or "1GB (default)", w, phases))
+    print("\nWinnow's peak memory per task, by phase, as the corpus grows (memory: is the step's setting):\n")
+    print("| corpus | memory: | wall s | signatures | buckets | cluster | removal |")
+    print("| ---: | --- | ---: | ---: | ---: | ---: | ---: |")
+    for size, memory, w, phases in rows:
+        peaks = " | ".join(f"{mb(phases[f'dedup#{k}']['counters']['peak_memory']):.0f} MB" for k in range(4))
+        print(f"| {mb(size):.0f} MB | {memory} | {w:.1f} | {peaks} |")
 
 
 if __name__ == "__main__":

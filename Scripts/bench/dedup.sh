@@ -5,7 +5,7 @@
 # time and peak memory, each phase; then Winnow's per-task peak memory on a corpus --scale times
 # larger, at the default memory: and a small one.
 #
-# Usage: Scripts/bench/dedup.sh [--workers 2] [--target-mb 120] [--scale 10]
+# Usage: Scripts/bench/dedup.sh [--workers 2] [--target-mb 120] [--scale 10] [--parts minhash,semantic,scale]
 #   WINNOW=path/to/winnow    default <repo>/.build/release/winnow (swift build -c release)
 #   WINNOW_BENCH_DIR=dir     corpus cache and scratch (default /tmp/winnow-bench)
 set -euo pipefail
@@ -17,11 +17,13 @@ winnow="${WINNOW:-$repo_root/.build/release/winnow}"
 workers=2
 target_mb=120
 scale=10
+parts=minhash,semantic,scale
 while (($#)); do
   case "$1" in
     --workers) workers="$2"; shift ;;
     --target-mb) target_mb="$2"; shift ;;
     --scale) scale="$2"; shift ;;
+    --parts) parts="$2"; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 0 ;;
     *) echo "dedup.sh: unknown argument: $1" >&2; exit 2 ;;
   esac
@@ -40,4 +42,4 @@ fi
 scratch="$bench_dir/dedup"
 mkdir -p "$scratch"
 cd "$here"
-exec "$python" "$here/dedup.py" --winnow "$winnow" --corpus "$corpus" --scratch "$scratch" --workers "$workers" "${scaled[@]}"
+exec "$python" "$here/dedup.py" --winnow "$winnow" --corpus "$corpus" --scratch "$scratch" --workers "$workers" --parts "$parts" "${scaled[@]}"

@@ -20,3 +20,18 @@ public func wallClockSeconds() -> Double {
 
 /// How many worker threads corpus-wide work uses: every online core.
 public var availableCores: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+
+/// This process's resident memory now, in bytes (from /proc/self/statm; 0 where there is none).
+public func residentMemory() -> Int {
+    guard let text = try? readFile("/proc/self/statm") else { return 0 }
+    let fields = String(decoding: text, as: UTF8.self).split(separator: " ")
+    guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
+    return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+}
+
+/// This process's largest resident memory so far, in bytes.
+public func peakResidentMemory() -> Int64 {
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    return Int64(usage.ru_maxrss) * 1024
+}

@@ -119,8 +119,8 @@ public struct Pipeline: Sendable {
             }
             var memoryLimit = ByteSize.defaultMemoryLimit
             if let text = settings.node("memory")?.scalar {
-                guard let bytes = ByteSize.parse(text), bytes >= 1 << 24 else {
-                    throw stepSettings.error("memory", "must be a size of at least 16MB, such as 512MB or 4GB")
+                guard let bytes = ByteSize.parse(text), bytes >= ByteSize.minimumMemoryLimit else {
+                    throw stepSettings.error("memory", "must be a size of at least 128MB, such as 512MB or 4GB (a task holds about 30MB before it reads anything)")
                 }
                 memoryLimit = bytes
             }

@@ -100,10 +100,3 @@ enum ProgressFile {
                             inputBytesTotal: number("input_bytes_total"), bytesRead: number("bytes_read"))
     }
 }
-
-/// This process's largest resident memory so far, in bytes.
-func peakResidentMemory() -> Int64 {
-    var usage = rusage()
-    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-    return Int64(usage.ru_maxrss) * 1024
-}

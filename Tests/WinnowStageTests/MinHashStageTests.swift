@@ -101,7 +101,7 @@ import WinnowPipeline
     @Test func outputIsTheSameForAnyTaskCountAndMemory() throws {
         let input = try StageHarness.writeShards("minhash-tasks", Self.shards())
         var outputs: [[String: [UInt8]]] = []
-        for extra in ["", "tasks: 1", "tasks: 2\n    memory: 16MB"] {
+        for extra in ["", "tasks: 1", "tasks: 2\n    memory: 128MB"] {
             let run = try StageHarness("minhash-tasks", steps: Self.steps + "\n    " + extra, input: input)
             try run.run("dedup")
             outputs.append(try results(run))

@@ -60,9 +60,9 @@ import WinnowCore
     }
 
     @Test func aCorpusOverTheMemorySettingIsRefusedClearly() throws {
-        let big = (0..<300).map { Self.line("big\($0)", String(repeating: "x\($0) ", count: 10_000)) }
+        let big = (0..<400).map { Self.line("big\($0)", String(repeating: "x\($0) ", count: 10_000)) }
         let input = try StageHarness.writeShards("substring-big", [big])
-        let run = try StageHarness("substring-big", steps: Self.steps("memory: 16MB"), input: input)
+        let run = try StageHarness("substring-big", steps: Self.steps("memory: 128MB"), input: input)
         #expect { try run.run("dedup", phase: 0) } throws: { "\($0)".contains("raise memory:") }
     }
 }

@@ -4,6 +4,9 @@
 public enum ByteSize {
     /// What one task may hold when its step does not say (`memory:`).
     public static let defaultMemoryLimit = 1 << 30
+    /// The smallest `memory:` a step may set: a task holds about 30 MB (the program, ICU's
+    /// data, its buffers) before it reads anything.
+    public static let minimumMemoryLimit = 128 << 20
 
     public static func parse(_ text: String) -> Int? {
         let trimmed = text.trimming().lowercased()

@@ -21,10 +21,7 @@ public struct DocumentLoop {
                 switch decide(&item.document) {
                 case .keep:
                     let doc = item.document
-                    let before = kept.bytesWritten
-                    try kept.write(doc)
-                    shard.kept(characters: doc.edited ? scalarCount(doc.text) : item.characters,
-                               bytesOut: kept.bytesWritten - before)
+                    try shard.keep(doc, in: kept, characters: doc.edited ? scalarCount(doc.text) : item.characters)
                 case let .reject(rule, reason):
                     try shard.reject(item.document, label: "\(rule): \(reason)", characters: item.characters)
                 }

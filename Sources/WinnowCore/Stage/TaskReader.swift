@@ -198,6 +198,13 @@ public final class ShardPass {
     /// See `TaskReader.kept`.
     public func kept(characters: Int, bytesOut: Int64 = 0) { owner.kept(characters: characters, bytesOut: bytesOut) }
 
+    /// Writes a kept document to `out` and counts it with the bytes it took.
+    public func keep(_ doc: Document, in out: ShardWriter, characters: Int) throws {
+        let before = out.bytesWritten
+        try out.write(doc)
+        kept(characters: characters, bytesOut: out.bytesWritten - before)
+    }
+
     /// See `TaskReader.skip`.
     public func skip(reason: String) { owner.stats.skip(reason) }
 

@@ -14,8 +14,8 @@ struct BloomDedup: Stage {
 
     func run(_ task: TaskAssignment) throws -> TaskStats {
         var filter = settings.makeFilter()
-        guard filter.bytes <= task.memoryLimit / 4 * 3 else {
-            throw WinnowError.invalid("step '\(task.stepID)': the Bloom filter needs \(ByteSize.describe(filter.bytes)), more than 3/4 of its memory: \(ByteSize.describe(task.memoryLimit)); raise memory: or lower expected_count")
+        guard filter.bytes <= task.memoryLimit - residentMemory() - (32 << 20) else {
+            throw WinnowError.invalid("step '\(task.stepID)': the Bloom filter needs \(ByteSize.describe(filter.bytes)), more than its memory: \(ByteSize.describe(task.memoryLimit)) leaves; raise memory: or lower expected_count")
         }
         var keys = BloomKeys(settings: settings)
         var tally = BloomTally()
@@ -35,9 +35,7 @@ struct BloomDedup: Stage {
                 if mode == .drop, !finding.duplicateLines.isEmpty {
                     doc.text = finding.text(without: finding.duplicateLines, of: doc.text)
                 }
-                let before = out.bytesWritten
-                try out.write(doc)
-                shard.kept(characters: scalarCount(doc.text), bytesOut: out.bytesWritten - before)
+                try shard.keep(doc, in: out, characters: scalarCount(doc.text))
             }
             try out.finish()
             try shard.finish()

@@ -13,7 +13,6 @@ struct RemovalPhase {
     func run() throws -> TaskStats {
         let files = ClusterFiles(stepDirectory: task.stepDirectory)
         let owners = try CorpusLayout(manifests: try files.manifests(inputShards: task.inputShards), shards: task.inputShards.count).owners
-        let shardIndex = Dictionary(uniqueKeysWithValues: task.inputShards.enumerated().map { ($1, $0) })
         var tables: [Int: DocumentTable] = [:]
         func keptID(_ ref: DocumentRef) throws -> String {
             if tables[ref.shard] == nil {
@@ -22,37 +21,18 @@ struct RemovalPhase {
             }
             return tables[ref.shard]!.id(line: ref.line)
         }
-        var tagged: Int64 = 0
-        let input = TaskReader(task: task)
-        while let shard = try input.nextShard() {
-            let index = shardIndex[shard.path]!
-            let decisions = try Decision.readAll(files.decisions(shard: index))
-            var next = 0
-            let out = try ShardWriter(path: "\(task.outputDirectory)/\(shard.name)", level: task.compressionLevel)
-            while let item = try shard.next() {
-                var doc = item.document
-                while next < decisions.count, decisions[next].line < item.lineNumber { next += 1 }
-                if next < decisions.count, decisions[next].line == item.lineNumber {
-                    let decision = decisions[next]
-                    let isKept = decision.kept == DocumentRef(shard: index, line: item.lineNumber)
-                    doc.metadata[plan.clusterIDKey] = .string(decision.cluster.name)
-                    doc.metadata[plan.clusterSizeKey] = JSONValue(decision.clusterSize)
-                    if !isKept { doc.metadata[ClusterPlan.duplicateOfKey] = .string(try keptID(decision.kept)) }
-                    if plan.mode == .drop, !isKept {
-                        try shard.reject(doc, label: plan.rejectionLabel, characters: item.characters)
-                        continue
-                    }
-                    tagged += 1
-                }
-                let before = out.bytesWritten
-                try out.write(doc)
-                shard.kept(characters: item.characters, bytesOut: out.bytesWritten - before)
+        var decisions: (shard: Int, byLine: [Int: Decision])?
+        return try DuplicateRemoval.run(task, mode: plan.mode, label: plan.rejectionLabel) { shard, line, doc in
+            if decisions?.shard != shard {
+                let all = try Decision.readAll(files.decisions(shard: shard))
+                decisions = (shard, Dictionary(uniqueKeysWithValues: all.map { ($0.line, $0) }))
             }
-            try out.finish()
-            try shard.finish()
+            guard let decision = decisions!.byLine[line] else { return nil }
+            let isKept = decision.kept == DocumentRef(shard: shard, line: line)
+            doc.metadata[plan.clusterIDKey] = .string(decision.cluster.name)
+            doc.metadata[plan.clusterSizeKey] = JSONValue(decision.clusterSize)
+            if !isKept { doc.metadata[ClusterPlan.duplicateOfKey] = .string(try keptID(decision.kept)) }
+            return !isKept
         }
-        var stats = input.finish()
-        stats.made["tagged"] = tagged
-        return stats
     }
 }

@@ -2,7 +2,7 @@ import WinnowCore
 
 /// Phase 0 of the cluster methods, one task per input rank: reads the rank's shards, gives
 /// every document its band keys (`DocumentSigner`) and writes them, sorted, into one run per
-/// partition; when the keys held reach half the step's `memory:`, the runs so far are written
+/// partition; when the keys held would pass the step's `memory:`, the runs so far are written
 /// and new ones begun (the first half of an external sort, whose merge is phase 1). Also
 /// writes each shard's document table and the rank's manifest, last, as the proof that the
 /// rest is complete.
@@ -15,8 +15,7 @@ struct SignaturePhase {
         removeEarlierAttempts(files)
         let shardIndex = Dictionary(uniqueKeysWithValues: task.inputShards.enumerated().map { ($1, $0) })
         var signer = plan.makeSigner()
-        var runs = RunBuffers(partitions: plan.partitions,
-                              limit: max(1 << 16, task.memoryLimit / 2 / (KeyRecord.size + 8)))
+        var runs = RunBuffers(partitions: plan.partitions, limit: RunBuffers.limit(memory: task.memoryLimit))
         var keys: [StableHash.Digest] = []
         var signed: Int64 = 0, unsigned: Int64 = 0
         var manifest = SignatureManifest(rank: task.rank, runs: 0, shards: [])
@@ -73,6 +72,13 @@ struct RunBuffers {
     private let limit: Int
     private(set) var written = 0
     private(set) var bytesWritten: Int64 = 0
+
+    /// Keys to hold within `memory` bytes: what the process already holds (the program, ICU's
+    /// data) and 32 MB for reading and the current document are set aside, and each key held
+    /// may cost 64 bytes (24, twice over while an array grows, and the sort's scratch).
+    static func limit(memory: Int) -> Int {
+        max(1 << 16, (memory - residentMemory() - (32 << 20)) / 64)
+    }
 
     init(partitions: Int, limit: Int) {
         buffers = Array(repeating: [], count: partitions)

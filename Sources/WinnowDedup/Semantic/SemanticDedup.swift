@@ -221,31 +221,11 @@ struct SemanticDedup: Stage {
                 duplicates[found.shard, default: [:]][found.line] = found
             }
         }
-        var tagged: Int64 = 0
-        let input = TaskReader(task: task)
-        while let shard = try input.nextShard() {
-            let found = duplicates[shardIndex[shard.path]!] ?? [:]
-            let out = try ShardWriter(path: "\(task.outputDirectory)/\(shard.name)", level: task.compressionLevel)
-            while let item = try shard.next() {
-                var doc = item.document
-                if let duplicate = found[item.lineNumber] {
-                    doc.metadata[ClusterPlan.duplicateOfKey] = .string(String(decoding: duplicate.keptID, as: UTF8.self))
-                    doc.metadata["semantic_similarity"] = JSONValue((Double(duplicate.similarity) * 1e4).rounded() / 1e4)
-                    if mode == .drop {
-                        try shard.reject(doc, label: "dedup: semantic duplicate", characters: item.characters)
-                        continue
-                    }
-                    tagged += 1
-                }
-                let before = out.bytesWritten
-                try out.write(doc)
-                shard.kept(characters: item.characters, bytesOut: out.bytesWritten - before)
-            }
-            try out.finish()
-            try shard.finish()
+        return try DuplicateRemoval.run(task, mode: mode, label: "dedup: semantic duplicate") { shard, line, doc in
+            guard let duplicate = duplicates[shard]?[line] else { return nil }
+            doc.metadata[ClusterPlan.duplicateOfKey] = .string(String(decoding: duplicate.keptID, as: UTF8.self))
+            doc.metadata["semantic_similarity"] = JSONValue((Double(duplicate.similarity) * 1e4).rounded() / 1e4)
+            return true
         }
-        var stats = input.finish()
-        if mode == .tag { stats.made["tagged"] = tagged }
-        return stats
     }
 }

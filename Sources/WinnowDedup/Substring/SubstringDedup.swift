@@ -54,6 +54,7 @@ struct SubstringDedup: Stage {
         var starts: [Int] = []
         var places: [(shard: Int, line: Int)] = []
         let shardIndex = Dictionary(uniqueKeysWithValues: task.inputShards.enumerated().map { ($1, $0) })
+        let available = task.memoryLimit - residentMemory()
         let input = TaskReader(task: task, rejects: .skip)
         while let shard = try input.nextShard() {
             while let item = try shard.next() {
@@ -63,7 +64,7 @@ struct SubstringDedup: Stage {
                 places.append((shardIndex[shard.path]!, item.lineNumber))
                 shard.kept(characters: item.characters)
                 let needed = text.count * (text.count < Int(Int32.max) ? 9 : 17)
-                guard needed <= task.memoryLimit else {
+                guard needed <= available else {
                     throw WinnowError.invalid("step '\(task.stepID)': substring dedup holds 9 bytes per byte of text and the corpus passes \(ByteSize.describe(text.count)) of text at \(shard.path):\(item.lineNumber), over its memory: \(ByteSize.describe(task.memoryLimit)); raise memory: or dedup parts of the corpus in separate steps")
                 }
             }
@@ -131,9 +132,7 @@ struct SubstringDedup: Stage {
                     }
                     edited += 1
                 }
-                let before = out.bytesWritten
-                try out.write(doc)
-                shard.kept(characters: scalarCount(doc.text), bytesOut: out.bytesWritten - before)
+                try shard.keep(doc, in: out, characters: scalarCount(doc.text))
             }
             try out.finish()
             try shard.finish()
