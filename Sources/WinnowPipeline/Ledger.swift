@@ -20,7 +20,13 @@ public final class Ledger {
             CREATE TABLE IF NOT EXISTS attempts(
                 step TEXT NOT NULL, rank INTEGER NOT NULL, attempt INTEGER NOT NULL, pid INTEGER,
                 started REAL, finished REAL, exit_code INTEGER, error TEXT, PRIMARY KEY(step, rank, attempt));
+            CREATE TABLE IF NOT EXISTS jobs(
+                job TEXT PRIMARY KEY, step TEXT NOT NULL, ranks TEXT NOT NULL, submitted REAL NOT NULL);
             """)
+        // Ledgers from before cluster runs lack the attempts' job column.
+        if !(try db.query("PRAGMA table_info(attempts)").contains { $0.count > 1 && $0[1].text == "job" }) {
+            try db.execute("ALTER TABLE attempts ADD COLUMN job TEXT")
+        }
     }
 
     public struct StepRecord: Sendable {
@@ -79,7 +85,7 @@ public final class Ledger {
 
     /// Forgets a step and its tasks, so it runs again from scratch.
     public func forgetStep(_ id: String) throws {
-        for table in ["steps", "tasks", "attempts"] {
+        for table in ["steps", "tasks", "attempts", "jobs"] {
             try db.query("DELETE FROM \(table) WHERE step = ?", [.text(id)])
         }
     }
@@ -99,8 +105,9 @@ public final class Ledger {
         }
     }
 
-    /// Records the start of an attempt and returns its number (1 for the first).
-    public func startAttempt(step: String, rank: Int, world: Int, log: String) throws -> Int {
+    /// Records the start of an attempt and returns its number (1 for the first). `job`: the
+    /// cluster job it runs in (nil for a local process, whose pid is recorded).
+    public func startAttempt(step: String, rank: Int, world: Int, log: String, job: String? = nil) throws -> Int {
         try db.execute("BEGIN IMMEDIATE")
         do {
             let previous = try db.query("SELECT attempts FROM tasks WHERE step = ? AND rank = ?", [.text(step), .int(Int64(rank))])
@@ -113,8 +120,9 @@ public final class Ledger {
                     attempts = excluded.attempts, started = excluded.started, finished = NULL, exit_code = NULL,
                     error = NULL, log = excluded.log
                 """, [.text(step), .int(Int64(rank)), .int(Int64(world)), .int(Int64(attempt)), .double(now), .text(log)])
-            try db.query("INSERT OR REPLACE INTO attempts(step, rank, attempt, pid, started) VALUES(?, ?, ?, ?, ?)",
-                         [.text(step), .int(Int64(rank)), .int(Int64(attempt)), .int(Int64(getpid())), .double(now)])
+            try db.query("INSERT OR REPLACE INTO attempts(step, rank, attempt, pid, started, job) VALUES(?, ?, ?, ?, ?, ?)",
+                         [.text(step), .int(Int64(rank)), .int(Int64(attempt)), job == nil ? .int(Int64(getpid())) : .null, .double(now),
+                          job.map { .text($0) } ?? .null])
             try db.execute("COMMIT")
             return attempt
         } catch {
@@ -145,6 +153,37 @@ public final class Ledger {
         try db.query("UPDATE tasks SET status = 'failed', error = ? WHERE step = ? AND rank = ?",
                      [.text(reason), .text(step), .int(Int64(rank))])
         try db.query("UPDATE steps SET finished = NULL WHERE step = ?", [.text(step)])
+    }
+
+    // MARK: cluster jobs
+
+    public struct JobRecord: Sendable {
+        public var job: String
+        public var step: String
+        public var ranks: [Int]
+        public var submitted: Double
+    }
+
+    /// Records a submitted job array and the ranks it runs.
+    public func recordJob(_ job: String, step: String, ranks: [Int]) throws {
+        try db.query("INSERT OR REPLACE INTO jobs(job, step, ranks, submitted) VALUES(?, ?, ?, ?)",
+                     [.text(job), .text(step), .text(ranks.map(String.init).joined(separator: ",")), .double(wallClockSeconds())])
+    }
+
+    /// Submitted jobs, oldest first (of one step, or all).
+    public func jobs(step: String? = nil) throws -> [JobRecord] {
+        let rows = try step.map { try db.query("SELECT job, step, ranks, submitted FROM jobs WHERE step = ? ORDER BY submitted", [.text($0)]) }
+            ?? db.query("SELECT job, step, ranks, submitted FROM jobs ORDER BY submitted")
+        return rows.map { row in
+            JobRecord(job: row[0].text ?? "", step: row[1].text ?? "",
+                      ranks: (row[2].text ?? "").split(separator: ",").compactMap { Int($0) }, submitted: row[3].double ?? 0)
+        }
+    }
+
+    /// The job of a task's latest attempt, if it ran on a cluster.
+    public func latestAttemptJob(step: String, rank: Int) throws -> String? {
+        try db.query("SELECT job FROM attempts WHERE step = ? AND rank = ? ORDER BY attempt DESC LIMIT 1",
+                     [.text(step), .int(Int64(rank))]).first?[0].text
     }
 
     /// Records a failed attempt. `attempt` nil means the latest one (used by the runner when a

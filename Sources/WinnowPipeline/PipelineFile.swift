@@ -14,6 +14,8 @@ public struct Pipeline: Sendable {
         public var tasks: Int?
         /// The `memory:` setting in bytes (what one task of the step may hold).
         public var memoryLimit: Int
+        /// What its tasks ask a Slurm cluster for (the pipeline's `slurm:`, then the step's).
+        public var slurm: SlurmOptions
         public var stage: any Stage
         /// Changes whenever the step's settings or anything upstream changes.
         public var fingerprint: String
@@ -25,7 +27,9 @@ public struct Pipeline: Sendable {
     public var workdir: String
     public var seed: UInt64
     public var input: [String]
+    /// `local` or `slurm`.
     public var executor: String
+    public var slurm: SlurmOptions
     public var workers: Int
     public var retries: Int
     public var compressionLevel: Int32
@@ -50,10 +54,10 @@ public struct Pipeline: Sendable {
     }
 
     public static let topLevelKeys: Set<String> = [
-        "name", "workdir", "seed", "input", "executor", "workers", "retries", "compression_level",
+        "name", "workdir", "seed", "input", "executor", "slurm", "workers", "retries", "compression_level",
         "max_doc_bytes", "steps",
     ]
-    static let stepFrameworkKeys: Set<String> = ["id", "stage", "from", "tasks", "memory"]
+    static let stepFrameworkKeys: Set<String> = ["id", "stage", "from", "tasks", "memory", "slurm"]
 
     public static func load(path: String, registry: StageRegistry = .builtin) throws -> Pipeline {
         let bytes: [UInt8]
@@ -70,7 +74,8 @@ public struct Pipeline: Sendable {
         let workdir = try top.string("workdir", default: "runs/\(name)")
         let seed = UInt64(try top.int("seed", default: 0))
         let input = try top.strings("input") ?? []
-        let executor = try top.choice("executor", ["local"], default: "local")
+        let executor = try top.choice("executor", ["local", "slurm"], default: "local")
+        let slurm = try SlurmOptions(top.node("slurm"), owner: "pipeline", over: SlurmOptions())
         let workers = try top.int("workers", default: 2)
         guard workers >= 1 else { throw top.error("workers", "must be at least 1") }
         let retries = try top.int("retries", default: 1)
@@ -124,16 +129,17 @@ public struct Pipeline: Sendable {
                 }
                 memoryLimit = bytes
             }
+            let stepSlurm = try SlurmOptions(settings.node("slurm"), owner: owner, over: slurm)
             let stage = try factory(stepSettings)
             try stepSettings.finish()
-            parsed.append(Step(id: id, stageName: stageName, from: from, tasks: tasks, memoryLimit: memoryLimit, stage: stage,
-                               fingerprint: YAMLTree.canonical(node), line: node.line))
+            parsed.append(Step(id: id, stageName: stageName, from: from, tasks: tasks, memoryLimit: memoryLimit, slurm: stepSlurm, stage: stage,
+                               fingerprint: YAMLTree.canonical(node, leavingOut: ["slurm"]), line: node.line))
         }
         if input.isEmpty, parsed.contains(where: { $0.from.contains("input") }) {
             throw WinnowError.config(path: path, line: root.line, detail: "pipeline: 'input' must be given (a step reads from it)")
         }
         let ordered = try order(parsed, path: path, input: input, seed: seed)
-        return Pipeline(path: path, name: name, workdir: workdir, seed: seed, input: input, executor: executor,
+        return Pipeline(path: path, name: name, workdir: workdir, seed: seed, input: input, executor: executor, slurm: slurm,
                         workers: workers, retries: retries, compressionLevel: Int32(level), maxDocBytes: maxDocBytes,
                         steps: ordered)
     }

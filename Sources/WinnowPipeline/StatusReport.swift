@@ -12,6 +12,8 @@ public struct StatusReport: Sendable {
         public var wallSeconds: Double?
         public var finished: Bool
         public var failures: [(rank: Int, attempts: Int, error: String, log: String)] = []
+        /// Slurm job arrays submitted for it (id, tasks), oldest first.
+        public var jobs: [(id: String, tasks: Int)] = []
     }
 
     public var workdir: String
@@ -41,6 +43,7 @@ public struct StatusReport: Sendable {
                 lastFinish = max(lastFinish, task.finished ?? 0)
             }
             status.pending = record.world - tasks.count
+            status.jobs = try ledger.jobs(step: record.step).map { ($0.job, $0.ranks.count) }
             if let started = record.started {
                 status.wallSeconds = (record.finished ?? lastFinish) - started
             }
@@ -57,6 +60,9 @@ public struct StatusReport: Sendable {
             out += "step \(s.step) (\(s.stage)): \(state); tasks \(s.done) done, \(s.failed) failed, "
                 + "\(s.running) running, \(s.pending) pending of \(s.world)\n"
             out += Self.lines(t, wall: s.wallSeconds)
+            if !s.jobs.isEmpty {
+                out += "  slurm jobs: " + s.jobs.map { "\($0.id) (\($0.tasks) task\($0.tasks == 1 ? "" : "s"))" }.joined(separator: ", ") + "\n"
+            }
             for failure in s.failures {
                 out += "  task \(failure.rank) failed after \(failure.attempts) attempt(s): \(failure.error)\n    log: \(failure.log)\n"
             }
@@ -143,6 +149,8 @@ public struct StatusReport: Sendable {
                 ]))
                 o["counters"] = s.totals.json
                 o["wall_seconds"] = s.wallSeconds.map { JSONValue(($0 * 1000).rounded() / 1000) } ?? .null
+                o["slurm_jobs"] = .array(s.jobs.map { .object(JSONObject([.init(key: "job", value: .string($0.id)),
+                                                                             .init(key: "tasks", value: JSONValue($0.tasks))])) })
                 o["failures"] = .array(s.failures.map { f in
                     .object(JSONObject([.init(key: "rank", value: JSONValue(f.rank)), .init(key: "attempts", value: JSONValue(f.attempts)),
                                         .init(key: "error", value: .string(f.error)),

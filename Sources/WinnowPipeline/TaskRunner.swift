@@ -1,14 +1,18 @@
 import CLinux
 import WinnowCore
 
-/// Runs one task of one step in this process (`winnow task`), recording it in the ledger: an
+/// Runs one task of one step in this process (`winnow task`), recording it — in the ledger, or
+/// in a result file for the submitting side when it runs on a cluster (`writingResult`): an
 /// attempt when it starts, its counters once its files are in place, or its error.
 public enum TaskRunner {
     /// The exit code of a task that found an earlier phase's file damaged (`DamagedIntermediate`):
     /// retrying it is pointless until the executor has redone the task that wrote the file.
     public static let damagedIntermediateExitCode: Int32 = 75
 
-    public static func run(pipeline: Pipeline, stepID: String, phase phaseNumber: Int = 0, rank: Int, world: Int) throws -> TaskStats {
+    /// `writingResult`: the task runs on a cluster and its outcome goes to a result file
+    /// (`Workdir.result`) for the submitter, not to the ledger.
+    public static func run(pipeline: Pipeline, stepID: String, phase phaseNumber: Int = 0, rank: Int, world: Int,
+                           writingResult: Bool = false) throws -> TaskStats {
         guard let step = pipeline.step(stepID) else {
             throw WinnowError.invalid("\(pipeline.path): no step '\(stepID)' (steps: \(pipeline.steps.map(\.id).joined(separator: ", ")))")
         }
@@ -20,8 +24,10 @@ public enum TaskRunner {
         }
         let phase = StepPhase(step: stepID, phase: phaseNumber, phases: step.stage.phaseCount)
         let workdir = Workdir(pipeline.workdir)
-        let ledger = try Ledger(workdir: workdir.root)
-        let attempt = try ledger.startAttempt(step: phase.ledgerID, rank: rank, world: world, log: workdir.log(phase, rank: rank))
+        let recorder: any TaskRecorder = writingResult
+            ? ResultFileRecorder(path: workdir.result(phase, rank: rank), step: phase.ledgerID, rank: rank, world: world)
+            : LedgerRecorder(ledger: try Ledger(workdir: workdir.root), step: phase.ledgerID, rank: rank, world: world)
+        let attempt = try recorder.start(log: workdir.log(phase, rank: rank))
         let name = "step \(phase.ledgerID) task \(rank)/\(world)"
         do {
             let shards = try StepInputs.shards(for: step, in: pipeline)
@@ -35,24 +41,24 @@ public enum TaskRunner {
                 requestedTasks: step.tasks, memoryLimit: step.memoryLimit,
                 progress: { progress in try? ProgressFile.write(progress, to: progressPath) })
             try makeDirectories(assignment.outputDirectory)
-            log("\(name) attempt \(attempt): \(assignment.shards.count) shard(s)")
+            log("\(name)\(writingResult ? "" : " attempt \(attempt)"): \(assignment.shards.count) shard(s)")
             var stats = try step.stage.run(assignment)
             stats.peakMemory = peakResidentMemory()
             try writeFileAtomically(workdir.stats(phase, rank: rank), Array((JSONWriter.string(stats.json) + "\n").utf8))
-            try ledger.finishTask(step: phase.ledgerID, rank: rank, attempt: attempt, stats: stats)
+            try recorder.finish(attempt: attempt, stats: stats)
             log("\(name) done: \(stats.docsIn) in, \(stats.docsKept) kept, \(stats.docsRejected) rejected in \(String(format1: stats.seconds)) s")
             return stats
         } catch let damaged as DamagedIntermediate {
             // The file is not used again: its writer is redone before this phase runs again.
             unlink(damaged.path)
             let producer = StepPhase(step: stepID, phase: damaged.producer.phase, phases: step.stage.phaseCount)
-            try? ledger.reopenTask(step: producer.ledgerID, rank: damaged.producer.rank, reason: "\(damaged)")
+            try? recorder.reopen(producer: producer.ledgerID, rank: damaged.producer.rank, reason: "\(damaged)")
             log("\(name) failed: \(damaged)")
-            try? ledger.failTask(step: phase.ledgerID, rank: rank, attempt: attempt, exitCode: 1, error: "\(damaged)")
+            try? recorder.fail(attempt: attempt, exitCode: Int(damagedIntermediateExitCode), error: "\(damaged)")
             throw damaged
         } catch {
             log("\(name) failed: \(error)")
-            try? ledger.failTask(step: phase.ledgerID, rank: rank, attempt: attempt, exitCode: 1, error: "\(error)")
+            try? recorder.fail(attempt: attempt, exitCode: 1, error: "\(error)")
             throw error
         }
     }

@@ -14,6 +14,8 @@ public struct Workdir: Sendable {
     public func stats(_ phase: StepPhase, rank: Int) -> String { "\(root)/\(phase.step)/stats/\(phase.fileStem(rank)).json" }
     public func log(_ phase: StepPhase, rank: Int) -> String { "\(root)/\(phase.step)/logs/\(phase.fileStem(rank)).log" }
     public func progress(_ phase: StepPhase, rank: Int) -> String { "\(root)/\(phase.step)/progress/\(phase.fileStem(rank)).json" }
+    /// A cluster task's outcome, for the submitter to record (`TaskResult`).
+    public func result(_ phase: StepPhase, rank: Int) -> String { "\(root)/\(phase.step)/results/\(phase.fileStem(rank)).json" }
     public var lockFile: String { "\(root)/.winnow.lock" }
 }
 

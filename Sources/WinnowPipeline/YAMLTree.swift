@@ -42,13 +42,15 @@ enum YAMLTree {
         }
     }
 
-    /// A canonical text of a node (keys sorted), for fingerprints that ignore layout and comments.
-    static func canonical(_ node: ConfigNode) -> String {
+    /// A canonical text of a node (keys sorted), for fingerprints that ignore layout and comments;
+    /// top-level keys in `leavingOut` (where a step runs, which changes no output) are left out.
+    static func canonical(_ node: ConfigNode, leavingOut: Set<String> = []) -> String {
         switch node.value {
         case let .scalar(s): return "s\(s.utf8.count):\(s)"
-        case let .sequence(items): return "[" + items.map(canonical).joined(separator: ",") + "]"
+        case let .sequence(items): return "[" + items.map { canonical($0) }.joined(separator: ",") + "]"
         case let .mapping(pairs):
-            return "{" + pairs.sorted { $0.key < $1.key }.map { "\($0.key)=\(canonical($0.value))" }.joined(separator: ",") + "}"
+            return "{" + pairs.filter { !leavingOut.contains($0.key) }.sorted { $0.key < $1.key }
+                .map { "\($0.key)=\(canonical($0.value))" }.joined(separator: ",") + "}"
         }
     }
 }

@@ -18,12 +18,19 @@ struct Run: ParsableCommand {
     @Option(help: "Redo this step and every step after it from scratch.")
     var from: String?
 
+    @Option(help: "Where tasks run: local (this machine) or slurm (job arrays); default: the pipeline's `executor`.")
+    var executor: String?
+
     func run() throws {
         let failures = try reportingErrors {
             let loaded = try Pipeline.load(path: pipeline)
-            let executor = LocalExecutor(pipeline: loaded, options: .init(workers: workers, only: only, from: from),
-                                         display: ProgressDisplay(live: isatty(2) != 0))
-            return try executor.run()
+            let options = ExecutionOptions(workers: workers, only: only, from: from)
+            let display = ProgressDisplay(live: isatty(2) != 0)
+            switch executor ?? loaded.executor {
+            case "local": return try LocalExecutor(pipeline: loaded, options: options, display: display).run()
+            case "slurm": return try SlurmExecutor(pipeline: loaded, options: options, display: display).run()
+            case let other: throw WinnowError.invalid("--executor must be local or slurm, not '\(other)'")
+            }
         }
         guard failures.isEmpty else {
             for failure in failures {
@@ -53,11 +60,15 @@ struct Task: ParsableCommand {
     @Option(help: "The step's number of tasks; rank r takes input shards r, r+N, r+2N, ….")
     var world: Int
 
+    @Flag(help: "Record the outcome in a result file for a cluster submitter, not in the ledger (what Slurm array jobs pass).")
+    var results = false
+
     func run() throws {
         TaskRunner.followParent()
         do {
             _ = try reportingErrors {
-                try TaskRunner.run(pipeline: try Pipeline.load(path: pipeline), stepID: step, phase: phase, rank: rank, world: world)
+                try TaskRunner.run(pipeline: try Pipeline.load(path: pipeline), stepID: step, phase: phase, rank: rank, world: world,
+                                   writingResult: results)
             }
         } catch let exit as ExitCode {
             throw ExitCode(exit.rawValue == 2 ? 1 : exit.rawValue)

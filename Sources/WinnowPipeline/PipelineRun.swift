@@ -1,0 +1,135 @@
+import WinnowCore
+
+/// What every executor does the same way around running tasks: holding the workdir, redoing
+/// steps from `--from`, choosing `--only`, checking that a step's sources finished and that a
+/// phase's settings did not change under finished tasks, and finding a phase a later one sent
+/// back (a damaged file's writer). Executors differ only in where task processes run.
+public struct ExecutionOptions: Sendable {
+    public var workers: Int?
+    /// Run only this step (its upstream must be finished).
+    public var only: String?
+    /// Redo this step and everything downstream of it from scratch.
+    public var from: String?
+    /// The winnow binary each task runs as (`winnow task …`); nil: this process's own, which
+    /// is what the CLI wants. Tests of the executors point it at the built CLI.
+    public var executable: String?
+
+    public init(workers: Int? = nil, only: String? = nil, from: String? = nil, executable: String? = nil) {
+        self.workers = workers
+        self.only = only
+        self.from = from
+        self.executable = executable
+    }
+}
+
+/// A task that failed after all its attempts.
+public struct TaskFailure: Sendable {
+    public var step: String
+    public var rank: Int
+    public var error: String
+    public var log: String
+}
+
+final class PipelineRun {
+    let pipeline: Pipeline
+    let options: ExecutionOptions
+    let workdir: Workdir
+    let ledger: Ledger
+    private let lock: WorkdirLock
+
+    init(pipeline: Pipeline, options: ExecutionOptions) throws {
+        self.pipeline = pipeline
+        self.options = options
+        workdir = Workdir(pipeline.workdir)
+        try makeDirectories(workdir.root)
+        lock = try WorkdirLock(path: workdir.lockFile)
+        ledger = try Ledger(workdir: workdir.root)
+    }
+
+    deinit { lock.release() }
+
+    var executable: String { options.executable ?? ChildProcess.selfExecutable }
+
+    /// The steps to run, after forgetting and deleting what `--from` redoes.
+    func steps() throws -> [Pipeline.Step] {
+        if let from = options.from {
+            guard pipeline.step(from) != nil else { throw unknownStep(from) }
+            for step in pipeline.downstream(of: from) {
+                for phase in StepPhase.all(of: step.id, phases: step.stage.phaseCount) { try ledger.forgetStep(phase.ledgerID) }
+                try removeTree(workdir.stepDirectory(step.id))
+            }
+        }
+        if let only = options.only {
+            guard let step = pipeline.step(only) else { throw unknownStep(only) }
+            return [step]
+        }
+        return pipeline.steps
+    }
+
+    private func unknownStep(_ id: String) -> WinnowError {
+        .invalid("\(pipeline.path): no step '\(id)' (steps: \(pipeline.steps.map(\.id).joined(separator: ", ")))")
+    }
+
+    /// The step's input shards, once every step it reads from has finished.
+    func inputs(of step: Pipeline.Step) throws -> [String] {
+        for source in step.from.compactMap(pipeline.step) {
+            let last = StepPhase(step: source.id, phase: source.stage.phaseCount - 1, phases: source.stage.phaseCount)
+            guard let upstream = try ledger.step(last.ledgerID), upstream.finished != nil else {
+                throw WinnowError.invalid("step '\(step.id)' reads from '\(source.id)', which has not finished; run it first")
+            }
+        }
+        return try StepInputs.shards(for: step, in: pipeline)
+    }
+
+    /// Plans a phase in the ledger and returns the ranks already done; refuses when finished
+    /// tasks ran with other settings or another task count.
+    func plan(_ phase: StepPhase, of step: Pipeline.Step, world: Int) throws -> Set<Int> {
+        let id = phase.ledgerID
+        if let previous = try ledger.step(id), previous.fingerprint != step.fingerprint || previous.world != world {
+            if try ledger.tasks(step: id).contains(where: { $0.status == .done }) {
+                let what = previous.world != world ? "its task count changed (\(previous.world) → \(world))"
+                                                   : "its settings or an earlier step changed"
+                throw WinnowError.invalid("step '\(step.id)' has finished tasks but \(what) since; redo it with --from \(step.id)")
+            }
+        }
+        try ledger.planStep(id, stage: step.stageName, world: world, fingerprint: step.fingerprint)
+        return Set(try ledger.tasks(step: id).filter { $0.status == .done && $0.world == world }.map(\.rank))
+    }
+
+    /// The first phase before `index` with a task that is no longer done (reopened because a
+    /// later phase found its file damaged).
+    func firstReopenedPhase(before index: Int, of phases: [StepPhase]) throws -> Int? {
+        try (0..<index).first { try ledger.tasks(step: phases[$0].ledgerID).contains { $0.status != .done } }
+    }
+
+    /// The command line of one task.
+    func taskArguments(_ phase: StepPhase, rank: String, world: Int) -> [String] {
+        [executable, "task", pipeline.path, "--step", phase.step, "--phase", String(phase.phase), "--rank", rank, "--world", String(world)]
+    }
+}
+
+/// An exclusive lock on a workdir, so two runners never write into the same run.
+final class WorkdirLock {
+    private let fd: Int32
+
+    init(path: String) throws {
+        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        if fd < 0 { throw WinnowError.io(path: path, operation: "open", errno: errno) }
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            close(fd)
+            throw WinnowError.invalid("another winnow process is running in this workdir (lock \(path))")
+        }
+    }
+
+    func release() { close(fd) }
+}
+
+/// Deletes a directory tree (used by --from to redo steps from scratch).
+func removeTree(_ path: String) throws {
+    guard isDirectory(path) else {
+        if unlink(path) != 0 && errno != ENOENT { throw WinnowError.io(path: path, operation: "unlink", errno: errno) }
+        return
+    }
+    for name in listDirectory(path) { try removeTree("\(path)/\(name)") }
+    if rmdir(path) != 0 { throw WinnowError.io(path: path, operation: "rmdir", errno: errno) }
+}

@@ -1,0 +1,80 @@
+import WinnowCore
+
+/// The Slurm commands the Slurm executor uses — sbatch, squeue, scancel — with errors that say
+/// what to do.
+struct SlurmClient {
+    /// One line of squeue: an array task (`123_4`), or pending ones still grouped (`123_[5-7]`).
+    struct QueueEntry {
+        var job: String
+        var ranks: [Int]
+        var name: String
+        var state: String
+        var reason: String
+    }
+
+    init() throws {
+        guard ChildProcess.isInstalled("sbatch"), ChildProcess.isInstalled("squeue") else {
+            throw WinnowError.invalid("executor: slurm needs Slurm's client commands (sbatch, squeue, scancel) on PATH; install slurm-client or use executor: local")
+        }
+    }
+
+    /// Submits a job array of `ranks`; returns its job id.
+    func submit(script: String, ranks: [Int], name: String, output: String, after dependency: String?,
+                arguments: [String], workingDirectory: String) throws -> String {
+        var command = ["sbatch", "--parsable", "--job-name=\(name)", "--array=\(ranks.map(String.init).joined(separator: ","))",
+                       "--output=\(output)", "--open-mode=append", "--chdir=\(workingDirectory)", "--kill-on-invalid-dep=yes"]
+        if let dependency { command.append("--dependency=afterok:\(dependency)") }
+        command += arguments + [script]
+        let result = try ChildProcess.run(command)
+        let job = result.stdout.split(separator: "\n").last.map { String($0.split(separator: ";")[0]).trimming() } ?? ""
+        guard result.succeeded, !job.isEmpty, job.allSatisfy(\.isNumber) else {
+            throw WinnowError.invalid("sbatch refused the job \(name): \(result.stderr.trimming().isEmpty ? "exit code \(result.status)" : result.stderr.trimming())")
+        }
+        return job
+    }
+
+    /// This user's jobs whose names start with `prefix`. Retries for a while when the
+    /// controller does not answer, then says so.
+    func queue(namesStartingWith prefix: String) throws -> [QueueEntry] {
+        var last = ""
+        for attempt in 0..<10 {
+            let result = try ChildProcess.run(["squeue", "-h", "-u", currentUser, "-o", "%i|%j|%T|%r"])
+            if result.succeeded {
+                return result.stdout.split(separator: "\n").compactMap { Self.entry(String($0)) }.filter { $0.name.hasPrefix(prefix) }
+            }
+            last = result.stderr.trimming()
+            if attempt < 9 { sleep(3) }
+        }
+        throw WinnowError.invalid("the Slurm controller does not answer (squeue: \(last)); submitted jobs may still run — run winnow run again when it answers")
+    }
+
+    /// Cancels jobs (those that can no longer run); errors are ignored, the queue says the rest.
+    func cancel(_ jobs: [String]) {
+        guard !jobs.isEmpty else { return }
+        _ = try? ChildProcess.run(["scancel"] + jobs)
+    }
+
+    private var currentUser: String {
+        if let name = getenv("USER") { return String(cString: name) }
+        return getpwuid(getuid()).map { String(cString: $0.pointee.pw_name) } ?? "root"
+    }
+
+    /// Parses `123_4|name|RUNNING|None` or `123_[5-7,9]|name|PENDING|Dependency`.
+    static func entry(_ line: String) -> QueueEntry? {
+        let fields = line.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+        guard fields.count >= 4 else { return nil }
+        let id = fields[0]
+        guard let underscore = id.firstIndex(of: "_") else {
+            return QueueEntry(job: id, ranks: [], name: fields[1], state: fields[2], reason: fields[3])
+        }
+        let job = String(id[..<underscore])
+        var spec = String(id[id.index(after: underscore)...])
+        if spec.hasPrefix("[") { spec = String(spec.dropFirst().prefix { $0 != "]" && $0 != "%" }) }
+        var ranks: [Int] = []
+        for part in spec.split(separator: ",") {
+            let bounds = part.split(separator: "-").compactMap { Int($0) }
+            if bounds.count == 2 { ranks += Array(bounds[0]...bounds[1]) } else if let one = bounds.first { ranks.append(one) }
+        }
+        return QueueEntry(job: job, ranks: ranks, name: fields[1], state: fields[2], reason: fields[3])
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+import Testing
+import WinnowCore
+import WinnowPipeline
+
+/// `Scripts/test.sh` says a cluster is up; then its absence is a failure, not a skip.
+let slurmClusterExpected = ProcessInfo.processInfo.environment["WINNOW_SLURM_TESTS"] == "1"
+
+/// The Slurm executor on a real (one-node) Slurm cluster, which `Scripts/test.sh` starts
+/// (Scripts/slurm/local-cluster.sh): the same outputs as the local executor, failed tasks
+/// retried and reported with their logs, a killed run resubmitting only what did not finish,
+/// and sbatch's refusals passed on.
+@Suite(.serialized, .enabled(if: slurmClusterExpected, "needs a Slurm cluster: Scripts/test.sh starts one"))
+struct SlurmExecutorTests {
+    func pipeline(_ dir: String, workdir: String, executor: String, inputs: String = "Samples/web/part-0000[01].jsonl.zst",
+                  extra: String = "") -> String {
+        """
+        name: slurm-test
+        workdir: \(workdir)
+        input: ["\(CLI.repoRoot)/\(inputs)", "\(CLI.repoRoot)/Samples/broken/bad-lines.jsonl"]
+        executor: \(executor)
+        retries: 1
+        \(extra)
+        steps:
+          - id: filter
+            stage: filter
+            from: input
+            rules:
+              - rule: length
+                unit: words
+                min: 50
+          - id: dedup
+            stage: dedup
+            from: filter
+            method: minhash
+            memory: 256MB
+        """
+    }
+
+    /// Every output and rejected file of a run (what the next step and a user read).
+    func results(_ workdir: String) throws -> [String: Data] {
+        try CLI.tree(workdir) { !($0.contains("/output/") || $0.contains("/rejected/")) }
+    }
+
+    @Test func writesTheSameBytesAsTheLocalExecutor() throws {
+        let dir = try CLI.temporaryDirectory("slurm")
+        let local = try CLI.writePipeline(pipeline(dir, workdir: "\(dir)/local", executor: "local"), in: dir)
+        #expect(try CLI.run(["run", local]).status == 0)
+        let slurmDir = "\(dir)/on-slurm"
+        try FileManager.default.createDirectory(atPath: slurmDir, withIntermediateDirectories: true)
+        let slurm = try CLI.writePipeline(pipeline(slurmDir, workdir: "\(slurmDir)/run", executor: "slurm"), in: slurmDir)
+        let result = try CLI.run(["run", slurm])
+        #expect(result.status == 0, "\(result.stderr)")
+        let expected = try results("\(dir)/local")
+        #expect(expected.keys.contains { $0.hasPrefix("dedup/output/") } && expected.keys.contains { $0.hasPrefix("filter/rejected/") })
+        #expect(try results("\(slurmDir)/run") == expected)
+
+        // One job array per phase, in the ledger and in status, and no SQLite writes from tasks.
+        let ledger = try Ledger(workdir: "\(slurmDir)/run")
+        #expect(try ledger.jobs().map(\.step) == ["filter", "dedup#0", "dedup#1", "dedup#2", "dedup#3"])
+        #expect(try ledger.tasks(step: "dedup#1").count == 14)
+        #expect(try ledger.tasks(step: "filter").allSatisfy { $0.status == .done && $0.attempts == 1 && $0.stats != nil })
+        let status = try CLI.run(["status", "\(slurmDir)/run"]).stdout
+        #expect(status.contains("slurm jobs:"))
+        #expect(fileExists("\(slurmDir)/run/dedup/results/p3-0.json"))
+    }
+
+    @Test func aFailingTaskIsRetriedThenReportedWithItsLog() throws {
+        let dir = try CLI.temporaryDirectory("slurm-fail")
+        // A truncated shard fails its task every time.
+        let path = try CLI.writePipeline(pipeline(dir, workdir: "\(dir)/run", executor: "slurm",
+                                                  inputs: "Samples/broken/truncated.jsonl.zst"), in: dir)
+        let result = try CLI.run(["run", path])
+        #expect(result.status == 1)
+        let log = "\(dir)/run/filter/logs/1.log"
+        #expect(result.stderr.contains("step filter task 1 failed") && result.stderr.contains(log), "\(result.stderr)")
+        let tasks = try Ledger(workdir: "\(dir)/run").tasks(step: "filter")
+        #expect(tasks.first { $0.rank == 1 }.map { $0.status == .failed && $0.attempts == 2 } == true)
+        #expect(tasks.first { $0.rank == 0 }?.status == .done)
+        #expect(try String(contentsOfFile: log, encoding: .utf8).contains("truncated"))
+    }
+
+    @Test func aKilledRunResubmitsOnlyWhatDidNotFinish() throws {
+        let dir = try CLI.temporaryDirectory("slurm-kill")
+        let local = try CLI.writePipeline(pipeline(dir, workdir: "\(dir)/local", executor: "local"), in: dir)
+        #expect(try CLI.run(["run", local]).status == 0)
+        let killedDir = "\(dir)/killed"
+        try FileManager.default.createDirectory(atPath: killedDir, withIntermediateDirectories: true)
+        let path = try CLI.writePipeline(pipeline(killedDir, workdir: "\(killedDir)/run", executor: "slurm"), in: killedDir)
+
+        // Kill the submitter once the dedup jobs are queued, and cancel its jobs.
+        let submitter = Process()
+        submitter.executableURL = URL(fileURLWithPath: CLI.binary)
+        submitter.arguments = ["run", path]
+        submitter.standardOutput = FileHandle.nullDevice
+        submitter.standardError = FileHandle.nullDevice
+        try submitter.run()
+        var queued = false
+        for _ in 0..<600 where !queued {
+            Thread.sleep(forTimeInterval: 0.1)
+            queued = (try? Ledger(workdir: "\(killedDir)/run").jobs(step: "dedup#0").isEmpty == false) ?? false
+        }
+        #expect(queued)
+        kill(submitter.processIdentifier, SIGKILL)
+        submitter.waitUntilExit()
+        let jobs = try Ledger(workdir: "\(killedDir)/run").jobs().map(\.job)
+        _ = try Process.run(URL(fileURLWithPath: "/usr/bin/env"), arguments: ["scancel"] + jobs).waitUntilExit()
+
+        let again = try CLI.run(["run", path])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(try results("\(killedDir)/run") == results("\(dir)/local"))
+        let ledger = try Ledger(workdir: "\(killedDir)/run")
+        // The filter finished before the kill and was not submitted again.
+        #expect(try ledger.jobs(step: "filter").count == 1)
+        #expect(try ledger.tasks(step: "filter").allSatisfy { $0.attempts == 1 })
+        #expect(try ledger.jobs(step: "dedup#3").count >= 1)
+    }
+
+    @Test func anUnknownPartitionIsSbatchsError() throws {
+        let dir = try CLI.temporaryDirectory("slurm-partition")
+        let path = try CLI.writePipeline(pipeline(dir, workdir: "\(dir)/run", executor: "slurm",
+                                                  extra: "slurm:\n  partition: nosuchpartition"), in: dir)
+        let result = try CLI.run(["run", path])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("sbatch refused") && result.stderr.contains("partition"), "\(result.stderr)")
+    }
+}
+
+/// Without Slurm's commands, the Slurm executor says what to install (no cluster needed).
+@Suite struct SlurmMissingTests {
+    @Test func withoutSbatchTheErrorSaysWhatToDo() throws {
+        let dir = try CLI.temporaryDirectory("slurm-missing")
+        let path = try CLI.writePipeline("""
+            name: no-slurm
+            workdir: \(dir)/run
+            input: [\(CLI.repoRoot)/Samples/web/part-00000.jsonl.zst]
+            steps:
+              - id: tag
+                stage: tag
+                from: input
+                meco: host
+            """, in: dir)
+        let result = try CLI.run(["run", path, "--executor", "slurm"], environment: ["PATH": "/nonexistent"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("executor: slurm needs Slurm's client commands"), "\(result.stderr)")
+    }
+}
