@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The test suite as CI runs it: starts a one-node Slurm cluster on this machine for the Slurm
 # executor's tests (Scripts/slurm/local-cluster.sh; needs root the first time, to install
-# Slurm), runs `swift test` with any arguments given, and stops the cluster again if it started
-# it. Without a cluster (not root, no Slurm) the Slurm tests are skipped and say so.
+# Slurm), installs Debian's chromium for the report's rendering test (as root, when missing),
+# runs `swift test` with any arguments given, and stops the cluster again if it started it.
+# Without a cluster or a browser (not root) those tests are skipped and say so.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +17,13 @@ if setting="$(Scripts/slurm/local-cluster.sh up)"; then
 else
   echo "test: no local Slurm cluster; the Slurm executor's tests will be skipped" >&2
 fi
+if ! command -v chromium >/dev/null && [[ $(id -u) -eq 0 ]]; then
+  echo "test: installing chromium for the report test" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=300 chromium >/dev/null \
+    || echo "test: chromium did not install; the report's rendering test will be skipped" >&2
+fi
+command -v chromium >/dev/null && export WINNOW_BROWSER_TESTS=1
+
 stop() { [[ -n "$started" ]] && Scripts/slurm/local-cluster.sh down || true; }
 trap stop EXIT
 swift test "$@"

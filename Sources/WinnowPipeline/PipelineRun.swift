@@ -44,6 +44,8 @@ final class PipelineRun {
         try makeDirectories(workdir.root)
         lock = try WorkdirLock(path: workdir.lockFile)
         ledger = try Ledger(workdir: workdir.root)
+        // The file as run, so the report (and a person) can see every planned step later.
+        try writeFileAtomically(workdir.pipelineCopy, try readFile(pipeline.path))
     }
 
     deinit { lock.release() }

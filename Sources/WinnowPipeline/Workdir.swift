@@ -17,6 +17,8 @@ public struct Workdir: Sendable {
     /// A cluster task's outcome, for the submitter to record (`TaskResult`).
     public func result(_ phase: StepPhase, rank: Int) -> String { "\(root)/\(phase.step)/results/\(phase.fileStem(rank)).json" }
     public var lockFile: String { "\(root)/.winnow.lock" }
+    /// A copy of the pipeline file the last `winnow run` ran.
+    public var pipelineCopy: String { "\(root)/pipeline.yaml" }
 }
 
 /// One phase of a step, and how it is named in the ledger and in file names: a one-phase step
