@@ -18,15 +18,6 @@ pipelines=("$@")
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 
-# The PreSelect pipeline reads a model that Scripts/preselect/demo.sh trains; train it once.
-if [[ " ${pipelines[*]} " == *preselect.yaml* && ! -f runs/preselect-model/preselect.bin ]]; then
-    mkdir -p runs/preselect-model
-    "$after" preselect label --losses Pipelines/preselect/losses.jsonl --benchmarks Pipelines/preselect/benchmarks.json \
-        --documents Samples/web --output runs/preselect-model/train.txt >/dev/null
-    "$after" classifier train --input runs/preselect-model/train.txt --output runs/preselect-model/preselect.bin \
-        --epoch 25 --lr 0.5 --word-ngrams 2 --dim 100 --bucket 200000 >/dev/null
-fi
-
 status=0
 for pipeline in "${pipelines[@]}"; do
     name=$(basename "$pipeline" .yaml)
