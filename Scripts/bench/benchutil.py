@@ -18,6 +18,11 @@
 
   benchutil.py report --results TSV --bytes N --docs N [--corpus-note TEXT] [--versions TEXT]
       Print the markdown report (stdout).
+
+  benchutil.py summary FILE
+      Print the one-table summary of the figures the benchmarks recorded in FILE (see record():
+      each benchmark appends its headline figures there when WINNOW_BENCH_SUMMARY names it), with
+      the date and the machine. Scripts/bench/all.sh runs every benchmark and then this.
 """
 
 from __future__ import annotations
@@ -123,6 +128,40 @@ def cpu_model() -> str:
     return platform.processor() or "unknown"
 
 
+def record(work: str, ours: float, peer: str, theirs: float, higher_is_better: bool = True) -> None:
+    """Append one headline figure (Winnow's and the peer's, measured in the same run) to the file
+    WINNOW_BENCH_SUMMARY names, for all.sh's table; does nothing when it is unset, so every
+    benchmark still runs alone. The ratio is Winnow's advantage: above 1 means Winnow is better."""
+    path = os.environ.get("WINNOW_BENCH_SUMMARY")
+    if not path:
+        return
+    ratio = ours / theirs if higher_is_better else theirs / ours
+    with open(path, "a") as f:
+        f.write(json.dumps({"work": work, "ours": ours, "peer": peer, "theirs": theirs, "ratio": ratio}) + "\n")
+
+
+def figure(x: float) -> str:
+    """A figure with three significant digits, thousands separated."""
+    if x >= 1e6:
+        return f"{x / 1e6:.3g}M"
+    if x >= 100:
+        return f"{x:,.0f}"
+    return f"{x:.3g}"
+
+
+def cmd_summary(args) -> int:
+    rows = [json.loads(line) for line in open(args.file) if line.strip()]
+    print(f"Measured {datetime.date.today().isoformat()} on {cpu_model()}, nproc {len(os.sched_getaffinity(0))}, "
+          f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB; "
+          "ratio = Winnow's advantage (above 1: Winnow is faster or smaller).")
+    print()
+    print("| work | Winnow | peer | peer's figure | ratio |")
+    print("|---|---:|---|---:|---:|")
+    for r in rows:
+        print(f"| {r['work']} | {figure(r['ours'])} | {r['peer']} | {figure(r['theirs'])} | {r['ratio']:.1f}x |")
+    return 0
+
+
 def cmd_report(args) -> int:
     rows = []
     with open(args.results) as f:
@@ -156,6 +195,10 @@ def cmd_report(args) -> int:
         ratio = f"{(dt['cpu'] / b['cpu']):.2f}×" if dt and b["cpu"] > 0 else "–"
         print(f"| {b['label']} | {w} | {per_core:,.1f} | {mb / b['wall']:,.1f} | {ratio} | "
               f"{b['cpu']:.2f} | {b['wall']:.2f} | {b['zst'] / 1e6:.1f} |")
+    w = min(w for _, w in best)
+    if ("winnow", w) in best and ("datatrove", w) in best:
+        ours, dt = best[("winnow", w)], best[("datatrove", w)]
+        record("read → parse → write shards, MB/s per core", mb / ours["cpu"], dt["label"], mb / dt["cpu"])
     return 0
 
 
@@ -175,8 +218,10 @@ def main() -> int:
     p.add_argument("--docs", type=int, required=True)
     p.add_argument("--corpus-note", default="")
     p.add_argument("--versions", default="")
+    s = sub.add_parser("summary")
+    s.add_argument("file")
     args = ap.parse_args()
-    return {"run": cmd_run, "digest": cmd_digest, "report": cmd_report}[args.sub](args)
+    return {"run": cmd_run, "digest": cmd_digest, "report": cmd_report, "summary": cmd_summary}[args.sub](args)
 
 
 if __name__ == "__main__":

@@ -28,6 +28,8 @@ import time
 import fasttext
 import zstandard
 
+from benchutil import record
+
 
 def paragraphs(corpus):
     for path in sorted(glob.glob(os.path.join(corpus, "*.jsonl.zst"))):
@@ -136,6 +138,8 @@ def main():
     print(f"| held-out P@1 (fastText's `test`) | {ours_p1:.4f} | {peer_p1:.4f} | {100 * (ours_p1 - peer_p1):+.2f} points |")
     print(f"| predict, docs/s (1 thread) | {len(texts) / winnow_predict:,.0f} | {len(texts) / peer_predict:,.0f} | "
           f"{peer_predict / winnow_predict:.2f}x |")
+    record("fastText training, wall s", winnow_train, "fastText 0.9.2", peer_train, higher_is_better=False)
+    record("fastText prediction, docs/s, 1 thread", len(texts) / winnow_predict, "fastText 0.9.2", len(texts) / peer_predict)
     print(f"\nfastText loaded Winnow's .bin; its predictions with it agree with Winnow's own on {100 * agree:.2f}% of the {len(texts)} documents.")
 
 

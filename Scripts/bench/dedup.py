@@ -29,6 +29,7 @@ import subprocess
 import sys
 import time
 
+from benchutil import record
 from proctree import measure
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -118,6 +119,12 @@ def minhash(args, shards):
     print(f"| whole dedup, MB/s wall | {mb(corpus_bytes) / ow:.1f} | {mb(corpus_bytes) / dw:.2f} | {dw / ow:.0f}x |")
     print(f"| whole dedup, CPU s | {oc:.1f} | {sum(s[1] for s in dstages.values()):.1f} | |")
     print(f"| peak memory (process tree) | {mb(opeak):.0f} MB | {mb(dpeak):.0f} MB | {dpeak / opeak:.1f}x less |")
+    record(f"MinHash dedup, all four phases, MB/s wall ({args.workers} workers)", mb(corpus_bytes) / ow,
+           f"datatrove {version('datatrove')}", mb(corpus_bytes) / dw)
+    record("MinHash signatures, MB/s per core", ours_sig, f"datatrove {version('datatrove')}", dt_sig)
+    record("MinHash signatures, MB/s per core", ours_sig, f"datasketch {version('datasketch')}", ds_sig)
+    record("MinHash dedup, peak memory, MB", mb(opeak), f"datatrove {version('datatrove')}", mb(dpeak),
+           higher_is_better=False)
     print(f"\ndatasketch MinHash(num_perm=112), same shingles, one process: {ds_sig:.2f} MB/s per core "
           f"(Winnow {ours_sig / ds_sig:.0f}x).\n")
 

@@ -59,9 +59,11 @@ mv "$work/winnow" "$work/winnow-first"
 "$py" "$here/benchutil.py" run --json "$work/winnow-2.json" --log "$work/winnow-2.log" -- "$winnow" run "$work/pipeline.yaml"
 cmp -s <(zstd -dc "$work"/winnow-first/chain/output/*.zst) <(zstd -dc "$work"/winnow/chain/output/*.zst) \
   || { echo "filters.sh: the two Winnow runs' outputs differ" >&2; exit 1; }
-"$py" - "$work" "$corpus" "$peer_docs" <<'PY'
+"$py" - "$work" "$corpus" "$peer_docs" "$here" <<'PY'
 import glob, json, os, subprocess, sys, time
 work, corpus, peer_docs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+sys.path.insert(0, sys.argv[4])
+from benchutil import record
 def docs_and_bytes(paths, limit=-1):
     docs = size = 0
     for path in paths:
@@ -86,6 +88,7 @@ print("| contender | docs/s per core | MB/s per core | CPU s | ratio (docs/s) | 
 print("|---|---:|---:|---:|---:|---:|")
 print(f"| Winnow | {wr:,.0f} | {wm:.2f} | {w['cpu_s']:.1f} | {wr/dr:.1f}x | {wm/dm:.1f}x |")
 print(f"| datatrove 0.10.1 | {dr:,.1f} | {dm:.3f} | {d['cpu_s']:.1f} | 1.0x | 1.0x |")
+record("filter chain (language → Gopher → C4 → FineWeb), MB/s per core", wm, "datatrove 0.10.1", dm)
 print("\n(With --peer-docs, datatrove reads the first documents of each shard, which are larger than the corpus average; the MB/s ratio is the fair one then.)")
 print(f"\nWinnow kept {kept_w} of {wd} documents. Winnow CPU s before and after datatrove: "
       + ", ".join(f"{r['cpu_s']:.1f}" for r in runs) + " (the table uses their mean).")
