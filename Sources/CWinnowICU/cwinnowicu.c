@@ -2,6 +2,8 @@
 #include <unicode/ubrk.h>
 #include <unicode/uregex.h>
 #include <unicode/utypes.h>
+#include <unicode/unorm2.h>
+#include <unicode/uscript.h>
 
 cwinnow_word_breaker *cwinnow_word_breaker_open(const char **error_name) {
     UErrorCode status = U_ZERO_ERROR;
@@ -62,4 +64,24 @@ int cwinnow_regex_find_next(cwinnow_regex *regex, int32_t *start, int32_t *end) 
     *start = uregex_start(re, 0, &status);
     *end = uregex_end(re, 0, &status);
     return U_FAILURE(status) ? -1 : 1;
+}
+
+int32_t cwinnow_normalize(int form, const uint16_t *text, int32_t length, uint16_t *out, int32_t capacity) {
+    UErrorCode status = U_ZERO_ERROR;
+    const UNormalizer2 *normalizer;
+    switch (form) {
+    case CWINNOW_NFC: normalizer = unorm2_getNFCInstance(&status); break;
+    case CWINNOW_NFD: normalizer = unorm2_getNFDInstance(&status); break;
+    case CWINNOW_NFKC: normalizer = unorm2_getNFKCInstance(&status); break;
+    default: normalizer = unorm2_getNFKDInstance(&status); break;
+    }
+    if (U_FAILURE(status)) return -1;
+    int32_t written = unorm2_normalize(normalizer, (const UChar *)text, length, (UChar *)out, capacity, &status);
+    return U_FAILURE(status) ? -1 : written;
+}
+
+int32_t cwinnow_script(uint32_t code_point) {
+    UErrorCode status = U_ZERO_ERROR;
+    UScriptCode script = uscript_getScript((UChar32)code_point, &status);
+    return U_FAILURE(status) ? -1 : (int32_t)script;
 }

@@ -55,13 +55,15 @@ struct TokenizerPathArgument: ParsableArguments {
 struct TrainTokenizer: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Learn a byte-level BPE tokenizer (the merges HF tokenizers' BpeTrainer learns) from text files or JSONL shards.")
+        abstract: "Learn a byte-level BPE tokenizer (the merges HF tokenizers' BpeTrainer learns) or a unigram tokenizer (sentencepiece's trainer) from text files or JSONL shards.")
 
-    @Option(help: "The algorithm (bpe).")
+    @Option(help: "The algorithm: bpe (byte-level, HF tokenizers) or unigram (sentencepiece).")
     var algorithm = "bpe"
 
     @Option(help: "Vocabulary size, special tokens and the 256 bytes included.")
     var vocabSize: Int
+
+    @OptionGroup var unigram: UnigramOptions
 
     @Option(help: "Split pattern: \(SplitPattern.names.joined(separator: ", ")).")
     var preTokenizer = "llama3"
@@ -101,7 +103,11 @@ struct TrainTokenizer: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            guard algorithm == "bpe" else { throw WinnowError.invalid("--algorithm \(algorithm) is not supported (bpe)") }
+            if algorithm == "unigram" {
+                try trainUnigram()
+                return
+            }
+            guard algorithm == "bpe" else { throw WinnowError.invalid("--algorithm \(algorithm) is not supported (bpe, unigram)") }
             guard let pattern = SplitPattern(name: preTokenizer) else {
                 throw WinnowError.invalid("unknown --pre-tokenizer '\(preTokenizer)' (known: \(SplitPattern.names.joined(separator: ", ")))")
             }
@@ -125,6 +131,73 @@ struct TrainTokenizer: ParsableCommand {
                 merging \(seconds(training.mergingSeconds))\n
                 """)
         }
+    }
+}
+
+extension TrainTokenizer {
+    /// sentencepiece-style unigram training: writes a `.model`.
+    func trainUnigram() throws {
+        var trainer = UnigramTrainer(vocabSize: vocabSize)
+        try unigram.apply(to: &trainer)
+        trainer.splitDigits = splitDigits
+        if let maxTokenLength { trainer.maxPieceLength = maxTokenLength }
+        let corpus = try TextCorpus(inputs: input, byteBudget: byteBudget)
+        let start = monotonicSeconds()
+        let (tokenizer, report) = try trainer.train(corpus) { FileOutput.standardError($0 + "\n") }
+        try makeDirectories(parentOf: output)
+        let written = try UnigramTraining.write(tokenizer, to: output)
+        let skipped = report.skippedTooLong + report.skippedReserved > 0
+            ? " (skipped: \(report.skippedTooLong) lines over \(trainer.maxSentenceLength) bytes, \(report.skippedReserved) holding U+2585)" : ""
+        FileOutput.standardError("trained \(tokenizer.vocabularySize) pieces from \(report.sentences) sentences\(skipped), "
+            + "\(report.words) distinct words, \(report.seeds) seed pieces in \(seconds(monotonicSeconds() - start)); "
+            + "wrote \(written.joined(separator: ", "))\n")
+    }
+}
+
+/// The unigram trainer's options (sentencepiece's, in our spelling).
+struct UnigramOptions: ParsableArguments {
+    @Option(help: "Unigram: the share of characters the alphabet must cover; rarer characters are unknown (or bytes with --byte-fallback).")
+    var characterCoverage = 0.9995
+
+    @Flag(help: "Unigram: add the 256 <0xHH> byte pieces, so unknown characters encode as bytes.")
+    var byteFallback = false
+
+    @Option(help: "Unigram: pieces always matched whole, comma-separated (ids after the control symbols).")
+    var userDefinedSymbols = ""
+
+    @Option(help: "Unigram: control pieces (never produced from text), comma-separated.")
+    var controlSymbols = ""
+
+    @Option(help: "Unigram: character rules (nmt_nfkc, nfkc, identity).")
+    var normalization = "nmt_nfkc"
+
+    @Flag(help: "Unigram: do not put ▁ before the text (sentencepiece's add_dummy_prefix false).")
+    var noDummyPrefix = false
+
+    @Option(help: "Unigram: ids of <unk>, <s>, </s> and <pad> (-1: none), comma-separated.")
+    var metaIDs = "0,1,2,-1"
+
+    @Option(help: "Unigram: size of the seed vocabulary.")
+    var seedSize = 1_000_000
+
+    @Option(help: "Unigram: training threads (default: all cores; the result does not depend on it).")
+    var threads: Int?
+
+    func apply(to trainer: inout UnigramTrainer) throws {
+        trainer.characterCoverage = characterCoverage
+        trainer.byteFallback = byteFallback
+        trainer.userDefinedSymbols = userDefinedSymbols.split(separator: ",").map(String.init)
+        trainer.controlSymbols = controlSymbols.split(separator: ",").map(String.init)
+        guard let rules = NormalizationRules(rawValue: normalization) else {
+            throw WinnowError.invalid("--normalization \(normalization) is not one of \(NormalizationRules.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        trainer.normalization = rules
+        trainer.addDummyPrefix = !noDummyPrefix
+        let ids = metaIDs.split(separator: ",").compactMap { Int($0) }
+        guard ids.count == 4 else { throw WinnowError.invalid("--meta-ids needs four ids (<unk>,<s>,</s>,<pad>), found '\(metaIDs)'") }
+        (trainer.unknownID, trainer.beginID, trainer.endID, trainer.padID) = (ids[0], ids[1], ids[2], ids[3])
+        trainer.seedSize = seedSize
+        if let threads { trainer.threads = threads }
     }
 }
 

@@ -33,4 +33,14 @@ int cwinnow_regex_set_text(cwinnow_regex *regex, const uint16_t *text, int32_t l
 /* The next match: 1 with its UTF-16 range in [*start, *end), 0 when there is none, -1 on error. */
 int cwinnow_regex_find_next(cwinnow_regex *regex, int32_t *start, int32_t *end);
 
+/* One of ICU's normalization forms, for `cwinnow_normalize`. */
+enum { CWINNOW_NFC = 0, CWINNOW_NFD = 1, CWINNOW_NFKC = 2, CWINNOW_NFKD = 3 };
+
+/* Normalizes UTF-16 `text` into `out` (capacity `capacity` units): the length written, or -1
+   on error (including too small a buffer). */
+int32_t cwinnow_normalize(int form, const uint16_t *text, int32_t length, uint16_t *out, int32_t capacity);
+
+/* ICU's script code (UScriptCode) of a code point; -1 on error. */
+int32_t cwinnow_script(uint32_t code_point);
+
 #endif

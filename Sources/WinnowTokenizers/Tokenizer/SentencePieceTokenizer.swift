@@ -19,6 +19,8 @@ public struct SentencePieceTokenizer: Tokenizer {
     }
 
     public let algorithm: Algorithm
+    /// The model as read (or trained), for writing it out again.
+    let proto: SentencePieceModelProto
     let pieces: [SentencePieceModelProto.Piece]
     let normalizer: SentencePieceNormalizer
     /// The normalization rules' name, for `inspect` (the rules themselves are in the charsmap).
@@ -39,6 +41,7 @@ public struct SentencePieceTokenizer: Tokenizer {
     /// Checks what sentencepiece's loader checks (model_interface.cc `InitializePieces`).
     init(proto: SentencePieceModelProto, path: String) throws {
         func fail(_ detail: String) -> WinnowError { .config(path: path, line: nil, detail: detail) }
+        self.proto = proto
         pieces = proto.pieces
         guard !pieces.isEmpty else { throw fail("the model has no pieces") }
         switch proto.modelType {

@@ -1,0 +1,236 @@
+import Dispatch
+import Synchronization
+import WinnowCore
+
+/// The seed vocabulary of unigram training (unigram_model_trainer.cc `MakeSeedSentencePieces`):
+/// every kept character, then the substrings that are nodes of the corpus's suffix tree (they
+/// occur at least twice and with two different continuations), valid as pieces, ranked by
+/// occurrences × length; scores are log frequencies.
+///
+/// sentencepiece builds the whole suffix array (esaxx, 4 arrays of 4 bytes per character: the
+/// memory its trainer is known for). A piece has at most `maxLength` characters and never holds
+/// the boundary, the unknown character or an inner `▁`, so two suffixes need comparing only up
+/// to `maxLength + 1` characters or the first such stop: the suffixes are sorted by that
+/// prefix alone, a group of first characters at a time, which finds exactly the same nodes
+/// with up to that length and keeps one group's positions in memory.
+enum SeedPieces {
+    /// (piece symbols' start in `text`, its length, occurrences × length).
+    struct Candidate {
+        var start: UInt32
+        var length: UInt8
+        var score: Int64
+    }
+
+    static func make(_ sentences: TrainingSentences, rules: PieceRules, seedSize: Int,
+                     threads: Int) -> [(piece: [UInt8], score: Double)] {
+        let classes = PieceRules.classes(of: sentences.characters)
+        let utf8 = sentences.symbolUTF8()
+        let limit = rules.maxLength + 1
+        let groups = firstSymbolGroups(sentences.text, symbolCount: utf8.count, threads: threads)
+        let next = Mutex(0)
+        let found = Mutex<[Candidate]>([])
+        let text = sentences.text, space = sentences.spaceSymbol
+        DispatchQueue.concurrentPerform(iterations: max(1, min(threads, groups.count))) { _ in
+            var queue = BoundedCandidates(size: seedSize)
+            var positions: [UInt32] = []
+            text.withUnsafeBufferPointer { text in
+                classes.withUnsafeBufferPointer { classes in
+                    let sorter = SuffixSorter(text: text, space: space, splitByWhitespace: rules.splitByWhitespace, limit: limit)
+                    while case let g = next.withLock({ n -> Int in defer { n += 1 }; return n }), g < groups.count {
+                        collect(text, groups[g], into: &positions)
+                        positions.withUnsafeMutableBufferPointer { suffixes in
+                            sorter.sort(suffixes, depth: 0)
+                            sorter.nodes(suffixes) { start, length, count in
+                                let piece = UnsafeBufferPointer(rebasing: text[Int(start)..<(Int(start) + length)])
+                                guard rules.allows(piece, classes: classes) else { return }
+                                queue.push(Candidate(start: start, length: UInt8(length), score: Int64(count) * Int64(length)))
+                            }
+                        }
+                    }
+                }
+            }
+            let kept = queue.finish()
+            found.withLock { $0 += kept }
+        }
+        var all = BoundedCandidates(size: seedSize)
+        for candidate in found.withLock({ $0 }) { all.push(candidate) }
+        let best = all.finish()
+        // Characters first, by frequency, then substrings by score (ties: by their bytes).
+        var seeds: [(piece: [UInt8], score: Double)] = []
+        let order = sentences.characters.indices.sorted {
+            sentences.characterCounts[$0] != sentences.characterCounts[$1]
+                ? sentences.characterCounts[$0] > sentences.characterCounts[$1] : utf8[$0 + 2].lexicographicallyPrecedes(utf8[$1 + 2])
+        }
+        for k in order { seeds.append((utf8[k + 2], Double(sentences.characterCounts[k]))) }
+        let pieces = best.map { candidate -> (piece: [UInt8], score: Double) in
+            var bytes: [UInt8] = []
+            for k in 0..<Int(candidate.length) { bytes += utf8[Int(sentences.text[Int(candidate.start) + k])] }
+            return (bytes, Double(candidate.score))
+        }.sorted { $0.score != $1.score ? $0.score > $1.score : $0.piece.lexicographicallyPrecedes($1.piece) }
+        seeds += pieces
+        let logTotal = log(seeds.reduce(0) { $0 + $1.score })
+        return seeds.map { ($0.piece, log($0.score) - logTotal) }
+    }
+
+    /// Ranges of first symbols whose suffixes together are about `1/(4·threads)` of the text
+    /// each, so that workers sort groups of similar size and hold one group's positions each.
+    private static func firstSymbolGroups(_ text: [UInt16], symbolCount: Int, threads: Int) -> [ClosedRange<Int>] {
+        var counts = [Int](repeating: 0, count: symbolCount)
+        for symbol in text { counts[Int(symbol)] += 1 }
+        let target = max(1 << 16, text.count / (8 * max(1, threads)))
+        var groups: [ClosedRange<Int>] = []
+        var start = 2, size = 0
+        for symbol in 2..<symbolCount {
+            size += counts[symbol]
+            if size >= target || symbol == symbolCount - 1 {
+                groups.append(start...symbol)
+                start = symbol + 1
+                size = 0
+            }
+        }
+        return groups
+    }
+
+    /// The positions whose symbol is in `group`.
+    private static func collect(_ text: UnsafeBufferPointer<UInt16>, _ group: ClosedRange<Int>, into positions: inout [UInt32]) {
+        positions.removeAll(keepingCapacity: true)
+        let low = UInt16(group.lowerBound), high = UInt16(group.upperBound)
+        for (i, symbol) in text.enumerated() where symbol >= low && symbol <= high { positions.append(UInt32(i)) }
+    }
+}
+
+/// The best `size` candidates seen, by score then start (sentencepiece's `BoundedPriorityQueue`:
+/// collects, and sorts and cuts when it holds four times the size).
+private struct BoundedCandidates {
+    let size: Int
+    var items: [SeedPieces.Candidate] = []
+    var floor: Int64?
+
+    init(size: Int) { self.size = size }
+
+    mutating func push(_ candidate: SeedPieces.Candidate) {
+        if let floor, candidate.score < floor { return }
+        items.append(candidate)
+        if items.count > 4 * size { cut() }
+    }
+
+    private mutating func cut() {
+        items.sort { $0.score != $1.score ? $0.score > $1.score : $0.start < $1.start }
+        if items.count > size {
+            items.removeLast(items.count - size)
+            floor = items.last?.score
+        }
+    }
+
+    mutating func finish() -> [SeedPieces.Candidate] {
+        cut()
+        return items
+    }
+}
+
+/// Sorts suffixes by their first `limit` symbols, stopping after a symbol no piece may hold
+/// past its start (the boundary, the unknown character, and `▁` after the first symbol), and
+/// reports the nodes of the suffix tree those prefixes form.
+private struct SuffixSorter {
+    let text: UnsafeBufferPointer<UInt16>
+    let space: UInt16?
+    let splitByWhitespace: Bool
+    let limit: Int
+
+    init(text: UnsafeBufferPointer<UInt16>, space: UInt16?, splitByWhitespace: Bool, limit: Int) {
+        self.text = text
+        self.space = splitByWhitespace ? space : nil
+        self.splitByWhitespace = splitByWhitespace
+        self.limit = limit
+    }
+
+    /// Whether a prefix ends after `symbol` at `depth` (keys are equal from there on).
+    @inline(__always)
+    func stops(_ symbol: UInt16, _ depth: Int) -> Bool {
+        symbol <= TrainingSentences.unknown || (depth > 0 && symbol == space) || depth + 1 >= limit
+    }
+
+    @inline(__always)
+    func symbol(_ suffix: UInt32, _ depth: Int) -> UInt16 { text[Int(suffix) + depth] }
+
+    /// Multikey quicksort (Bentley & Sedgewick 1997) on the symbols from `depth` on.
+    func sort(_ a: UnsafeMutableBufferPointer<UInt32>, depth: Int) {
+        var a = a, depth = depth
+        while a.count > 16 {
+            let n = a.count
+            let pivot = median(symbol(a[0], depth), symbol(a[n / 2], depth), symbol(a[n - 1], depth))
+            // Three-way partition: [< pivot | = pivot | > pivot].
+            var lt = 0, i = 0, gt = n
+            while i < gt {
+                let s = symbol(a[i], depth)
+                if s < pivot {
+                    a.swapAt(lt, i); lt += 1; i += 1
+                } else if s > pivot {
+                    gt -= 1; a.swapAt(i, gt)
+                } else {
+                    i += 1
+                }
+            }
+            sort(UnsafeMutableBufferPointer(rebasing: a[0..<lt]), depth: depth)
+            sort(UnsafeMutableBufferPointer(rebasing: a[gt..<n]), depth: depth)
+            if stops(pivot, depth) { return }
+            a = UnsafeMutableBufferPointer(rebasing: a[lt..<gt])
+            depth += 1
+        }
+        // Insertion sort for the small rest.
+        if a.count < 2 { return }
+        for i in 1..<a.count {
+            let x = a[i]
+            var j = i
+            while j > 0, compare(x, a[j - 1], from: depth) < 0 {
+                a[j] = a[j - 1]
+                j -= 1
+            }
+            a[j] = x
+        }
+    }
+
+    private func median(_ a: UInt16, _ b: UInt16, _ c: UInt16) -> UInt16 {
+        a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b))
+    }
+
+    private func compare(_ x: UInt32, _ y: UInt32, from depth: Int) -> Int {
+        var d = depth
+        while true {
+            let a = symbol(x, d), b = symbol(y, d)
+            if a != b { return a < b ? -1 : 1 }
+            if stops(a, d) { return 0 }
+            d += 1
+        }
+    }
+
+    /// The common prefix of two suffixes in symbols, counting a shared stop symbol.
+    @inline(__always)
+    private func commonPrefix(_ x: UInt32, _ y: UInt32) -> Int {
+        var d = 0
+        while true {
+            let a = symbol(x, d)
+            if a != symbol(y, d) { return d }
+            if stops(a, d) { return d + 1 }
+            d += 1
+        }
+    }
+
+    /// Calls `report(start, length, occurrences)` for each node of the sorted suffixes: each
+    /// interval of suffixes sharing a prefix of `length` symbols that not all continue alike
+    /// (the bottom-up walk of Abouelhoda, Kurtz & Ohlebusch 2004).
+    func nodes(_ a: UnsafeMutableBufferPointer<UInt32>, _ report: (UInt32, Int, Int) -> Void) {
+        guard a.count > 1 else { return }
+        var stack: [(depth: Int, left: Int)] = [(0, 0)]
+        for i in 1...a.count {
+            let depth = i < a.count ? commonPrefix(a[i - 1], a[i]) : 0
+            var left = i - 1
+            while depth < stack[stack.count - 1].depth {
+                let top = stack.removeLast()
+                left = top.left
+                if top.depth >= 2 { report(a[top.left], top.depth, i - top.left) }
+            }
+            if depth > stack[stack.count - 1].depth { stack.append((depth, left)) }
+        }
+    }
+}
