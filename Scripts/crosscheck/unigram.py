@@ -12,7 +12,10 @@ coverage 0.9995, …), and the next --test-mb MB are held out. Reports:
     line's best segmentation, unknown pieces at min score - 10) on the held-out lines, for both
     vocabularies, and their ratio; the issue's target is within 1 %;
   - parity: our .model loaded in sentencepiece gives the ids `winnow tokenizer encode` gives, on
-    every held-out line and document, and sentencepiece's model gives its own ids in Winnow;
+    every held-out line and document, and sentencepiece's model gives its own ids in Winnow; our
+    tokenizer.json in HF tokenizers gives the ids Winnow gives for that tokenizer.json (HF sums
+    scores per word in f64 where sentencepiece sums per sentence in f32, so HF and sentencepiece
+    themselves disagree at near-ties: how often is reported, not counted as a failure);
   - the pieces the two vocabularies share.
 Exits non-zero on any id difference or a quality ratio outside 1 %. Needs the peers venv.
 """
@@ -91,11 +94,12 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         with open(f"{tmp}/train.txt", "w", encoding="utf-8") as out:
             out.writelines(line + "\n" for line in train)
-        ours = f"{tmp}/winnow.model"
+        os.makedirs(f"{tmp}/hf")
+        ours, ours_json = f"{tmp}/hf/tokenizer.model", f"{tmp}/hf/tokenizer.json"
         flags = [f for option in args.option for f in FLAGS[option]]
         start = time.perf_counter()
         subprocess.run([args.winnow, "tokenizer", "train", "--algorithm", "unigram", "--vocab-size", str(args.vocab_size),
-                        *flags, "--input", f"{tmp}/train.txt", "--output", ours], check=True, capture_output=True)
+                        *flags, "--input", f"{tmp}/train.txt", "--output", ours_json], check=True, capture_output=True)
         ours_seconds = time.perf_counter() - start
         start = time.perf_counter()
         spm.SentencePieceTrainer.train(input=f"{tmp}/train.txt", model_prefix=f"{tmp}/spm", vocab_size=args.vocab_size,
@@ -117,6 +121,25 @@ def main():
             failures += differences("lines", sp, test, winnow_encode(args.winnow, model, test, f"{tmp}/lines.jsonl"))
             failures += differences("documents", sp, test_documents,
                                     winnow_encode(args.winnow, model, test_documents, f"{tmp}/docs.jsonl"))
+        from tokenizers import Tokenizer
+        from transformers import AutoTokenizer
+        hf = Tokenizer.from_file(ours_json)
+        print("winnow's tokenizer.json: HF tokenizers vs winnow ids")
+        for name, texts in [("lines", test), ("documents", test_documents)]:
+            theirs = [e.ids for e in hf.encode_batch(texts, add_special_tokens=False)]
+            mine = winnow_encode(args.winnow, ours_json, texts, f"{tmp}/hf-{name}.jsonl")
+            bad = [i for i, (x, y) in enumerate(zip(mine, theirs)) if x != y] + list(range(len(mine), len(theirs)))
+            print(f"  {name}: {len(bad)} of {len(texts)} differ")
+            for i in bad[:3]:
+                print(f"    #{i} {texts[i][:80]!r}")
+            failures += len(bad)
+            spm_ids = b.encode(texts)
+            print(f"  (HF tokenizers and sentencepiece on the same model: {sum(x != y for x, y in zip(theirs, spm_ids))} of "
+                  f"{len(texts)} {name} differ at near-ties)")
+        auto = AutoTokenizer.from_pretrained(f"{tmp}/hf")
+        same = all(auto(t, add_special_tokens=False)["input_ids"] == e.ids for t, e in zip(test[:200], hf.encode_batch(test[:200], add_special_tokens=False)))
+        print(f"  transformers AutoTokenizer on the folder: {'same ids' if same else 'DIFFERENT ids'} on 200 lines")
+        failures += 0 if same else 1
     print("total: " + ("all identical, quality within 1 %" if not failures else f"{failures} failures"))
     sys.exit(1 if failures else 0)
 

@@ -150,7 +150,7 @@ extension TrainTokenizer {
             ? " (skipped: \(report.skippedTooLong) lines over \(trainer.maxSentenceLength) bytes, \(report.skippedReserved) holding U+2585)" : ""
         FileOutput.standardError("trained \(tokenizer.vocabularySize) pieces from \(report.sentences) sentences\(skipped), "
             + "\(report.words) distinct words, \(report.seeds) seed pieces in \(seconds(monotonicSeconds() - start)); "
-            + "wrote \(written.joined(separator: ", "))\n")
+            + "wrote \(written.map(\.path).joined(separator: ", "))\n")
     }
 }
 
@@ -347,33 +347,45 @@ struct EvaluateTokenizer: ParsableCommand {
 struct ExportTokenizer: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Write a byte-level BPE tokenizer as tokenizer.json (HF, transformers) or .tiktoken.")
+        abstract: "Write a tokenizer in another format: hf (tokenizer.json), sentencepiece (.model) or tiktoken, where the model allows it.")
 
-    @OptionGroup var file: TokenizerFileOptions
+    @Argument(help: "The tokenizer: tokenizer.json, a sentencepiece .model, a .tiktoken file, or vocab.json (merges.txt beside it).")
+    var path: String
 
-    @Option(help: "tokenizer.json or tiktoken.")
+    @Option(help: "For .tiktoken files: the split pattern (\(SplitPattern.names.joined(separator: ", "))).")
+    var pattern = "cl100k"
+
+    @Option(help: "For .tiktoken files: special tokens as TEXT=ID, comma-separated.")
+    var tiktokenSpecials = ""
+
+    @Option(help: "hf (tokenizer.json), sentencepiece (.model) or tiktoken.")
     var format: String
 
     @Option(help: "The file to write.")
     var output: String
 
     func run() throws {
-        let loaded = try file.load()
+        let loaded = try TokenizerFileOptions.parse(["--tokenizer", path, "--pattern", pattern, "--tiktoken-specials", tiktokenSpecials]).load()
         try reportingErrors {
-            guard let tokenizer = loaded as? BPETokenizer else {
-                throw WinnowError.invalid("\(file.tokenizer): only byte-level BPE tokenizers can be exported")
-            }
-            switch format {
-            case "tokenizer.json", "json":
-                try writeFileAtomically(output, TokenizerJSON.write(tokenizer))
-            case "tiktoken":
+            let bytes: [UInt8]
+            switch (format, loaded) {
+            case ("hf", let tokenizer as BPETokenizer), ("tokenizer.json", let tokenizer as BPETokenizer):
+                bytes = TokenizerJSON.write(tokenizer)
+            case ("hf", let tokenizer as SentencePieceTokenizer), ("tokenizer.json", let tokenizer as SentencePieceTokenizer):
+                bytes = try TokenizerExport.tokenizerJSON(tokenizer)
+            case ("sentencepiece", let tokenizer as SentencePieceTokenizer):
+                bytes = TokenizerExport.sentencePieceModel(tokenizer)
+            case ("tiktoken", let tokenizer as BPETokenizer):
                 try TiktokenFile.checkRanks(tokenizer.vocabulary)
-                try writeFileAtomically(output, TiktokenFile.write(tokenizer.vocabulary))
-                FileOutput.standardError("wrote \(output); its split is the \(tokenizer.split.name) and its special tokens "
+                bytes = TiktokenFile.write(tokenizer.vocabulary)
+                FileOutput.standardError("\(output): the split is the \(tokenizer.split.name) and the special tokens are "
                     + tokenizer.vocabulary.specials.map { "\($0.content)=\($0.id)" }.joined(separator: ",") + " (the format holds neither)\n")
+            case ("hf", _), ("tokenizer.json", _), ("sentencepiece", _), ("tiktoken", _):
+                throw WinnowError.invalid("\(path): \(TokenizerExport.whyNot(loaded, format: format))")
             default:
-                throw WinnowError.invalid("--format \(format) is not supported (tokenizer.json, tiktoken)")
+                throw WinnowError.invalid("--format \(format) is not one of hf, sentencepiece, tiktoken")
             }
+            try writeFileAtomically(output, bytes)
         }
     }
 }

@@ -71,21 +71,23 @@ public enum TokenizerJSON {
     }
 
     /// transformers' `tokenizer_config.json`, so `AutoTokenizer.from_pretrained(folder)` resolves
-    /// the special tokens (tokenizers.md §6.7).
-    public static func writeConfig(_ tokenizer: BPETokenizer, modelMaxLength: Int = 1 << 20) -> [UInt8] {
+    /// the special tokens (tokenizers.md §6.7): the end-of-text token as `eos_token`, the first
+    /// special token as `bos_token` (or the one named), and the unknown piece if there is one.
+    public static func writeConfig(_ tokenizer: any Tokenizer, specials: [(content: String, id: UInt32)], begin: String? = nil,
+                                   unknown: String? = nil, modelMaxLength: Int = 1 << 20) -> [UInt8] {
         var object = JSONObject([.init(key: "tokenizer_class", value: .string("PreTrainedTokenizerFast"))])
-        if let eos = tokenizer.endOfTextID {
-            let content = tokenizer.vocabulary.specials.first { $0.id == eos }!.content
+        if let eos = tokenizer.endOfTextID, let content = specials.first(where: { $0.id == eos })?.content {
             object["eos_token"] = .string(content)
-            object["bos_token"] = .string(tokenizer.vocabulary.specials.first?.content ?? content)
+            object["bos_token"] = .string(begin ?? specials.first?.content ?? content)
         }
+        if let unknown { object["unk_token"] = .string(unknown) }
         object["model_max_length"] = JSONValue(modelMaxLength)
         return Array((JSONWriter.string(.object(object)) + "\n").utf8)
     }
 }
 
 /// Reads one tokenizer.json, naming the file and the component in every error.
-private struct Reader {
+struct Reader {
     let path: String
 
     func fail(_ detail: String) -> WinnowError { .config(path: path, line: nil, detail: detail) }
@@ -100,6 +102,7 @@ private struct Reader {
         }
         guard case let .object(model)? = top["model"] else { throw fail("no model object") }
         try checkPostProcessor(top["post_processor"] ?? .null)
+        if string(model, "type") == "Unigram" { return try SentencePieceJSON.read(top, model: model, self) }
         let normalizer = top["normalizer"] ?? .null, preTokenizer = top["pre_tokenizer"] ?? .null
         let nfc = isNFC(normalizer)
         if bool(model, "byte_fallback", default: false) || isMetaspace(preTokenizer) || (normalizer != .null && !nfc) {

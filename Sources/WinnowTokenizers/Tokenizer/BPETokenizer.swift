@@ -123,6 +123,8 @@ struct SpecialMatcher: Sendable {
     private let tokens: [(bytes: [UInt8], id: UInt32)]
     private let firstBytes: [Bool]
 
+    var isEmpty: Bool { tokens.isEmpty }
+
     init(_ specials: [(content: String, id: UInt32)]) {
         tokens = specials.map { (Array($0.content.utf8), $0.id) }.filter { !$0.0.isEmpty }
             .sorted { $0.0.count > $1.0.count }

@@ -14,7 +14,10 @@ public struct SentencePieceTokenizer: Tokenizer {
     }
 
     enum Model: Sendable {
-        case unigram(UnigramModel)
+        /// sentencepiece's Viterbi over the whole sentence, in `Float`.
+        case unigram(UnigramModel<Float>)
+        /// HF's: each word (cut before each `▁`, as Metaspace splits) on its own, in `Double`.
+        case unigramByWord(UnigramModel<Double>)
         case bpe(SentencePieceBPE)
     }
 
@@ -33,13 +36,17 @@ public struct SentencePieceTokenizer: Tokenizer {
     let unknownSurface: [UInt8]
     public let specialTokens: [String: UInt32]
     let specials: [(content: String, id: UInt32)]
+    /// Text always cut out as its own piece before normalizing (HF's non-special added tokens).
+    let addedTokens: [(content: String, id: UInt32)]
 
     public static func read(path: String) throws -> SentencePieceTokenizer {
         try SentencePieceTokenizer(proto: SentencePieceModelProto(bytes: readFile(path), path: path), path: path)
     }
 
     /// Checks what sentencepiece's loader checks (model_interface.cc `InitializePieces`).
-    init(proto: SentencePieceModelProto, path: String) throws {
+    /// `byWord` segments as HF's Unigram model does (see `Model`), with `addedTokens` cut out of
+    /// the text first, as HF's added vocabulary does.
+    init(proto: SentencePieceModelProto, path: String, byWord: Bool = false, addedTokens: [(content: String, id: UInt32)] = []) throws {
         func fail(_ detail: String) -> WinnowError { .config(path: path, line: nil, detail: detail) }
         self.proto = proto
         pieces = proto.pieces
@@ -89,6 +96,7 @@ public struct SentencePieceTokenizer: Tokenizer {
             byteTokens = nil
         }
         unknownID = unknown
+        self.addedTokens = addedTokens
         self.userDefined = userDefined.isEmpty ? nil : ByteTrie(userDefined)
         self.specials = specials
         specialTokens = Dictionary(specials.map { ($0.content, $0.id) }, uniquingKeysWith: { first, _ in first })
@@ -103,7 +111,8 @@ public struct SentencePieceTokenizer: Tokenizer {
         case .unigram:
             let matched = pieces.enumerated().filter { [.normal, .userDefined].contains($0.element.type) }
                 .map { (bytes: $0.element.bytes, id: UInt32($0.offset), score: $0.element.score, userDefined: $0.element.type == .userDefined) }
-            model = .unigram(UnigramModel(pieces: matched, unknownID: unknown))
+            model = byWord ? .unigramByWord(UnigramModel(pieces: matched, unknownID: unknown))
+                           : .unigram(UnigramModel(pieces: matched, unknownID: unknown))
         case .bpe:
             model = .bpe(try SentencePieceBPE(pieces: pieces, unknownID: unknown, byteTokens: byteTokens, path: path))
         }
@@ -200,9 +209,11 @@ struct SentencePieceEncoder: TokenEncoder {
     let userDefined: ByteTrie?
     let policy: SpecialTokenPolicy
     let specials: SpecialMatcher
+    let addedTokens: SpecialMatcher
     /// The normalized text (a buffer of this encoder's own: an encoder runs on one thread).
     private let normalized = GrowableBuffer<UInt8>()
-    private var unigramScratch = UnigramModel.Scratch()
+    private var unigramScratch = UnigramModel<Float>.Scratch()
+    private var wordScratch = UnigramModel<Double>.Scratch()
     private var bpeScratch = BPEModel.Scratch()
     private var cache = PieceCache()
 
@@ -210,6 +221,7 @@ struct SentencePieceEncoder: TokenEncoder {
         normalizer = tokenizer.normalizer
         switch tokenizer.model {
         case let .unigram(unigram): model = .unigram(unigram.privateCopy())
+        case let .unigramByWord(unigram): model = .unigramByWord(unigram.privateCopy())
         case let .bpe(bpe): model = .bpe(bpe.privateCopy())
         }
         unknownID = tokenizer.unknownID
@@ -217,28 +229,46 @@ struct SentencePieceEncoder: TokenEncoder {
         userDefined = tokenizer.userDefined
         self.policy = policy
         specials = SpecialMatcher(policy == .ordinary ? [] : tokenizer.specials)
+        addedTokens = SpecialMatcher(tokenizer.addedTokens)
     }
 
     mutating func encode(_ text: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32]) throws {
         try specials.segments(of: text, policy: policy, ids: &ids) { segment, _, ids in
-            encodeSentence(segment, into: &ids)
+            guard !addedTokens.isEmpty else { return encodeSentence(segment, into: &ids) }
+            // (`.recognize` never throws.)
+            try? addedTokens.segments(of: segment, policy: .recognize, ids: &ids) { part, _, ids in encodeSentence(part, into: &ids) }
         }
     }
 
     private mutating func encodeSentence(_ text: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32]) {
         normalizer.normalize(text, into: normalized)
         switch model {
-        case let .unigram(unigram): encodeUnigram(unigram, normalized.elements, into: &ids)
+        case let .unigram(unigram):
+            Self.appendUnigram(unigram, normalized.elements, scratch: &unigramScratch, unknownID: unknownID, byteTokens: byteTokens, into: &ids)
+        case let .unigramByWord(unigram):
+            let text = normalized.elements
+            var start = 0
+            for i in 0...text.count where i == text.count || (i > start && Self.startsWithSpace(text, i)) {
+                Self.appendUnigram(unigram, UnsafeBufferPointer(rebasing: text[start..<i]), scratch: &wordScratch, unknownID: unknownID,
+                                   byteTokens: byteTokens, into: &ids)
+                start = i
+            }
         case let .bpe(bpe): encodeBPE(bpe, normalized.elements, into: &ids)
         }
     }
 
+    @inline(__always)
+    private static func startsWithSpace(_ text: UnsafeBufferPointer<UInt8>, _ i: Int) -> Bool {
+        i + 2 < text.count && text[i] == 0xE2 && text[i + 1] == 0x96 && text[i + 2] == 0x81
+    }
+
     /// Unknown pieces become their bytes' pieces with byte fallback; otherwise a run of them is
     /// one unknown id (sentencepiece_processor.cc merges them).
-    private mutating func encodeUnigram(_ unigram: UnigramModel, _ text: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32]) {
+    private static func appendUnigram<Score>(_ unigram: UnigramModel<Score>, _ text: UnsafeBufferPointer<UInt8>,
+                                             scratch: inout UnigramModel<Score>.Scratch, unknownID: UInt32, byteTokens: [UInt32]?,
+                                             into ids: inout [UInt32]) {
         var previousUnknown = false
-        let unknownID = unknownID, byteTokens = byteTokens
-        unigram.segment(text, scratch: &unigramScratch) { id, start, end in
+        unigram.segment(text, scratch: &scratch) { id, start, end in
             guard id == unknownID else {
                 ids.append(id)
                 previousUnknown = false

@@ -5,22 +5,23 @@ import WinnowCore
 /// found left to right over byte positions, keeping only the best path ending at each position.
 /// A character no piece starts with gets the unknown piece, scored `min_score - 10`.
 ///
-/// The arithmetic is sentencepiece's, so ties and near-ties resolve the same way: scores and
-/// path sums in `Float`, and a candidate replaces the best path ending at a position only when
-/// strictly greater (so on a tie the piece starting first wins). Summing in `Double` instead
-/// changed 2 of 310 fixture lines (`ppp`: p pp against pp p).
-struct UnigramModel: Sendable {
+/// The arithmetic decides near-ties, so it is the peer's: sentencepiece sums in `Float` over the
+/// whole normalized sentence (`Score` = `Float`; summing in `Double` instead changed 2 of 310
+/// fixture lines, `ppp`: p pp against pp p), HF's Unigram model in `Double` word by word
+/// (`Double`, with the caller cutting words). A candidate replaces the best path ending at a
+/// position only when strictly greater, so on a tie the piece starting first wins, in both.
+struct UnigramModel<Score: BinaryFloatingPoint & Sendable & BitwiseCopyable>: Sendable {
     /// Pieces that can be matched in text (normal and user-defined; unused pieces are skipped).
     let trie: ByteTrie
     /// Score of the piece at each trie node that holds one (user-defined pieces get
     /// `length · max_score − 0.1`, sentencepiece's bonus to make them win).
-    let nodeScores: [Float]
+    let nodeScores: [Score]
     let unknownID: UInt32
-    let unknownScore: Float
+    let unknownScore: Score
 
     /// The best path ending at each byte position of the text being encoded.
     struct Scratch {
-        var scores: [Float] = []
+        var scores: [Score] = []
         var starts: [Int32] = []
         var ids: [Int32] = []
         var path: [Int32] = []
@@ -29,17 +30,17 @@ struct UnigramModel: Sendable {
     /// `pieces` are (bytes, id, score, user-defined) of the matchable pieces; `normalScores` the
     /// scores of the normal ones, which set the unknown penalty and the user-defined bonus.
     init(pieces: [(bytes: [UInt8], id: UInt32, score: Float, userDefined: Bool)], unknownID: UInt32) {
-        var minScore = Float.greatestFiniteMagnitude, maxScore = Float.leastNormalMagnitude
+        var minScore = Score.greatestFiniteMagnitude, maxScore = Score.leastNormalMagnitude
         for piece in pieces where !piece.userDefined {
-            minScore = min(minScore, piece.score)
-            maxScore = max(maxScore, piece.score)
+            minScore = min(minScore, Score(piece.score))
+            maxScore = max(maxScore, Score(piece.score))
         }
         let trie = ByteTrie(pieces.map { (key: $0.bytes, value: Int32($0.id)) })
-        var nodeScores = [Float](repeating: 0, count: trie.nodeCount)
+        var nodeScores = [Score](repeating: 0, count: trie.nodeCount)
         for piece in pieces {
             var node: Int32 = 0
             for byte in piece.bytes { node = trie.child(node, byte) }
-            nodeScores[Int(node)] = piece.userDefined ? Float(Double(Float(piece.bytes.count) * maxScore) - 0.1) : piece.score
+            nodeScores[Int(node)] = piece.userDefined ? Score(Double(Score(piece.bytes.count) * maxScore) - 0.1) : Score(piece.score)
         }
         self.trie = trie
         self.nodeScores = nodeScores
@@ -51,7 +52,7 @@ struct UnigramModel: Sendable {
         UnigramModel(trie: trie.privateCopy(), nodeScores: nodeScores.privateCopy(), unknownID: unknownID, unknownScore: unknownScore)
     }
 
-    private init(trie: ByteTrie, nodeScores: [Float], unknownID: UInt32, unknownScore: Float) {
+    private init(trie: ByteTrie, nodeScores: [Score], unknownID: UInt32, unknownScore: Score) {
         self.trie = trie
         self.nodeScores = nodeScores
         self.unknownID = unknownID
@@ -66,7 +67,7 @@ struct UnigramModel: Sendable {
         guard n > 0 else { return }
         if scratch.scores.count < n + 1 {
             let size = max(n + 1, 2 * scratch.scores.count)
-            scratch.scores = [Float](repeating: 0, count: size)
+            scratch.scores = [Score](repeating: 0, count: size)
             scratch.starts = [Int32](repeating: -1, count: size)
             scratch.ids = [Int32](repeating: -1, count: size)
         }

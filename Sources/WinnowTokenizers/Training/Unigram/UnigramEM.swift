@@ -59,33 +59,28 @@ struct UnigramEM: Sendable {
     struct Expectation: Sendable {
         var counts: [Int64]
         var logLikelihood: Int64 = 0
-        var tokens: Int64 = 0
     }
 
-    /// The E step: each piece's expected count over all words, the corpus's negative
-    /// log-likelihood per word occurrence, and the Viterbi token count.
-    func expectation(_ model: TrainerPieces) -> (expected: [Double], objective: Double, tokens: Int64) {
+    /// The E step: each piece's expected count over all words, and the corpus's negative
+    /// log-likelihood per word occurrence.
+    func expectation(_ model: TrainerPieces) -> (expected: [Double], objective: Double) {
         let parts = forEachChunk({ Expectation(counts: [Int64](repeating: 0, count: model.count)) }) { range, all, state in
                 var lattice = PieceLattice()
-                var path: [Int32] = []
                 state.counts.withUnsafeMutableBufferPointer { expected in
                     for k in range {
                         lattice.set(word(k, all), model: model)
                         let z = lattice.addMarginals(count: counts[k], into: expected.baseAddress!)
                         state.logLikelihood &+= Int64((z * Double(counts[k]) * 1024).rounded())
-                        _ = lattice.viterbi(into: &path)
-                        state.tokens += Int64(path.count) * counts[k]
                     }
                 }
         }
         var total = [Int64](repeating: 0, count: model.count)
-        var logLikelihood: Int64 = 0, tokens: Int64 = 0
+        var logLikelihood: Int64 = 0
         for part in parts {
             for k in 0..<total.count { total[k] &+= part.counts[k] }
             logLikelihood &+= part.logLikelihood
-            tokens += part.tokens
         }
-        return (total.map { Double($0) / Self.scale }, -Double(logLikelihood) / 1024 / Double(totalCount), tokens)
+        return (total.map { Double($0) / Self.scale }, -Double(logLikelihood) / 1024 / Double(totalCount))
     }
 
     /// The M step: pieces expected fewer than 0.5 times go; the others' scores become
@@ -145,7 +140,7 @@ struct UnigramEM: Sendable {
                             if path.count > 1 { local.removable.append(i); return }
                             lattice.set(piece, model: model, skip: Int32(i))
                             guard let other = lattice.viterbi(into: &path), other <= whole else { return }
-                            local.alternatives.append((i, path.map { lattice.pieces[Int($0)] }))
+                            local.alternatives.append((i, path.map { lattice.nodes[Int($0)].piece }))
                         }
                     }
                 }
@@ -167,7 +162,7 @@ struct UnigramEM: Sendable {
                 for k in range {
                     lattice.set(word(k, all), model: model)
                     _ = lattice.viterbi(into: &path)
-                    for node in path where lattice.pieces[Int(node)] >= 0 { frequency[Int(lattice.pieces[Int(node)])] += counts[k] }
+                    for node in path where lattice.nodes[Int(node)].piece >= 0 { frequency[Int(lattice.nodes[Int(node)].piece)] += counts[k] }
                 }
         }
         var frequency = [Double](repeating: 0, count: n)

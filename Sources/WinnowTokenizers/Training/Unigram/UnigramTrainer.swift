@@ -87,9 +87,9 @@ public struct UnigramTrainer: Sendable {
         let desired = Int(Double(vocabSize) * 1.1)
         while true {
             for step in 0..<subIterations {
-                let (expected, objective, tokens) = em.expectation(model)
+                let (expected, objective) = em.expectation(model)
                 model = TrainerPieces(UnigramEM.maximization(model, expected: expected))
-                let line = "EM step \(step): \(model.count) pieces, objective \(objective), \(tokens) tokens"
+                let line = "EM step \(step): \(model.count) pieces, negative log-likelihood per word \(objective)"
                 report.rounds.append(line)
                 progress(line)
             }
