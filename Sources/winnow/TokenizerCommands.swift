@@ -174,7 +174,7 @@ struct UnigramOptions: ParsableArguments {
     @Flag(help: "Unigram: do not put ▁ before the text (sentencepiece's add_dummy_prefix false).")
     var noDummyPrefix = false
 
-    @Option(help: "Unigram: ids of <unk>, <s>, </s> and <pad> (-1: none), comma-separated.")
+    @Option(name: .customLong("meta-ids"), help: "Unigram: ids of <unk>, <s>, </s> and <pad> (-1: none), comma-separated.")
     var metaIDs = "0,1,2,-1"
 
     @Option(help: "Unigram: size of the seed vocabulary.")

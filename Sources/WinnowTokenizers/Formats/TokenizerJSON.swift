@@ -6,7 +6,11 @@ import WinnowCore
 /// is an error that names it; none is skipped silently.
 public enum TokenizerJSON {
     public static func read(path: String) throws -> any LoadedTokenizer {
-        let bytes = try readFile(path)
+        try read(bytes: readFile(path), path: path)
+    }
+
+    /// `bytes` of a tokenizer.json; `path` names it in errors.
+    static func read(bytes: [UInt8], path: String) throws -> any LoadedTokenizer {
         let root: JSONValue
         do {
             root = try bytes.withUnsafeBytes { try JSONValue.parse($0) }

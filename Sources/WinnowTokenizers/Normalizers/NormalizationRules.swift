@@ -42,7 +42,9 @@ public enum NormalizationRules: String, Sendable, CaseIterable {
     private static let nfkcRules: [[UInt32]: [UInt32]] = {
         var rules: [[UInt32]: [UInt32]] = [:]
         var decompositions = Set<[UInt32]>()
-        for code in UInt32(1)...0x10FFFF where isCharacter(code) {
+        // Above plane 2 no character has a decomposition (planes 3–13 hold only ideographs
+        // without one, 14 tags and variation selectors, 15–16 private use).
+        for code in UInt32(1)...0x2FFFF where isCharacter(code) {
             let nfkc = normalize([code], CWINNOW_NFKC)
             if nfkc != [code] { rules[[code]] = nfkc }
             let nfkd = normalize([code], CWINNOW_NFKD)

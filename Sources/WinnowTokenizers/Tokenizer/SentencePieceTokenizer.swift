@@ -38,6 +38,9 @@ public struct SentencePieceTokenizer: Tokenizer {
     let specials: [(content: String, id: UInt32)]
     /// Text always cut out as its own piece before normalizing (HF's non-special added tokens).
     let addedTokens: [(content: String, id: UInt32)]
+    /// How HF applies the rules and spaces (read from tokenizer.json), in place of `normalizer`.
+    let metaspace: MetaspaceWhitespace?
+    let graphemeRules: GraphemeCharsMap?
 
     public static func read(path: String) throws -> SentencePieceTokenizer {
         try SentencePieceTokenizer(proto: SentencePieceModelProto(bytes: readFile(path), path: path), path: path)
@@ -103,16 +106,21 @@ public struct SentencePieceTokenizer: Tokenizer {
         unknownSurface = proto.unknownSurface
         let spec = proto.normalizer
         normalizerName = spec.name
+        let charsMap = spec.charsMap.isEmpty ? nil : try PrecompiledCharsMap(spec.charsMap, path: path)
+        metaspace = byWord ? MetaspaceWhitespace(collapsesSpaces: spec.removeExtraWhitespaces, prepends: spec.addDummyPrefix) : nil
+        graphemeRules = byWord ? charsMap.map { GraphemeCharsMap(charsMap: $0) } : nil
         normalizer = SentencePieceNormalizer(
-            charsMap: spec.charsMap.isEmpty ? nil : try PrecompiledCharsMap(spec.charsMap, path: path),
-            userDefined: self.userDefined, addDummyPrefix: spec.addDummyPrefix, removeExtraWhitespaces: spec.removeExtraWhitespaces,
-            escapeWhitespaces: spec.escapeWhitespaces, whitespaceAsSuffix: proto.treatWhitespaceAsSuffix)
+            charsMap: charsMap, userDefined: self.userDefined, addDummyPrefix: spec.addDummyPrefix,
+            removeExtraWhitespaces: spec.removeExtraWhitespaces, escapeWhitespaces: spec.escapeWhitespaces,
+            whitespaceAsSuffix: proto.treatWhitespaceAsSuffix)
         switch algorithm {
         case .unigram:
-            let matched = pieces.enumerated().filter { [.normal, .userDefined].contains($0.element.type) }
-                .map { (bytes: $0.element.bytes, id: UInt32($0.offset), score: $0.element.score, userDefined: $0.element.type == .userDefined) }
-            model = byWord ? .unigramByWord(UnigramModel(pieces: matched, unknownID: unknown))
-                           : .unigram(UnigramModel(pieces: matched, unknownID: unknown))
+            // sentencepiece matches normal and user-defined pieces; HF's Unigram every piece of
+            // its vocabulary (so `<unk>` written in the text is the unknown piece there).
+            let matched = pieces.enumerated().filter { byWord || [.normal, .userDefined].contains($0.element.type) }
+                .map { (bytes: $0.element.bytes, id: UInt32($0.offset), score: $0.element.score,
+                        userDefined: !byWord && $0.element.type == .userDefined) }
+            model = byWord ? .unigramByWord(UnigramModel(pieces: matched)) : .unigram(UnigramModel(pieces: matched))
         case .bpe:
             model = .bpe(try SentencePieceBPE(pieces: pieces, unknownID: unknown, byteTokens: byteTokens, path: path))
         }
@@ -210,8 +218,11 @@ struct SentencePieceEncoder: TokenEncoder {
     let policy: SpecialTokenPolicy
     let specials: SpecialMatcher
     let addedTokens: SpecialMatcher
-    /// The normalized text (a buffer of this encoder's own: an encoder runs on one thread).
+    let metaspace: MetaspaceWhitespace?
+    let graphemeRules: GraphemeCharsMap?
+    /// The normalized text (buffers of this encoder's own: an encoder runs on one thread).
     private let normalized = GrowableBuffer<UInt8>()
+    private let spaced = GrowableBuffer<UInt8>()
     private var unigramScratch = UnigramModel<Float>.Scratch()
     private var wordScratch = UnigramModel<Double>.Scratch()
     private var bpeScratch = BPEModel.Scratch()
@@ -230,6 +241,8 @@ struct SentencePieceEncoder: TokenEncoder {
         self.policy = policy
         specials = SpecialMatcher(policy == .ordinary ? [] : tokenizer.specials)
         addedTokens = SpecialMatcher(tokenizer.addedTokens)
+        metaspace = tokenizer.metaspace
+        graphemeRules = tokenizer.graphemeRules
     }
 
     mutating func encode(_ text: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32]) throws {
@@ -241,7 +254,17 @@ struct SentencePieceEncoder: TokenEncoder {
     }
 
     private mutating func encodeSentence(_ text: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32]) {
-        normalizer.normalize(text, into: normalized)
+        if let metaspace {
+            // HF's way: the rules by grapheme cluster, then Strip, Replace and Metaspace.
+            if let graphemeRules {
+                graphemeRules.normalize(text, into: spaced)
+                metaspace.apply(spaced.elements, into: normalized)
+            } else {
+                metaspace.apply(text, into: normalized)
+            }
+        } else {
+            normalizer.normalize(text, into: normalized)
+        }
         switch model {
         case let .unigram(unigram):
             Self.appendUnigram(unigram, normalized.elements, scratch: &unigramScratch, unknownID: unknownID, byteTokens: byteTokens, into: &ids)
@@ -269,7 +292,7 @@ struct SentencePieceEncoder: TokenEncoder {
                                              into ids: inout [UInt32]) {
         var previousUnknown = false
         unigram.segment(text, scratch: &scratch) { id, start, end in
-            guard id == unknownID else {
+            guard id == UnigramModel<Score>.unknownNode else {
                 ids.append(id)
                 previousUnknown = false
                 return
@@ -277,7 +300,7 @@ struct SentencePieceEncoder: TokenEncoder {
             if let byteTokens {
                 for k in start..<end { ids.append(byteTokens[Int(text[k])]) }
             } else if !previousUnknown {
-                ids.append(id)
+                ids.append(unknownID)
             }
             previousUnknown = true
         }

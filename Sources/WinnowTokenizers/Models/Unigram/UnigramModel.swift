@@ -3,7 +3,7 @@ import WinnowCore
 /// Segments normalized text with a unigram language model as sentencepiece does
 /// (unigram_model.cc, `EncodeOptimized`): the sequence of pieces with the highest total score,
 /// found left to right over byte positions, keeping only the best path ending at each position.
-/// A character no piece starts with gets the unknown piece, scored `min_score - 10`.
+/// A character no piece starts with is an unknown node (`unknownNode`), scored `min_score - 10`.
 ///
 /// The arithmetic decides near-ties, so it is the peer's: sentencepiece sums in `Float` over the
 /// whole normalized sentence (`Score` = `Float`; summing in `Double` instead changed 2 of 310
@@ -16,7 +16,6 @@ struct UnigramModel<Score: BinaryFloatingPoint & Sendable & BitwiseCopyable>: Se
     /// Score of the piece at each trie node that holds one (user-defined pieces get
     /// `length · max_score − 0.1`, sentencepiece's bonus to make them win).
     let nodeScores: [Score]
-    let unknownID: UInt32
     let unknownScore: Score
 
     /// The best path ending at each byte position of the text being encoded.
@@ -29,7 +28,10 @@ struct UnigramModel<Score: BinaryFloatingPoint & Sendable & BitwiseCopyable>: Se
 
     /// `pieces` are (bytes, id, score, user-defined) of the matchable pieces; `normalScores` the
     /// scores of the normal ones, which set the unknown penalty and the user-defined bonus.
-    init(pieces: [(bytes: [UInt8], id: UInt32, score: Float, userDefined: Bool)], unknownID: UInt32) {
+    /// What `segment` emits for a character no piece covers.
+    static var unknownNode: UInt32 { .max }
+
+    init(pieces: [(bytes: [UInt8], id: UInt32, score: Float, userDefined: Bool)]) {
         var minScore = Score.greatestFiniteMagnitude, maxScore = Score.leastNormalMagnitude
         for piece in pieces where !piece.userDefined {
             minScore = min(minScore, Score(piece.score))
@@ -44,18 +46,16 @@ struct UnigramModel<Score: BinaryFloatingPoint & Sendable & BitwiseCopyable>: Se
         }
         self.trie = trie
         self.nodeScores = nodeScores
-        self.unknownID = unknownID
         unknownScore = minScore - 10
     }
 
     func privateCopy() -> UnigramModel {
-        UnigramModel(trie: trie.privateCopy(), nodeScores: nodeScores.privateCopy(), unknownID: unknownID, unknownScore: unknownScore)
+        UnigramModel(trie: trie.privateCopy(), nodeScores: nodeScores.privateCopy(), unknownScore: unknownScore)
     }
 
-    private init(trie: ByteTrie, nodeScores: [Score], unknownID: UInt32, unknownScore: Score) {
+    private init(trie: ByteTrie, nodeScores: [Score], unknownScore: Score) {
         self.trie = trie
         self.nodeScores = nodeScores
-        self.unknownID = unknownID
         self.unknownScore = unknownScore
     }
 
@@ -108,7 +108,7 @@ struct UnigramModel<Score: BinaryFloatingPoint & Sendable & BitwiseCopyable>: Se
                                     if starts[end] == -1 || candidate > scores[end] {
                                         scores[end] = candidate
                                         starts[end] = Int32(start)
-                                        ids[end] = Int32(unknownID)
+                                        ids[end] = -2
                                     }
                                 }
                                 start += width
@@ -125,7 +125,8 @@ struct UnigramModel<Score: BinaryFloatingPoint & Sendable & BitwiseCopyable>: Se
         }
         var start = 0
         for end in path.reversed() {
-            emit(UInt32(scratch.ids[Int(end)]), start, Int(end))
+            let id = scratch.ids[Int(end)]
+            emit(id == -2 ? Self.unknownNode : UInt32(id), start, Int(end))
             start = Int(end)
         }
         scratch.path = path
