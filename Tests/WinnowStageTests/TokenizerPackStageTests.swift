@@ -49,3 +49,43 @@ import WinnowCore
         #expect(fileSize("\(run.output("pack"))/\(bin)") == tokens * 2)
     }
 }
+
+/// tokenizer-train with `algorithm: unigram` writes tokenizer.json, tokenizer_config.json and the
+/// sentencepiece tokenizer.model; pack encodes with the tokenizer.json.
+@Suite struct UnigramPackStageTests {
+    let steps = """
+          - id: tokenizer
+            stage: tokenizer-train
+            from: input
+            algorithm: unigram
+            vocab_size: 1200
+            byte_fallback: true
+            byte_budget: 300000
+          - id: pack
+            stage: pack
+            from: input
+            tokenizer_step: tokenizer
+            format: megatron
+        """
+
+    @Test func trainsUnigramThenPacks() throws {
+        let run = try StageHarness("unigrampack", steps: steps, maxDocBytes: 60_000)
+        let train = try #require(try run.run("tokenizer").first)
+        #expect(train.made["tokens"] == 1200 && train.made["files"] == 3)
+        #expect(train.docsIn > 0 && train.addsUp)
+        let files = listDirectory(run.output("tokenizer"))
+        #expect(Set(files).isSuperset(of: ["tokenizer.json", "tokenizer_config.json", "tokenizer.model"]))
+        let vocabulary = try run.object(in: "\(run.output("tokenizer"))/tokenizer.json")
+        guard case let .object(model)? = vocabulary["model"] else { Issue.record("no model object"); return }
+        #expect(model["type"]?.stringValue == "Unigram" && model["byte_fallback"] == .bool(true))
+
+        let phases = try run.run("pack")
+        let tokens = try #require(phases[0].made["tokens"])
+        #expect(tokens > 0 && phases[1].made["tokens"] == tokens)
+    }
+
+    @Test func refusesAnUnknownAlgorithm() throws {
+        let bad = steps.replacingOccurrences(of: "algorithm: unigram", with: "algorithm: wordpiece")
+        #expect(throws: (any Error).self) { try StageHarness("unigrambad", steps: bad, maxDocBytes: 60_000).run("tokenizer") }
+    }
+}
