@@ -224,8 +224,24 @@ struct EncodeText: ParsableCommand {
     @Option(help: "Special-token text in the input: recognize, refuse or ordinary.")
     var specials: SpecialTokenPolicy = .refuse
 
+    @Option(help: "Unigram models: print the N best segmentations of each text, best first, then an empty line.")
+    var nbest: Int?
+
+    @Option(help: "Unigram models: sample a segmentation (subword regularisation) with this alpha.")
+    var sampleAlpha: Double?
+
+    @Option(help: "With --sample-alpha: sample from the N best segmentations (-1: from all of them).")
+    var sampleNbest = -1
+
+    @Option(help: "With --sample-alpha: the random seed.")
+    var seed: UInt64 = 0
+
     func run() throws {
         let tokenizer = try file.load()
+        if nbest != nil || sampleAlpha != nil {
+            try reportingErrors { try encodeAlternatives(tokenizer) }
+            return
+        }
         guard !input.isEmpty else {
             let text = try reportingErrors { try readFile("/dev/stdin") }
             FileOutput.standardOutput(format(try reportingErrors { try tokenizer.encode(text, specials: specials) }, tokenizer))
@@ -246,6 +262,30 @@ struct EncodeText: ParsableCommand {
                 }
                 FileOutput.standardOutput(out)
             }
+        }
+    }
+
+    /// --nbest and --sample-alpha: each text of standard input or of --input.
+    private func encodeAlternatives(_ loaded: any LoadedTokenizer) throws {
+        guard let tokenizer = loaded as? SentencePieceTokenizer else {
+            throw WinnowError.invalid("\(file.tokenizer): --nbest and --sample-alpha need a unigram model (a sentencepiece .model or a Unigram tokenizer.json)")
+        }
+        var random = SplitMix64(seed: seed)
+        func alternatives(_ text: [UInt8]) throws -> String {
+            if let nbest {
+                return try tokenizer.nBest(text, count: nbest).map { format($0.ids, tokenizer) }.joined() + "\n"
+            }
+            return format(try tokenizer.sample(text, nbestSize: sampleNbest, alpha: sampleAlpha ?? 0, using: &random), tokenizer)
+        }
+        guard !input.isEmpty else {
+            FileOutput.standardOutput(try alternatives(try readFile("/dev/stdin")))
+            return
+        }
+        let batches = try TextCorpus(inputs: input, byteBudget: byteBudget).batches()
+        while let batch = try batches.next() {
+            var out = ""
+            for k in 0..<batch.count { out += try alternatives(Array(batch.bytes[batch.range(k)])) }
+            FileOutput.standardOutput(out)
         }
     }
 

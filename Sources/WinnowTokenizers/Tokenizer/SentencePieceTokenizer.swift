@@ -254,17 +254,7 @@ struct SentencePieceEncoder: TokenEncoder {
     }
 
     private mutating func encodeSentence(_ text: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32]) {
-        if let metaspace {
-            // HF's way: the rules by grapheme cluster, then Strip, Replace and Metaspace.
-            if let graphemeRules {
-                graphemeRules.normalize(text, into: spaced)
-                metaspace.apply(spaced.elements, into: normalized)
-            } else {
-                metaspace.apply(text, into: normalized)
-            }
-        } else {
-            normalizer.normalize(text, into: normalized)
-        }
+        normalizeInPlace(text)
         switch model {
         case let .unigram(unigram):
             Self.appendUnigram(unigram, normalized.elements, scratch: &unigramScratch, unknownID: unknownID, byteTokens: byteTokens, into: &ids)
@@ -292,17 +282,46 @@ struct SentencePieceEncoder: TokenEncoder {
                                              into ids: inout [UInt32]) {
         var previousUnknown = false
         unigram.segment(text, scratch: &scratch) { id, start, end in
-            guard id == UnigramModel<Score>.unknownNode else {
-                ids.append(id)
-                previousUnknown = false
-                return
+            appendPiece(id, text[start..<end], previousUnknown: &previousUnknown, unknownID: unknownID, byteTokens: byteTokens, into: &ids)
+        }
+    }
+
+    /// Appends the id of one piece of a unigram segmentation: an unknown node becomes its bytes'
+    /// pieces with byte fallback, else the unknown id once per run.
+    @inline(__always)
+    static func appendPiece(_ id: UInt32, _ bytes: Slice<UnsafeBufferPointer<UInt8>>, previousUnknown: inout Bool, unknownID: UInt32,
+                            byteTokens: [UInt32]?, into ids: inout [UInt32]) {
+        guard id == UnigramModel<Float>.unknownNode else {
+            ids.append(id)
+            previousUnknown = false
+            return
+        }
+        if let byteTokens {
+            for byte in bytes { ids.append(byteTokens[Int(byte)]) }
+        } else if !previousUnknown {
+            ids.append(unknownID)
+        }
+        previousUnknown = true
+    }
+
+    /// The normalized form of `text`, as encoding sees it.
+    mutating func normalize(_ text: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        normalizeInPlace(text)
+        return Array(normalized.elements)
+    }
+
+    /// Normalizes `text` into `normalized`: sentencepiece's normalizer, or HF's way (the rules
+    /// by grapheme cluster, then Strip, Replace and Metaspace) for a tokenizer.json.
+    private func normalizeInPlace(_ text: UnsafeBufferPointer<UInt8>) {
+        if let metaspace {
+            if let graphemeRules {
+                graphemeRules.normalize(text, into: spaced)
+                metaspace.apply(spaced.elements, into: normalized)
+            } else {
+                metaspace.apply(text, into: normalized)
             }
-            if let byteTokens {
-                for k in start..<end { ids.append(byteTokens[Int(text[k])]) }
-            } else if !previousUnknown {
-                ids.append(unknownID)
-            }
-            previousUnknown = true
+        } else {
+            normalizer.normalize(text, into: normalized)
         }
     }
 

@@ -49,11 +49,16 @@ struct UnigramModel<Score: BinaryFloatingPoint & Sendable & BitwiseCopyable>: Se
         unknownScore = minScore - 10
     }
 
+    /// The same model with its scores in `Double` (n-best and sampling sum in `Double`).
+    func widened() -> UnigramModel<Double> {
+        UnigramModel<Double>(trie: trie, nodeScores: nodeScores.map { Double($0) }, unknownScore: Double(unknownScore))
+    }
+
     func privateCopy() -> UnigramModel {
         UnigramModel(trie: trie.privateCopy(), nodeScores: nodeScores.privateCopy(), unknownScore: unknownScore)
     }
 
-    private init(trie: ByteTrie, nodeScores: [Score], unknownScore: Score) {
+    fileprivate init(trie: ByteTrie, nodeScores: [Score], unknownScore: Score) {
         self.trie = trie
         self.nodeScores = nodeScores
         self.unknownScore = unknownScore
