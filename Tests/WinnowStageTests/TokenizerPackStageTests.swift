@@ -89,3 +89,52 @@ import WinnowCore
         #expect(throws: (any Error).self) { try StageHarness("unigrambad", steps: bad, maxDocBytes: 60_000).run("tokenizer") }
     }
 }
+
+/// tokenizer-evaluate compares the tokenizers of earlier steps in one table.
+@Suite struct TokenizerEvaluateStageTests {
+    let steps = """
+          - id: bpe
+            stage: tokenizer-train
+            from: input
+            vocab_size: 500
+            byte_budget: 300000
+          - id: unigram
+            stage: tokenizer-train
+            from: input
+            algorithm: unigram
+            vocab_size: 1500
+            byte_budget: 300000
+          - id: compare
+            stage: tokenizer-evaluate
+            from: input
+            tokenizer_steps: [bpe, unigram]
+            byte_budget: 1000000
+        """
+
+    @Test func tablesBytesPerTokenAndFertility() throws {
+        let run = try StageHarness("tokeval", steps: steps, maxDocBytes: 60_000)
+        _ = try run.run("bpe")
+        _ = try run.run("unigram")
+        let compare = try #require(try run.run("compare").first)
+        #expect(compare.made["tokenizers"] == 2 && compare.docsIn > 0)
+        let report = try String(contentsOfFile: "\(run.output("compare"))/report.md", encoding: .utf8)
+        let lines = report.split(separator: "\n")
+        #expect(lines.first == "| measure | bpe | unigram |")
+        #expect(lines.contains("| vocabulary | 500 | 1500 |"))
+        // Every language of the documents read has a row, and every cell is a positive number.
+        let rows = lines.filter { $0.hasPrefix("| tokens/word, ") }
+        #expect(rows.count > 3)
+        for row in lines.dropFirst(2) {
+            let cells = row.split(separator: "|").dropFirst().map { $0.trimmingCharacters(in: .whitespaces) }
+            #expect(cells.allSatisfy { (Double($0) ?? 0) > 0 }, "\(row)")
+        }
+        let json = try readFile("\(run.output("compare"))/report.json").withUnsafeBytes { try JSONValue.parse($0) }
+        guard case let .array(entries) = json else { Issue.record("report.json is not a list"); return }
+        #expect(entries.count == 2)
+    }
+
+    @Test func needsATokenizer() throws {
+        let bad = steps.replacingOccurrences(of: "            tokenizer_steps: [bpe, unigram]\n", with: "")
+        #expect(throws: (any Error).self) { try StageHarness("tokevalbad", steps: bad, maxDocBytes: 60_000).run("compare") }
+    }
+}
