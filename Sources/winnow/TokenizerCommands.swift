@@ -39,16 +39,19 @@ struct TokenizerFileOptions: ParsableArguments {
     }
 }
 
-/// The tokenizer as the first argument (`inspect T`, `evaluate T`).
+/// The tokenizer as the first argument (`inspect T`, `evaluate T`, `export T`).
 struct TokenizerPathArgument: ParsableArguments {
-    @Argument(help: "The tokenizer file.")
+    @Argument(help: "The tokenizer: tokenizer.json, a sentencepiece .model, a .tiktoken file, or vocab.json (merges.txt beside it).")
     var path: String
 
     @Option(help: "For .tiktoken files: the split pattern.")
     var pattern = "cl100k"
 
+    @Option(help: "For .tiktoken files: special tokens as TEXT=ID, comma-separated.")
+    var tiktokenSpecials = ""
+
     func load() throws -> any LoadedTokenizer {
-        try TokenizerFileOptions.parse(["--tokenizer", path, "--pattern", pattern]).load()
+        try TokenizerFileOptions.parse(["--tokenizer", path, "--pattern", pattern, "--tiktoken-specials", tiktokenSpecials]).load()
     }
 }
 
@@ -389,14 +392,7 @@ struct ExportTokenizer: ParsableCommand {
         commandName: "export",
         abstract: "Write a tokenizer in another format: hf (tokenizer.json), sentencepiece (.model) or tiktoken, where the model allows it.")
 
-    @Argument(help: "The tokenizer: tokenizer.json, a sentencepiece .model, a .tiktoken file, or vocab.json (merges.txt beside it).")
-    var path: String
-
-    @Option(help: "For .tiktoken files: the split pattern (\(SplitPattern.names.joined(separator: ", "))).")
-    var pattern = "cl100k"
-
-    @Option(help: "For .tiktoken files: special tokens as TEXT=ID, comma-separated.")
-    var tiktokenSpecials = ""
+    @OptionGroup var file: TokenizerPathArgument
 
     @Option(help: "hf (tokenizer.json), sentencepiece (.model) or tiktoken.")
     var format: String
@@ -405,7 +401,8 @@ struct ExportTokenizer: ParsableCommand {
     var output: String
 
     func run() throws {
-        let loaded = try TokenizerFileOptions.parse(["--tokenizer", path, "--pattern", pattern, "--tiktoken-specials", tiktokenSpecials]).load()
+        let loaded = try file.load()
+        let path = file.path
         try reportingErrors {
             let bytes: [UInt8]
             switch (format, loaded) {
