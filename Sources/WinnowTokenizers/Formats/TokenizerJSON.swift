@@ -36,9 +36,9 @@ public enum TokenizerJSON {
             line(#", "single_word": false, "lstrip": false, "rstrip": false, "normalized": false, "special": true}\#(k + 1 < vocabulary.specials.count ? "," : "")"#)
         }
         line("  ],")
-        line(tokenizer.normalizesNFC ? #"  "normalizer": {"type": "NFC"},"# : #"  "normalizer": null,"#)
+        line("  \"normalizer\": \(tokenizer.normalizer.json),")
         if tokenizer.split == .native(.gpt2) {
-            line(#"  "pre_tokenizer": {"type": "ByteLevel", "add_prefix_space": false, "trim_offsets": true, "use_regex": true},"#)
+            line(#"  "pre_tokenizer": {"type": "ByteLevel", "add_prefix_space": \#(tokenizer.prefixSpace), "trim_offsets": true, "use_regex": true},"#)
         } else {
             out += Array(#"  "pre_tokenizer": {"type": "Sequence", "pretokenizers": [{"type": "Split", "pattern": {"Regex": "#.utf8)
             JSONWriter.appendString(tokenizer.split.regex, to: &out)
@@ -106,26 +106,56 @@ struct Reader {
         }
         guard case let .object(model)? = top["model"] else { throw fail("no model object") }
         try checkPostProcessor(top["post_processor"] ?? .null)
-        if string(model, "type") == "Unigram" { return try SentencePieceJSON.read(top, model: model, self) }
+        switch string(model, "type") {
+        case "Unigram": return try SentencePieceJSON.read(top, model: model, self)
+        case "BPE", nil: break
+        case let other?: throw fail("model.type '\(other)' is not supported (BPE, Unigram)")
+        }
         let normalizer = top["normalizer"] ?? .null, preTokenizer = top["pre_tokenizer"] ?? .null
-        let nfc = isNFC(normalizer)
-        if bool(model, "byte_fallback", default: false) || isMetaspace(preTokenizer) || (normalizer != .null && !nfc) {
+        // sentencepiece-style BPE: byte fallback, Metaspace, or Llama 2's normalizer with no pre-tokenizer.
+        if bool(model, "byte_fallback", default: false) || isMetaspace(preTokenizer) || (normalizer != .null && preTokenizer == .null) {
             return try metaspace(model: model, normalizer: normalizer, preTokenizer: preTokenizer,
                                  decoder: top["decoder"] ?? .null, added: top["added_tokens"] ?? .array([]))
         }
-        let split = try self.preTokenizer(preTokenizer)
+        let (split, prefixSpace) = try self.preTokenizer(preTokenizer)
+        let steps = try textNormalizer(normalizer, path: "normalizer")
         try checkDecoder(top["decoder"] ?? .null)
         let (vocabulary, ignoreMerges) = try bpe(model, added: top["added_tokens"] ?? .array([]), byteLevel: true)
         do {
-            return try BPETokenizer(vocabulary: vocabulary, split: split, ignoreMerges: ignoreMerges, normalizesNFC: nfc)
+            return try BPETokenizer(vocabulary: vocabulary, split: split, ignoreMerges: ignoreMerges, normalizer: TextNormalizer(steps),
+                                    prefixSpace: prefixSpace)
         } catch let error as WinnowError {
             throw fail("pre_tokenizer Split: \(error)")
         }
     }
 
-    func isNFC(_ value: JSONValue) -> Bool {
-        if case let .object(o) = value { return string(o, "type") == "NFC" }
-        return false
+    /// The steps of a normalizer of the kinds `TextNormalizer` runs; anything else is refused
+    /// with its path in the file.
+    func textNormalizer(_ value: JSONValue, path: String) throws -> [TextNormalizer.Step] {
+        guard value != .null else { return [] }
+        guard case let .object(o) = value else { throw fail("\(path): not an object") }
+        switch string(o, "type") {
+        case "Sequence":
+            return try (o["normalizers"]?.arrayValue ?? []).enumerated().flatMap { try textNormalizer($0.element, path: "\(path).normalizers[\($0.offset)]") }
+        case "NFC": return [.nfc]
+        case "NFD": return [.nfd]
+        case "NFKC": return [.nfkc]
+        case "NFKD": return [.nfkd]
+        case "Lowercase": return [.lowercase]
+        case "StripAccents": return [.stripAccents]
+        case "Strip": return [.strip(left: bool(o, "strip_left", default: true), right: bool(o, "strip_right", default: true))]
+        case "Prepend":
+            guard let prefix = string(o, "prepend") else { throw fail("\(path) Prepend: no prepend string") }
+            return [.prepend(prefix)]
+        case "Replace":
+            guard case let .object(pattern)? = o["pattern"], let literal = string(pattern, "String"), let content = string(o, "content") else {
+                throw fail("\(path) Replace: only a String pattern is supported with a byte-level BPE, found \(JSONWriter.string(o["pattern"] ?? .null))")
+            }
+            return [.replace(literal, with: content)]
+        default:
+            throw fail("\(path) \(describe(value)) is not supported with a byte-level BPE "
+                + "(NFC, NFD, NFKC, NFKD, Lowercase, Strip, StripAccents, Replace, Prepend, Sequence)")
+        }
     }
 
     func isMetaspace(_ value: JSONValue) -> Bool {
@@ -221,15 +251,15 @@ struct Reader {
 
     /// ByteLevel with its own regex (GPT-2), or Split(a regex: native if it is one of our
     /// patterns, else ICU) then ByteLevel without regex.
-    func preTokenizer(_ value: JSONValue) throws -> PreTokenizer {
+    /// The split rule, and whether ByteLevel puts a space in front (`add_prefix_space`).
+    func preTokenizer(_ value: JSONValue) throws -> (PreTokenizer, Bool) {
         guard case let .object(o) = value else { throw fail("pre_tokenizer: none; byte-level BPE needs ByteLevel") }
         switch string(o, "type") {
         case "ByteLevel":
-            try checkByteLevel(o, component: "pre_tokenizer ByteLevel")
             guard bool(o, "use_regex", default: true) else {
                 throw fail("pre_tokenizer ByteLevel with use_regex false and no Split is not supported")
             }
-            return .native(.gpt2)
+            return (.native(.gpt2), bool(o, "add_prefix_space", default: true))
         case "Sequence":
             // [Split, ByteLevel], or [Split, Digits, ByteLevel].
             guard case let .array(all)? = o["pretokenizers"], all.count == 2 || all.count == 3,
@@ -255,7 +285,7 @@ struct Reader {
                 throw fail("pre_tokenizer Split: behavior \(string(split, "behavior") ?? "?") / invert is not supported (Isolated, invert false)")
             }
             let rule = PreTokenizer(regex: regex)
-            return individualDigits.map { .digits(rule, individual: $0) } ?? rule
+            return (individualDigits.map { .digits(rule, individual: $0) } ?? rule, false)
         default:
             throw fail("pre_tokenizer \(describe(value)) is not supported")
         }

@@ -7,27 +7,32 @@ public struct BPETokenizer: Tokenizer {
     public let split: PreTokenizer
     /// A piece that is itself a token is emitted whole (HF `ignore_merges`; always so in tiktoken).
     public let ignoreMerges: Bool
-    /// Text between special tokens is put in Unicode NFC first (HF's `NFC` normaliser, as Qwen 2
-    /// has); decoding gives the normalised text back.
-    public let normalizesNFC: Bool
+    /// What text between special tokens goes through first (HF's normalizer: NFC in Qwen 2,
+    /// NFKC, lowercasing, …); decoding gives the normalised text back.
+    public let normalizer: TextNormalizer
+    /// A space is put before text that does not start with one (HF's ByteLevel
+    /// `add_prefix_space`, as GPT-2's and RoBERTa's files have it).
+    public let prefixSpace: Bool
     let model: BPEModel
     public let specialTokens: [String: UInt32]
 
-    public init(vocabulary: BPEVocabulary, pattern: SplitPattern, ignoreMerges: Bool = true, normalizesNFC: Bool = false) {
-        self.init(checked: vocabulary, split: .native(pattern), ignoreMerges: ignoreMerges, normalizesNFC: normalizesNFC)
+    public init(vocabulary: BPEVocabulary, pattern: SplitPattern, ignoreMerges: Bool = true) {
+        self.init(checked: vocabulary, split: .native(pattern), ignoreMerges: ignoreMerges, normalizer: TextNormalizer(), prefixSpace: false)
     }
 
     /// Throws if the split rule is a regex ICU cannot compile.
-    public init(vocabulary: BPEVocabulary, split: PreTokenizer, ignoreMerges: Bool = true, normalizesNFC: Bool = false) throws {
+    public init(vocabulary: BPEVocabulary, split: PreTokenizer, ignoreMerges: Bool = true, normalizer: TextNormalizer = TextNormalizer(),
+                prefixSpace: Bool = false) throws {
         try split.validate()
-        self.init(checked: vocabulary, split: split, ignoreMerges: ignoreMerges, normalizesNFC: normalizesNFC)
+        self.init(checked: vocabulary, split: split, ignoreMerges: ignoreMerges, normalizer: normalizer, prefixSpace: prefixSpace)
     }
 
-    private init(checked vocabulary: BPEVocabulary, split: PreTokenizer, ignoreMerges: Bool, normalizesNFC: Bool) {
+    private init(checked vocabulary: BPEVocabulary, split: PreTokenizer, ignoreMerges: Bool, normalizer: TextNormalizer, prefixSpace: Bool) {
         self.vocabulary = vocabulary
         self.split = split
         self.ignoreMerges = ignoreMerges
-        self.normalizesNFC = normalizesNFC
+        self.normalizer = normalizer
+        self.prefixSpace = prefixSpace
         model = BPEModel(vocabulary, ignoreMerges: ignoreMerges)
         var specials: [String: UInt32] = [:]
         for special in vocabulary.specials { specials[special.content] = special.id }
@@ -70,12 +75,14 @@ struct BPEEncoder: TokenEncoder {
     private var cache = PieceCache()
     private var scratch = BPEModel.Scratch()
 
-    let normalizesNFC: Bool
+    let normalizer: TextNormalizer
+    let prefixSpace: Bool
 
     init(tokenizer: BPETokenizer, policy: SpecialTokenPolicy) {
         // The rule was validated when the tokenizer was made, so compiling it again cannot fail.
         splitter = try! PieceSplitter(tokenizer.split)
-        normalizesNFC = tokenizer.normalizesNFC
+        normalizer = tokenizer.normalizer
+        prefixSpace = tokenizer.prefixSpace
         model = tokenizer.model.privateCopy()
         self.policy = policy
         specials = SpecialMatcher(policy == .ordinary ? [] : tokenizer.vocabulary.specials)
@@ -86,13 +93,12 @@ struct BPEEncoder: TokenEncoder {
     }
 
     private mutating func encodeOrdinary(_ text: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32]) {
-        if normalizesNFC, text.contains(where: { $0 >= 0x80 }) {
-            // ASCII is always NFC; other text goes through the standard library's NFC.
-            let normalized = String(decoding: text, as: UTF8.self)._nfcCodeUnits
-            normalized.withUnsafeBufferPointer { splitAndEncode($0, into: &ids) }
-        } else {
-            splitAndEncode(text, into: &ids)
+        guard !normalizer.isEmpty || (prefixSpace && text.first != nil && text.first != 0x20) else {
+            return splitAndEncode(text, into: &ids)
         }
+        var normalized = normalizer.isEmpty ? Array(text) : normalizer.apply(text)
+        if prefixSpace, let first = normalized.first, first != 0x20 { normalized.insert(0x20, at: 0) }
+        normalized.withUnsafeBufferPointer { splitAndEncode($0, into: &ids) }
     }
 
     private mutating func splitAndEncode(_ text: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32]) {
