@@ -2,8 +2,8 @@ import Testing
 import WinnowCore
 @testable import WinnowTokenizers
 
-/// HF normalizers and ByteLevel's prefix space on a byte-level BPE: ids as HF tokenizers gives
-/// them (Fixtures/normalizers.json, Scripts/fixtures/tokenizers_normalizers.py), and components
+/// HF normalizers, ByteLevel's prefix space and sequences of pre-tokenizers on a byte-level BPE:
+/// ids as HF tokenizers gives them (Fixtures/normalizers.json, Scripts/fixtures/tokenizers_normalizers.py), and components
 /// Winnow does not run refused with their path in the file.
 @Suite struct NormalizerTests {
     static let fixture = try! Fixture.json("normalizers.json")
@@ -18,7 +18,9 @@ import WinnowCore
         return Array(text.utf8)
     }
 
-    @Test(arguments: ["nfkc", "nfd-strip-accents-lowercase", "nfkd-strip", "replace-prepend", "bytelevel-prefix-space"])
+    @Test(arguments: ["nfkc", "nfd-strip-accents-lowercase", "nfkd-strip", "replace-prepend", "bytelevel-prefix-space", "whitespace",
+                      "whitespace-split-gpt2", "punctuation-digits-merged-next", "split-behaviors", "split-invert",
+                      "punctuation-merged-previous"])
     func encodesAsHF(name: String) throws {
         let tokenizer = try TokenizerJSON.read(bytes: Self.variant(name), path: "\(name).json")
         let texts = try SentencePieceTests.texts()

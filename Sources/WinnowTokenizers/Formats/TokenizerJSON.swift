@@ -39,6 +39,9 @@ public enum TokenizerJSON {
         line("  \"normalizer\": \(tokenizer.normalizer.json),")
         if tokenizer.split == .native(.gpt2) {
             line(#"  "pre_tokenizer": {"type": "ByteLevel", "add_prefix_space": \#(tokenizer.prefixSpace), "trim_offsets": true, "use_regex": true},"#)
+        } else if case let .sequence(steps) = tokenizer.split {
+            line(#"  "pre_tokenizer": {"type": "Sequence", "pretokenizers": ["# + steps.map(\.json).joined(separator: ", ")
+                + #", {"type": "ByteLevel", "add_prefix_space": false, "trim_offsets": true, "use_regex": false}]},"#)
         } else {
             out += Array(#"  "pre_tokenizer": {"type": "Sequence", "pretokenizers": [{"type": "Split", "pattern": {"Regex": "#.utf8)
             JSONWriter.appendString(tokenizer.split.regex, to: &out)
@@ -261,33 +264,51 @@ struct Reader {
             }
             return (.native(.gpt2), bool(o, "add_prefix_space", default: true))
         case "Sequence":
-            // [Split, ByteLevel], or [Split, Digits, ByteLevel].
-            guard case let .array(all)? = o["pretokenizers"], all.count == 2 || all.count == 3,
-                  case let .object(split) = all[0], case let .object(byteLevel) = all[all.count - 1],
-                  string(split, "type") == "Split", string(byteLevel, "type") == "ByteLevel" else {
-                throw fail("pre_tokenizer Sequence: only [Split, ByteLevel] and [Split, Digits, ByteLevel] are supported, found \(describe(value)) \(JSONWriter.string(value).prefix(200))")
+            guard case let .array(all)? = o["pretokenizers"], case let .object(byteLevel)? = all.last,
+                  string(byteLevel, "type") == "ByteLevel" else {
+                throw fail("pre_tokenizer Sequence: a byte-level BPE needs ByteLevel last, found \(JSONWriter.string(value).prefix(200))")
             }
-            var individualDigits: Bool?
-            if all.count == 3 {
-                guard case let .object(digits) = all[1], string(digits, "type") == "Digits" else {
-                    throw fail("pre_tokenizer Sequence: the middle of [Split, ?, ByteLevel] must be Digits, found \(describe(all[1]))")
-                }
-                individualDigits = bool(digits, "individual_digits", default: false)
-            }
-            try checkByteLevel(byteLevel, component: "pre_tokenizer ByteLevel")
+            try checkByteLevel(byteLevel, component: "pre_tokenizer.pretokenizers[\(all.count - 1)] ByteLevel")
+            var steps = try all.dropLast().enumerated().map { try preTokenizeStep($0.element, path: "pre_tokenizer.pretokenizers[\($0.offset)]") }
             if bool(byteLevel, "use_regex", default: true) {
-                throw fail("pre_tokenizer ByteLevel after Split must have use_regex false")
+                steps.append(.split(pattern: SplitPattern.gpt2.regex, isRegex: true, behavior: .isolated, invert: false))
             }
-            guard case let .object(patternObject)? = split["pattern"], let regex = string(patternObject, "Regex") else {
-                throw fail("pre_tokenizer Split: only a Regex pattern is supported")
+            // The common forms keep their fast scanners: [Split(regex, Isolated)] and [Split, Digits].
+            if case let .split(regex, true, .isolated, false)? = steps.first, steps.count <= 2 {
+                let rule = PreTokenizer(regex: regex)
+                switch steps.dropFirst().first {
+                case nil: return (rule, false)
+                case let .digits(individual)?: return (.digits(rule, individual: individual), false)
+                default: break
+                }
             }
-            guard string(split, "behavior") == "Isolated", !bool(split, "invert", default: false) else {
-                throw fail("pre_tokenizer Split: behavior \(string(split, "behavior") ?? "?") / invert is not supported (Isolated, invert false)")
-            }
-            let rule = PreTokenizer(regex: regex)
-            return (individualDigits.map { .digits(rule, individual: $0) } ?? rule, false)
+            return (.sequence(steps), false)
         default:
             throw fail("pre_tokenizer \(describe(value)) is not supported")
+        }
+    }
+
+    /// One step of a pre-tokenizer Sequence before its ByteLevel.
+    func preTokenizeStep(_ value: JSONValue, path: String) throws -> PreTokenizeStep {
+        guard case let .object(o) = value else { throw fail("\(path): not an object") }
+        func behavior(_ fallback: SplitBehavior) throws -> SplitBehavior {
+            guard let name = string(o, "behavior") else { return fallback }
+            guard let behavior = SplitBehavior(rawValue: name) else { throw fail("\(path): behavior '\(name)' is not one of HF's") }
+            return behavior
+        }
+        switch string(o, "type") {
+        case "Split":
+            guard case let .object(pattern)? = o["pattern"], let text = string(pattern, "Regex") ?? string(pattern, "String") else {
+                throw fail("\(path) Split: the pattern must be {\"Regex\": …} or {\"String\": …}")
+            }
+            return .split(pattern: text, isRegex: string(pattern, "Regex") != nil, behavior: try behavior(.isolated),
+                          invert: bool(o, "invert", default: false))
+        case "Digits": return .digits(individual: bool(o, "individual_digits", default: false))
+        case "Punctuation": return .punctuation(try behavior(.isolated))
+        case "Whitespace": return .whitespace
+        case "WhitespaceSplit": return .whitespaceSplit
+        default:
+            throw fail("\(path) \(describe(value)) is not supported before ByteLevel (Split, Digits, Punctuation, Whitespace, WhitespaceSplit)")
         }
     }
 

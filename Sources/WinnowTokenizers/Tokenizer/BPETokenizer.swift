@@ -102,11 +102,7 @@ struct BPEEncoder: TokenEncoder {
     }
 
     private mutating func splitAndEncode(_ text: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32]) {
-        var start = 0
-        splitter.split(text) { end in
-            encodePiece(UnsafeBufferPointer(rebasing: text[start..<end]), into: &ids)
-            start = end
-        }
+        splitter.pieces(text) { start, end in encodePiece(UnsafeBufferPointer(rebasing: text[start..<end]), into: &ids) }
     }
 
     @inline(__always)
