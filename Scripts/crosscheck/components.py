@@ -7,7 +7,8 @@ No published tokenizer.json can be downloaded here, so the files are the compone
 Tests/WinnowTokenizersTests/Fixtures/normalizers.json (the llama3-2000 vocabulary under each normalizer
 and pre-tokenizer sequence; Scripts/fixtures/tokenizers_normalizers.py) plus the fixture tokenizers
 already committed (Llama 3, Qwen 2 with NFC, custom regex, digits, Llama 2 and Mistral Metaspace forms),
-and the WordPiece file, which must be refused naming model.type. Every non-empty line of the first
+the WordPiece file, which must be refused naming model.type, and Mistral's tekken_240911.json as
+mistral_common ships it (against mistral_common's Tekkenizer). Every non-empty line of the first
 --mb MB of the bench corpus (Scripts/bench/make-corpus.py) is encoded by both (`encode --specials
 recognize` against `encode(add_special_tokens=False)`); prints the differing lines per file and exits
 non-zero on any.
@@ -69,6 +70,16 @@ def main():
             for i in bad[:3]:
                 print(f"    #{i} {lines[i][:80]!r}")
             failures += len(bad)
+        import mistral_common
+        from mistral_common.tokens.tokenizers.tekken import Tekkenizer
+        tekken_path = pathlib.Path(mistral_common.__file__).parent / "data" / "tekken_240911.json"
+        run = subprocess.run([args.winnow, "tokenizer", "encode", "--tokenizer", str(tekken_path), "--specials", "ordinary",
+                              "--input", f"{tmp}/lines.jsonl"], capture_output=True, text=True, check=True)
+        ours = [[int(x) for x in line.split()] for line in run.stdout.splitlines()]
+        tekken = Tekkenizer.from_file(str(tekken_path))
+        bad = [i for i, line in enumerate(lines) if i >= len(ours) or ours[i] != tekken.encode(line, bos=False, eos=False)]
+        print(f"tekken_240911 (mistral_common): {len(bad)} of {len(lines)} lines differ")
+        failures += len(bad)
     print("total: " + ("identical" if not failures else f"{failures} differences"))
     sys.exit(1 if failures else 0)
 

@@ -107,6 +107,7 @@ struct Reader {
         for key in ["truncation", "padding"] {
             if let value = top[key], value != .null { throw fail("\(key) \(describe(value)) is not supported") }
         }
+        if top["model"] == nil, top["config"] != nil, case .array? = top["vocab"] { return try TekkenFile.read(top, self) }
         guard case let .object(model)? = top["model"] else { throw fail("no model object") }
         try checkPostProcessor(top["post_processor"] ?? .null)
         switch string(model, "type") {
