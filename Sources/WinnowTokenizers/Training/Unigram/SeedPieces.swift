@@ -37,7 +37,7 @@ enum SeedPieces {
                 classes.withUnsafeBufferPointer { classes in
                     let sorter = SuffixSorter(text: text, space: space, splitByWhitespace: rules.splitByWhitespace, limit: limit)
                     while case let g = next.withLock({ n -> Int in defer { n += 1 }; return n }), g < groups.count {
-                        collect(text, groups[g], into: &positions)
+                        collect(text, groups[g], rules: rules, classes: classes, into: &positions)
                         positions.withUnsafeMutableBufferPointer { suffixes in
                             sorter.sort(suffixes, depth: 0)
                             sorter.nodes(suffixes) { start, length, count in
@@ -91,11 +91,19 @@ enum SeedPieces {
         return groups
     }
 
-    /// The positions whose symbol is in `group`.
-    private static func collect(_ text: UnsafeBufferPointer<UInt16>, _ group: ClosedRange<Int>, into positions: inout [UInt32]) {
+    /// The positions whose symbol is in `group` and whose first two symbols may be a piece: the
+    /// others (a word's last character, a change of script, …) start no piece longer than one
+    /// character, since the rules hold for every prefix of a piece, so they cannot change the
+    /// nodes found and are not sorted (a fifth to a third of the positions of most text).
+    private static func collect(_ text: UnsafeBufferPointer<UInt16>, _ group: ClosedRange<Int>, rules: PieceRules,
+                                classes: UnsafeBufferPointer<PieceRules.SymbolClass>, into positions: inout [UInt32]) {
         positions.removeAll(keepingCapacity: true)
         let low = UInt16(group.lowerBound), high = UInt16(group.upperBound)
-        for (i, symbol) in text.enumerated() where symbol >= low && symbol <= high { positions.append(UInt32(i)) }
+        // The text ends with a boundary, so i + 1 is inside it wherever symbol i is not one.
+        for (i, symbol) in text.enumerated() where symbol >= low && symbol <= high
+            && rules.allows(UnsafeBufferPointer(rebasing: text[i...(i + 1)]), classes: classes) {
+            positions.append(UInt32(i))
+        }
     }
 }
 
