@@ -26,7 +26,7 @@ enum SeedPieces {
         let classes = PieceRules.classes(of: sentences.characters)
         let utf8 = sentences.symbolUTF8()
         let limit = rules.maxLength + 1
-        let groups = firstSymbolGroups(sentences.text, symbolCount: utf8.count, threads: threads)
+        let groups = pairGroups(sentences.text, symbolCount: utf8.count, threads: threads)
         let next = Mutex(0)
         let found = Mutex<[Candidate]>([])
         let text = sentences.text, space = sentences.spaceSymbol
@@ -39,7 +39,7 @@ enum SeedPieces {
                     while case let g = next.withLock({ n -> Int in defer { n += 1 }; return n }), g < groups.count {
                         collect(text, groups[g], rules: rules, classes: classes, into: &positions)
                         positions.withUnsafeMutableBufferPointer { suffixes in
-                            sorter.sort(suffixes, depth: 0)
+                            sorter.sortByPrefix(suffixes)
                             sorter.nodes(suffixes) { start, length, count in
                                 let piece = UnsafeBufferPointer(rebasing: text[Int(start)..<(Int(start) + length)])
                                 guard rules.allows(piece, classes: classes) else { return }
@@ -72,35 +72,54 @@ enum SeedPieces {
         return seeds.map { ($0.piece, log($0.score) - logTotal) }
     }
 
-    /// Ranges of first symbols whose suffixes together are about `1/(4·threads)` of the text
-    /// each, so that workers sort groups of similar size and hold one group's positions each.
-    private static func firstSymbolGroups(_ text: [UInt16], symbolCount: Int, threads: Int) -> [ClosedRange<Int>] {
+    /// Ranges of first-two-symbol pairs (`first << 16 | second`) whose suffixes together are
+    /// about `1/(16·threads)` of the text: consecutive first symbols share a range, and a first
+    /// symbol with more suffixes than that (`▁` starts a fifth of them) is cut by its second.
+    private static func pairGroups(_ text: [UInt16], symbolCount: Int, threads: Int) -> [ClosedRange<UInt32>] {
         var counts = [Int](repeating: 0, count: symbolCount)
         for symbol in text { counts[Int(symbol)] += 1 }
-        let target = max(1 << 16, text.count / (8 * max(1, threads)))
-        var groups: [ClosedRange<Int>] = []
+        let target = max(1 << 16, text.count / (16 * max(1, threads)))
+        var groups: [ClosedRange<UInt32>] = []
         var start = 2, size = 0
-        for symbol in 2..<symbolCount {
-            size += counts[symbol]
-            if size >= target || symbol == symbolCount - 1 {
-                groups.append(start...symbol)
-                start = symbol + 1
-                size = 0
-            }
+        func close(through last: Int) {
+            if last >= start { groups.append(UInt32(start) << 16...(UInt32(last) << 16 | 0xFFFF)) }
+            size = 0
         }
+        for symbol in 2..<symbolCount {
+            if counts[symbol] > target {
+                close(through: symbol - 1)
+                var seconds = [Int](repeating: 0, count: symbolCount)
+                for i in 0..<(text.count - 1) where text[i] == symbol { seconds[Int(text[i + 1])] += 1 }
+                var from = 0, part = 0
+                for second in 0..<symbolCount {
+                    part += seconds[second]
+                    if part >= target || second == symbolCount - 1 {
+                        groups.append((UInt32(symbol) << 16 | UInt32(from))...(UInt32(symbol) << 16 | UInt32(second == symbolCount - 1 ? 0xFFFF : second)))
+                        from = second + 1
+                        part = 0
+                    }
+                }
+                start = symbol + 1
+                continue
+            }
+            size += counts[symbol]
+            if size >= target { close(through: symbol); start = symbol + 1 }
+        }
+        close(through: symbolCount - 1)
         return groups
     }
 
-    /// The positions whose symbol is in `group` and whose first two symbols may be a piece: the
+    /// The positions whose first two symbols are in `group` and may be a piece: the
     /// others (a word's last character, a change of script, …) start no piece longer than one
     /// character, since the rules hold for every prefix of a piece, so they cannot change the
     /// nodes found and are not sorted (a fifth to a third of the positions of most text).
-    private static func collect(_ text: UnsafeBufferPointer<UInt16>, _ group: ClosedRange<Int>, rules: PieceRules,
+    private static func collect(_ text: UnsafeBufferPointer<UInt16>, _ group: ClosedRange<UInt32>, rules: PieceRules,
                                 classes: UnsafeBufferPointer<PieceRules.SymbolClass>, into positions: inout [UInt32]) {
         positions.removeAll(keepingCapacity: true)
-        let low = UInt16(group.lowerBound), high = UInt16(group.upperBound)
-        // The text ends with a boundary, so i + 1 is inside it wherever symbol i is not one.
+        let low = UInt16(group.lowerBound >> 16), high = UInt16(group.upperBound >> 16)
+        // The text ends with a boundary (never a first symbol here), so i + 1 is inside it.
         for (i, symbol) in text.enumerated() where symbol >= low && symbol <= high
+            && group.contains(UInt32(symbol) << 16 | UInt32(text[i + 1]))
             && rules.allows(UnsafeBufferPointer(rebasing: text[i...(i + 1)]), classes: classes) {
             positions.append(UInt32(i))
         }
@@ -160,6 +179,39 @@ private struct SuffixSorter {
 
     @inline(__always)
     func symbol(_ suffix: UInt32, _ depth: Int) -> UInt16 { text[Int(suffix) + depth] }
+
+    /// Sorts by the first four symbols packed in one integer with each position (so most
+    /// comparisons read no text: reading it at random positions is what suffix sorting waits
+    /// on), then each run that shares them by `sort` from the fifth symbol on.
+    func sortByPrefix(_ a: UnsafeMutableBufferPointer<UInt32>) {
+        var keyed: [(key: UInt64, position: UInt32)] = []
+        keyed.reserveCapacity(a.count)
+        for position in a {
+            var key: UInt64 = 0
+            for depth in 0..<4 {
+                let symbol = symbol(position, depth)
+                key = key << 16 | UInt64(symbol)
+                if stops(symbol, depth) {
+                    key <<= 16 * UInt64(3 - depth)
+                    break
+                }
+            }
+            keyed.append((key, position))
+        }
+        keyed.sort { $0.key < $1.key }
+        for (k, entry) in keyed.enumerated() { a[k] = entry.position }
+        guard limit > 4 else { return }
+        var start = 0
+        while start < keyed.count {
+            var end = start + 1
+            while end < keyed.count, keyed[end].key == keyed[start].key { end += 1 }
+            // A run still to sort: four symbols, none of them a stop.
+            if end - start > 1, (0..<4).allSatisfy({ !stops(symbol(keyed[start].position, $0), $0) }) {
+                sort(UnsafeMutableBufferPointer(rebasing: a[start..<end]), depth: 4)
+            }
+            start = end
+        }
+    }
 
     /// Multikey quicksort (Bentley & Sedgewick 1997) on the symbols from `depth` on.
     func sort(_ a: UnsafeMutableBufferPointer<UInt32>, depth: Int) {
