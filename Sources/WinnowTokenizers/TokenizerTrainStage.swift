@@ -10,8 +10,9 @@ public struct TokenizerTrainStage: Stage {
 
     public var trainer: BPETrainer
     public var split: PreTokenizer
-    /// Set for `algorithm: unigram` (then `trainer` and `split` are unused).
-    public var unigram: UnigramTrainer?
+    /// Set for `algorithm: unigram` and for `pre_tokenizer: metaspace` (sentencepiece-style BPE);
+    /// then `trainer` and `split` are unused.
+    public var unigram: SentencePieceTrainer?
     public var byteBudget: Int64?
     /// Leave special-token text out of the word counts (see `WordCounts.count`).
     public var skipSpecialText = false
@@ -23,8 +24,11 @@ public struct TokenizerTrainStage: Stage {
     public init(settings: SettingsReader) throws {
         guard let vocabSize = try settings.int("vocab_size") else { throw settings.error("vocab_size", "is required") }
         let algorithm = try settings.choice("algorithm", ["bpe", "unigram"], default: "bpe")
-        if algorithm == "unigram" {
-            var unigram = UnigramTrainer(vocabSize: vocabSize)
+        let name = try settings.choice("pre_tokenizer", SplitPattern.names + ["metaspace"], default: "llama3")
+        if algorithm == "unigram" || name == "metaspace" {
+            var unigram = SentencePieceTrainer(vocabSize: vocabSize)
+            unigram.algorithm = algorithm == "bpe" ? .bpe : .unigram
+            unigram.removeExtraWhitespaces = try settings.bool("remove_extra_whitespaces", default: true)
             unigram.characterCoverage = try settings.double("character_coverage") ?? unigram.characterCoverage
             unigram.byteFallback = try settings.bool("byte_fallback", default: false)
             unigram.splitDigits = try settings.bool("split_digits", default: false)
@@ -34,13 +38,16 @@ public struct TokenizerTrainStage: Stage {
             let rules = try settings.choice("normalization", NormalizationRules.allCases.map(\.rawValue), default: unigram.normalization.rawValue)
             unigram.normalization = NormalizationRules(rawValue: rules)!
             unigram.addDummyPrefix = try settings.bool("add_dummy_prefix", default: true)
+            if unigram.algorithm == .bpe, unigram.normalization != .identity || unigram.removeExtraWhitespaces {
+                throw settings.error("pre_tokenizer", "metaspace (sentencepiece-style BPE) needs normalization: identity and "
+                    + "remove_extra_whitespaces: false, the only such models tokenizer.json can hold (as Llama 2's)")
+            }
             self.unigram = unigram
         }
-        guard algorithm == "unigram" || vocabSize > 256 else { throw settings.error("vocab_size", "must exceed 256 (the byte alphabet)") }
-        let name = try settings.choice("pre_tokenizer", SplitPattern.names, default: "llama3")
+        guard unigram != nil || vocabSize > 256 else { throw settings.error("vocab_size", "must exceed 256 (the byte alphabet)") }
         // `split_digits: true` adds HF's Digits pre-tokenizer (each digit its own piece).
-        split = try settings.bool("split_digits", default: false) && unigram == nil ? .digits(.native(SplitPattern(name: name)!), individual: true)
-                                                                                    : .native(SplitPattern(name: name)!)
+        let pattern = SplitPattern(name: name) ?? .llama3
+        split = try settings.bool("split_digits", default: false) && unigram == nil ? .digits(.native(pattern), individual: true) : .native(pattern)
         trainer = BPETrainer(vocabSize: vocabSize,
                              minFrequency: Int64(try settings.int("min_frequency", default: 0)),
                              specialTokens: try settings.strings("special_tokens") ?? ["<|endoftext|>"],
@@ -71,7 +78,7 @@ public struct TokenizerTrainStage: Stage {
         corpus.task = task
         if let unigram {
             let (tokenizer, report) = try unigram.train(corpus)
-            let written = try UnigramTraining.write(tokenizer, to: task.outputDirectory + "/tokenizer.json")
+            let written = try SentencePieceTraining.write(tokenizer, to: task.outputDirectory + "/tokenizer.json")
             var stats = report.reading
             stats.bytesOut = Int64(written.reduce(0) { $0 + $1.bytes })
             stats.made = ["tokens": Int64(tokenizer.vocabularySize), "seed pieces": Int64(report.seeds), "files": Int64(written.count)]

@@ -66,9 +66,9 @@ struct TrainTokenizer: ParsableCommand {
     @Option(help: "Vocabulary size, special tokens and the 256 bytes included.")
     var vocabSize: Int
 
-    @OptionGroup var unigram: UnigramOptions
+    @OptionGroup var unigram: SentencePieceOptions
 
-    @Option(help: "Split pattern: \(SplitPattern.names.joined(separator: ", ")).")
+    @Option(help: "Split pattern: \(SplitPattern.names.joined(separator: ", ")); or metaspace, for sentencepiece-style BPE (characters, ▁ for spaces, a .model).")
     var preTokenizer = "llama3"
 
     @Option(help: "Split with this regex instead (through ICU; several times slower than the native patterns).")
@@ -106,8 +106,8 @@ struct TrainTokenizer: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            if algorithm == "unigram" {
-                try trainUnigram()
+            if algorithm == "unigram" || (algorithm == "bpe" && preTokenizer == "metaspace") {
+                try trainSentencePiece()
                 return
             }
             guard algorithm == "bpe" else { throw WinnowError.invalid("--algorithm \(algorithm) is not supported (bpe, unigram)") }
@@ -139,26 +139,32 @@ struct TrainTokenizer: ParsableCommand {
 
 extension TrainTokenizer {
     /// sentencepiece-style unigram training: writes a `.model`.
-    func trainUnigram() throws {
-        var trainer = UnigramTrainer(vocabSize: vocabSize)
+    func trainSentencePiece() throws {
+        var trainer = SentencePieceTrainer(vocabSize: vocabSize)
+        trainer.algorithm = algorithm == "bpe" ? .bpe : .unigram
         try unigram.apply(to: &trainer)
+        if trainer.algorithm == .bpe, output.hasSuffix(".json"), trainer.normalization != .identity || trainer.removeExtraWhitespaces {
+            throw WinnowError.invalid("a sentencepiece-style BPE fits in tokenizer.json only with --normalization identity --keep-extra-whitespaces "
+                + "(as Llama 2's); write a .model instead")
+        }
         trainer.splitDigits = splitDigits
         if let maxTokenLength { trainer.maxPieceLength = maxTokenLength }
         let corpus = try TextCorpus(inputs: input, byteBudget: byteBudget)
         let start = monotonicSeconds()
         let (tokenizer, report) = try trainer.train(corpus) { FileOutput.standardError($0 + "\n") }
         try makeDirectories(parentOf: output)
-        let written = try UnigramTraining.write(tokenizer, to: output)
+        let written = try SentencePieceTraining.write(tokenizer, to: output)
         let skipped = report.skippedTooLong + report.skippedReserved > 0
             ? " (skipped: \(report.skippedTooLong) lines over \(trainer.maxSentenceLength) bytes, \(report.skippedReserved) holding U+2585)" : ""
+        let seeds = trainer.algorithm == .unigram ? ", \(report.seeds) seed pieces" : ""
         FileOutput.standardError("trained \(tokenizer.vocabularySize) pieces from \(report.sentences) sentences\(skipped), "
-            + "\(report.words) distinct words, \(report.seeds) seed pieces in \(seconds(monotonicSeconds() - start)); "
+            + "\(report.words) distinct words\(seeds) in \(seconds(monotonicSeconds() - start)); "
             + "wrote \(written.map(\.path).joined(separator: ", "))\n")
     }
 }
 
 /// The unigram trainer's options (sentencepiece's, in our spelling).
-struct UnigramOptions: ParsableArguments {
+struct SentencePieceOptions: ParsableArguments {
     @Option(help: "Unigram: the share of characters the alphabet must cover; rarer characters are unknown (or bytes with --byte-fallback).")
     var characterCoverage = 0.9995
 
@@ -177,6 +183,9 @@ struct UnigramOptions: ParsableArguments {
     @Flag(help: "Unigram: do not put ▁ before the text (sentencepiece's add_dummy_prefix false).")
     var noDummyPrefix = false
 
+    @Flag(help: "Unigram: keep leading, trailing and repeated spaces (sentencepiece's remove_extra_whitespaces false, as Llama 2).")
+    var keepExtraWhitespaces = false
+
     @Option(name: .customLong("meta-ids"), help: "Unigram: ids of <unk>, <s>, </s> and <pad> (-1: none), comma-separated.")
     var metaIDs = "0,1,2,-1"
 
@@ -186,7 +195,7 @@ struct UnigramOptions: ParsableArguments {
     @Option(help: "Unigram: training threads (default: all cores; the result does not depend on it).")
     var threads: Int?
 
-    func apply(to trainer: inout UnigramTrainer) throws {
+    func apply(to trainer: inout SentencePieceTrainer) throws {
         trainer.characterCoverage = characterCoverage
         trainer.byteFallback = byteFallback
         trainer.userDefinedSymbols = userDefinedSymbols.split(separator: ",").map(String.init)
@@ -196,6 +205,7 @@ struct UnigramOptions: ParsableArguments {
         }
         trainer.normalization = rules
         trainer.addDummyPrefix = !noDummyPrefix
+        trainer.removeExtraWhitespaces = !keepExtraWhitespaces
         let ids = metaIDs.split(separator: ",").compactMap { Int($0) }
         guard ids.count == 4 else { throw WinnowError.invalid("--meta-ids needs four ids (<unk>,<s>,</s>,<pad>), found '\(metaIDs)'") }
         (trainer.unknownID, trainer.beginID, trainer.endID, trainer.padID) = (ids[0], ids[1], ids[2], ids[3])

@@ -6,7 +6,7 @@ import WinnowCore
 /// Unigram training: the algorithm's parts on hand-checked cases, and whole runs against the
 /// fixtures of Scripts/fixtures/unigram_models.py (sentencepiece and HF tokenizers on the models
 /// Winnow trains from Fixtures/unigram-train.txt, and sentencepiece's own models of that text).
-@Suite struct UnigramTrainerTests {
+@Suite struct SentencePieceTrainerTests {
     static func corpus(_ lines: [String], _ name: String) throws -> TextCorpus {
         let path = NSTemporaryDirectory() + "winnow-unigram-\(name).txt"
         try Data(lines.map { $0 + "\n" }.joined().utf8).write(to: URL(fileURLWithPath: path))
@@ -65,7 +65,7 @@ import WinnowCore
     }
 
     @Test func metaPiecesTakeTheirIds() throws {
-        var trainer = UnigramTrainer(vocabSize: 300)
+        var trainer = SentencePieceTrainer(vocabSize: 300)
         trainer.padID = 5
         trainer.controlSymbols = ["<ctrl>"]
         trainer.userDefinedSymbols = ["<sep>", "</s>"]
@@ -81,8 +81,14 @@ import WinnowCore
         #expect(throws: WinnowError.self) { try trainer.metaPieces() }
     }
 
-    static func fixtureTrainer(_ name: String) -> UnigramTrainer {
-        var trainer = UnigramTrainer(vocabSize: name == "nfkc" ? 800 : 600)
+    static func fixtureTrainer(_ name: String) -> SentencePieceTrainer {
+        var trainer = SentencePieceTrainer(vocabSize: ["nfkc": 800, "bytes": 600, "bpe": 700][name]!)
+        if name == "bpe" {
+            trainer.algorithm = .bpe
+            trainer.normalization = .identity
+            trainer.removeExtraWhitespaces = false
+            trainer.byteFallback = true
+        }
         if name == "bytes" {
             trainer.normalization = .identity
             trainer.byteFallback = true
@@ -98,7 +104,7 @@ import WinnowCore
     /// whatever the number of threads; sentencepiece gives its texts the ids we give them, HF
     /// tokenizers gives our tokenizer.json's ids (read back); and the vocabulary compresses held-out text
     /// within 1 % of sentencepiece's own model of the same text.
-    @Test(arguments: ["nfkc", "bytes"])
+    @Test(arguments: ["nfkc", "bytes", "bpe"])
     func trainsTheFixtureModel(name: String) throws {
         let corpus = try TextCorpus(inputs: [Fixture.directory + "unigram-train.txt"])
         var trainer = Self.fixtureTrainer(name)
@@ -131,6 +137,6 @@ import WinnowCore
 
     @Test func refusesTooSmallAVocabulary() throws {
         let corpus = try Self.corpus(["αβγδεζηθικλμνξοπρστυφχψω abcdefghijklmnopqrstuvwxyz"], "small")
-        #expect(throws: WinnowError.self) { try UnigramTrainer(vocabSize: 20).train(corpus) }
+        #expect(throws: WinnowError.self) { try SentencePieceTrainer(vocabSize: 20).train(corpus) }
     }
 }

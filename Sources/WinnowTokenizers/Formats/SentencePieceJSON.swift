@@ -14,9 +14,7 @@ enum SentencePieceJSON {
     /// Throws where tokenizer.json cannot say what the model does.
     static func write(_ tokenizer: SentencePieceTokenizer) throws -> [UInt8] {
         let proto = tokenizer.proto
-        guard tokenizer.algorithm == .unigram else {
-            throw WinnowError.invalid("only unigram sentencepiece models can be written as tokenizer.json (this one is BPE)")
-        }
+        if case let .bpe(bpe) = tokenizer.model { return try writeBPE(tokenizer, merges: bpe.merges) }
         let spec = proto.normalizer
         guard spec.escapeWhitespaces else {
             throw WinnowError.invalid("a model that keeps spaces (escape_whitespaces false) cannot be written as tokenizer.json: Metaspace always turns them into ▁")
@@ -71,6 +69,61 @@ enum SentencePieceJSON {
 }
 
 extension SentencePieceJSON {
+    /// A sentencepiece BPE model as transformers converts Llama 2's: normalizer
+    /// `Sequence[Prepend("▁"), Replace(" " → "▁")]`, no pre-tokenizer, model `BPE` with the pieces,
+    /// the merges by score, `<unk>`, `fuse_unk` and byte fallback. That layout says what
+    /// sentencepiece does only for models without character rules that keep extra spaces (as
+    /// Llama 2's), and without user-defined pieces (HF would prepend `▁` after each); others are
+    /// refused, saying which.
+    static func writeBPE(_ tokenizer: SentencePieceTokenizer, merges: [BPEVocabulary.Merge]) throws -> [UInt8] {
+        let proto = tokenizer.proto, spec = proto.normalizer
+        guard spec.charsMap.isEmpty, !spec.removeExtraWhitespaces, spec.escapeWhitespaces, !proto.treatWhitespaceAsSuffix else {
+            throw WinnowError.invalid("a sentencepiece BPE model can be written as tokenizer.json only without character rules and with extra "
+                + "spaces kept (train with --normalization identity --keep-extra-whitespaces), as Llama 2's")
+        }
+        guard !proto.pieces.contains(where: { $0.type == .userDefined }) else {
+            throw WinnowError.invalid("a sentencepiece BPE model with user-defined pieces cannot be written as tokenizer.json (HF would prepend ▁ after each)")
+        }
+        var out: [UInt8] = []
+        func text(_ s: String) { out += Array(s.utf8) }
+        func string(_ bytes: [UInt8]) { JSONWriter.appendString(String(decoding: bytes, as: UTF8.self), to: &out) }
+        text("{\n  \"version\": \"1.0\",\n  \"truncation\": null,\n  \"padding\": null,\n  \"added_tokens\": [")
+        var first = true
+        for (id, piece) in proto.pieces.enumerated() where piece.type == .control || piece.type == .unknown {
+            text(first ? "\n    " : ",\n    ")
+            first = false
+            text("{\"id\": \(id), \"content\": ")
+            string(piece.bytes)
+            text(", \"single_word\": false, \"lstrip\": false, \"rstrip\": false, \"normalized\": false, \"special\": true}")
+        }
+        let prepend = spec.addDummyPrefix ? "{\"type\": \"Prepend\", \"prepend\": \"\u{2581}\"}, " : ""
+        text("\n  ],\n  \"normalizer\": {\"type\": \"Sequence\", \"normalizers\": [\(prepend)"
+            + "{\"type\": \"Replace\", \"pattern\": {\"String\": \" \"}, \"content\": \"\u{2581}\"}]},\n")
+        text("  \"pre_tokenizer\": null,\n  \"post_processor\": null,\n")
+        let strip = spec.addDummyPrefix ? ", {\"type\": \"Strip\", \"content\": \" \", \"start\": 1, \"stop\": 0}" : ""
+        text("  \"decoder\": {\"type\": \"Sequence\", \"decoders\": [{\"type\": \"Replace\", \"pattern\": {\"String\": \"\u{2581}\"}, \"content\": \" \"}, "
+            + "{\"type\": \"ByteFallback\"}, {\"type\": \"Fuse\"}\(strip)]},\n")
+        text("  \"model\": {\n    \"type\": \"BPE\", \"dropout\": null, \"unk_token\": ")
+        string(proto.pieces[Int(tokenizer.unknownID)].bytes)
+        text(", \"continuing_subword_prefix\": null, \"end_of_word_suffix\": null,\n")
+        text("    \"fuse_unk\": true, \"byte_fallback\": \(proto.byteFallback), \"ignore_merges\": false,\n    \"vocab\": {")
+        for (id, piece) in proto.pieces.enumerated() {
+            text(id == 0 ? "\n      " : ",\n      ")
+            string(piece.bytes)
+            text(": \(id)")
+        }
+        text("\n    },\n    \"merges\": [")
+        for (k, merge) in merges.enumerated() {
+            text(k == 0 ? "\n      [" : ",\n      [")
+            string(proto.pieces[Int(merge.left)].bytes)
+            text(", ")
+            string(proto.pieces[Int(merge.right)].bytes)
+            text("]")
+        }
+        text("\n    ]\n  }\n}\n")
+        return out
+    }
+
     /// A `tokenizer.json` whose model is `Unigram`, as a sentencepiece-style tokenizer that
     /// encodes as `tokenizers` does: the normalizer must be (a sequence of) `Precompiled`,
     /// `Strip(right)` with `Replace(" {2,}" → "▁")`, the pre-tokenizer `Metaspace`.

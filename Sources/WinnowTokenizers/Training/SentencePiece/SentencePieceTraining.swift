@@ -2,7 +2,7 @@ import WinnowCore
 
 /// Writing a trained sentencepiece-style tokenizer: the `.model` sentencepiece loads, and the
 /// same tokenizer as HF `tokenizer.json` with transformers' `tokenizer_config.json`.
-public enum UnigramTraining {
+public enum SentencePieceTraining {
     /// Writes `tokenizer` to `path`: a `.json` path gets tokenizer.json, `tokenizer_config.json`
     /// and `tokenizer.model` in its folder; any other path the `.model` alone. Returns the paths
     /// written and their bytes.

@@ -1,13 +1,17 @@
 import WinnowCore
 
-/// Trains a unigram language-model tokenizer the way sentencepiece's trainer does
-/// (unigram_model_trainer.cc, trainer_interface.cc), with its defaults, and makes it a
-/// sentencepiece model: seed pieces from the corpus's frequent substrings, then rounds of EM
-/// (2 sub-iterations, Bayesian M step) each followed by pruning to 75 % until 1.1 × the
-/// vocabulary is left, then the kept characters plus the best pieces.
+/// Trains a sentencepiece model the way sentencepiece's trainer does (trainer_interface.cc),
+/// with its defaults. `unigram` (unigram_model_trainer.cc): seed pieces from the corpus's
+/// frequent substrings, then rounds of EM (2 sub-iterations, Bayesian M step) each followed by
+/// pruning to 75 % until 1.1 × the vocabulary is left, then the kept characters plus the best
+/// pieces. `bpe`: merges of characters within words by pair count (HF's procedure: highest
+/// count, then smallest pair of ids) under the same piece rules, scored −rank, then the kept
+/// characters (sentencepiece's BPE trainer picks pairs among an active set it refreshes every
+/// 100 merges, so its merges can differ).
 ///
 /// Deterministic: the same corpus and options give the same model on any number of threads.
-public struct UnigramTrainer: Sendable {
+public struct SentencePieceTrainer: Sendable {
+    public var algorithm = SentencePieceTokenizer.Algorithm.unigram
     public var vocabSize: Int
     public var characterCoverage = 0.9995
     public var maxPieceLength = 16
@@ -74,6 +78,16 @@ public struct UnigramTrainer: Sendable {
         }
         let pieceRules = PieceRules(maxLength: maxPieceLength, splitByWhitespace: splitByWhitespace,
                                     splitByUnicodeScript: splitByUnicodeScript, splitByNumber: splitByNumber, splitDigits: splitDigits)
+        if algorithm == .bpe {
+            let words = wordCounts(sentences)
+            report.words = words.distinctWords
+            let pieces = Self.bpePieces(words, characters: sentences.characters, rules: pieceRules, size: vocabSize - metaCount)
+            progress("\(sentences.sentences) sentences, \(sentences.characters.count) characters kept, \(pieces.count - sentences.characters.count) merges")
+            guard pieces.count == vocabSize - metaCount else {
+                throw WinnowError.invalid("vocabulary size \(vocabSize) is too large for this corpus; at most \(pieces.count + metaCount) pieces can be learned")
+            }
+            return (try SentencePieceTokenizer(proto: modelProto(meta: meta, pieces: pieces, charsMap: rules), path: "trained model"), report)
+        }
         let seeds = SeedPieces.make(sentences, rules: pieceRules, seedSize: seedSize, threads: threads)
         report.seeds = seeds.count
         progress("\(sentences.sentences) sentences, \(sentences.characters.count) characters kept, \(seeds.count) seed pieces")
@@ -193,6 +207,65 @@ public struct UnigramTrainer: Sendable {
         return Self.sorted(final.map { ($0.key, $0.value) })
     }
 
+    /// BPE pieces: merges learned over the words' characters (kept characters only; the unknown
+    /// character never joins, and pairs the piece rules refuse are never counted), scored by
+    /// rank (0, −1, −2, …), then the kept characters with the next scores, most frequent first.
+    static func bpePieces(_ words: WordCounts, characters: [UInt32], rules: PieceRules, size: Int) -> [(piece: [UInt8], score: Double)] {
+        let classes = PieceRules.classes(of: characters)
+        let unknown = UInt32(characters.count)
+        // Per token: its characters as `TrainingSentences` symbols (for the rules) and its bytes.
+        var symbolsOf: [[UInt16]] = characters.indices.map { [UInt16($0 + 2)] } + [[TrainingSentences.unknown]]
+        var bytesOf: [[UInt8]] = characters.map { CharsMapCompiler.utf8([$0]) } + [CharsMapCompiler.utf8([TrainingSentences.unknownCharacter])]
+        var idOfBytes: [[UInt8]: UInt32] = [:]
+        for (id, bytes) in bytesOf.enumerated() { idOfBytes[bytes] = UInt32(id) }
+        var idOfCode: [UInt32: UInt32] = [:]
+        for (id, code) in characters.enumerated() { idOfCode[code] = UInt32(id) }
+        let symbols: [[UInt32]] = (0..<words.counts.count).map { w in
+            let word = Array(words.table.key(w))
+            var ids: [UInt32] = []
+            word.withUnsafeBufferPointer { bytes in
+                var i = 0
+                while i < bytes.count {
+                    let (code, length) = TrainingSentences.decode(bytes, i)
+                    ids.append(idOfCode[code] ?? unknown)
+                    i += length
+                }
+            }
+            return ids
+        }
+        var verdicts: [UInt64: Bool] = [:]
+        let allows = { (left: UInt32, right: UInt32) -> Bool in
+            guard left != unknown, right != unknown else { return false }
+            let key = UInt64(left) << 32 | UInt64(right)
+            if let known = verdicts[key] { return known }
+            let verdict = (symbolsOf[Int(left)] + symbolsOf[Int(right)]).withUnsafeBufferPointer { piece in
+                classes.withUnsafeBufferPointer { rules.allows(piece, classes: $0) }
+            }
+            verdicts[key] = verdict
+            return verdict
+        }
+        var state = MergeState(symbols: symbols, counts: words.counts, allows: allows)
+        var learned: [[UInt8]] = []
+        while learned.count + characters.count < size, let (pair, positions) = state.popBest(minimum: 1) {
+            let left = UInt32(truncatingIfNeeded: pair >> 32), right = UInt32(truncatingIfNeeded: pair)
+            let bytes = bytesOf[Int(left)] + bytesOf[Int(right)]
+            let result: UInt32
+            if let existing = idOfBytes[bytes] {
+                result = existing
+            } else {
+                result = UInt32(bytesOf.count)
+                bytesOf.append(bytes)
+                symbolsOf.append(symbolsOf[Int(left)] + symbolsOf[Int(right)])
+                idOfBytes[bytes] = result
+                learned.append(bytes)
+            }
+            state.apply(left: left, right: right, result: result, in: positions, length: { symbolsOf[Int($0)].count }, limit: .max,
+                        allows: allows)
+        }
+        return learned.enumerated().map { ($0.element, -Double($0.offset)) }
+            + characters.enumerated().map { (CharsMapCompiler.utf8([$0.element]), -Double(learned.count + $0.offset)) }
+    }
+
     /// By score, highest first, then by bytes (sentencepiece's `Sorted`).
     static func sorted(_ pieces: [(piece: [UInt8], score: Double)]) -> [(piece: [UInt8], score: Double)] {
         pieces.sorted { $0.score != $1.score ? $0.score > $1.score : $0.piece.lexicographicallyPrecedes($1.piece) }
@@ -211,7 +284,7 @@ public struct UnigramTrainer: Sendable {
                 proto.pieces.append(.init(bytes: next.piece, score: Float(next.score), type: .normal))
             }
         }
-        proto.modelType = .unigram
+        proto.modelType = algorithm == .bpe ? .bpe : .unigram
         proto.byteFallback = byteFallback
         proto.normalizer = .init(name: normalization.rawValue, charsMap: charsMap, addDummyPrefix: addDummyPrefix,
                                  removeExtraWhitespaces: removeExtraWhitespaces, escapeWhitespaces: true)
@@ -219,7 +292,7 @@ public struct UnigramTrainer: Sendable {
         func bool(_ number: Int, _ value: Bool) { int(number, value ? 1 : 0) }
         func float(_ number: Int, _ value: Double) { proto.trainerSpec.append((number, .fixed32(Float(value).bitPattern))) }
         func string(_ number: Int, _ value: String) { proto.trainerSpec.append((number, .bytes(Array(value.utf8)))) }
-        int(3, 1) // model_type UNIGRAM
+        int(3, algorithm == .bpe ? 2 : 1) // model_type
         int(4, vocabSize)
         float(10, characterCoverage)
         int(14, seedSize)
