@@ -86,6 +86,7 @@ import WinnowCore
 
     @Test func refusesAnUnknownAlgorithm() throws {
         let bad = steps.replacingOccurrences(of: "algorithm: unigram", with: "algorithm: wordpiece")
+        #expect(bad != steps)
         #expect(throws: (any Error).self) { try StageHarness("unigrambad", steps: bad, maxDocBytes: 60_000).run("tokenizer") }
     }
 }
@@ -134,7 +135,40 @@ import WinnowCore
     }
 
     @Test func needsATokenizer() throws {
-        let bad = steps.replacingOccurrences(of: "            tokenizer_steps: [bpe, unigram]\n", with: "")
+        let bad = steps.replacingOccurrences(of: "    tokenizer_steps: [bpe, unigram]\n", with: "")
+        #expect(bad != steps)
         #expect(throws: (any Error).self) { try StageHarness("tokevalbad", steps: bad, maxDocBytes: 60_000).run("compare") }
+    }
+}
+
+/// tokenizer-train with `pre_tokenizer: metaspace`: sentencepiece-style BPE, only with the
+/// settings tokenizer.json can hold (Llama 2's).
+@Suite struct SentencePieceBPEStageTests {
+    let steps = """
+          - id: tokenizer
+            stage: tokenizer-train
+            from: input
+            algorithm: bpe
+            pre_tokenizer: metaspace
+            vocab_size: 1200
+            byte_fallback: true
+            normalization: identity
+            remove_extra_whitespaces: false
+            byte_budget: 300000
+        """
+
+    @Test func trainsALlama2StyleBPE() throws {
+        let run = try StageHarness("spbpe", steps: steps, maxDocBytes: 60_000)
+        let train = try #require(try run.run("tokenizer").first)
+        #expect(train.made["tokens"] == 1200 && train.made["files"] == 3)
+        let vocabulary = try run.object(in: "\(run.output("tokenizer"))/tokenizer.json")
+        guard case let .object(model)? = vocabulary["model"] else { Issue.record("no model object"); return }
+        #expect(model["type"]?.stringValue == "BPE" && model["byte_fallback"] == .bool(true))
+    }
+
+    @Test func refusesSettingsTokenizerJSONCannotHold() throws {
+        let bad = steps.replacingOccurrences(of: "    normalization: identity\n", with: "")
+        #expect(bad != steps)
+        #expect(throws: (any Error).self) { try StageHarness("spbpebad", steps: bad, maxDocBytes: 60_000).run("tokenizer") }
     }
 }
