@@ -2,7 +2,8 @@ import Testing
 import WinnowCore
 @testable import WinnowTokenizers
 
-/// HF normalizers, ByteLevel's prefix space and sequences of pre-tokenizers on a byte-level BPE:
+/// HF normalizers, ByteLevel's prefix space, sequences of pre-tokenizers and added tokens that
+/// strip white space, on a byte-level BPE:
 /// ids as HF tokenizers gives them (Fixtures/normalizers.json, Scripts/fixtures/tokenizers_normalizers.py), and components
 /// Winnow does not run refused with their path in the file.
 @Suite struct NormalizerTests {
@@ -14,16 +15,18 @@ import WinnowCore
         guard case var .object(top) = try Array(text.utf8).withUnsafeBytes({ try JSONValue.parse($0) }) else { return [] }
         top["normalizer"] = fixture[name]["normalizer"]
         top["pre_tokenizer"] = fixture[name]["pre_tokenizer"]
+        if fixture[name]["added_tokens"] != .null { top["added_tokens"] = fixture[name]["added_tokens"] }
         text = JSONWriter.string(.object(top))
         return Array(text.utf8)
     }
 
     @Test(arguments: ["nfkc", "nfd-strip-accents-lowercase", "nfkd-strip", "replace-prepend", "bytelevel-prefix-space", "whitespace",
                       "whitespace-split-gpt2", "punctuation-digits-merged-next", "split-behaviors", "split-invert",
-                      "punctuation-merged-previous"])
+                      "punctuation-merged-previous", "added-strip"])
     func encodesAsHF(name: String) throws {
         let tokenizer = try TokenizerJSON.read(bytes: Self.variant(name), path: "\(name).json")
-        let texts = try SentencePieceTests.texts()
+        let ownTexts = Self.fixture[name]["texts"].array.compactMap(\.stringValue)
+        let texts = ownTexts.isEmpty ? try SentencePieceTests.texts() : ownTexts
         let expected = Self.fixture[name]["ids"].array
         #expect(expected.count == texts.count)
         for (k, text) in texts.enumerated() {

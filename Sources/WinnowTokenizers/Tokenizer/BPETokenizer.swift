@@ -15,19 +15,24 @@ public struct BPETokenizer: Tokenizer {
     public let prefixSpace: Bool
     let model: BPEModel
     public let specialTokens: [String: UInt32]
+    /// Added tokens of tokenizer.json that take the white space beside them, by id.
+    public let strips: [UInt32: WhitespaceStrip]
 
     public init(vocabulary: BPEVocabulary, pattern: SplitPattern, ignoreMerges: Bool = true) {
-        self.init(checked: vocabulary, split: .native(pattern), ignoreMerges: ignoreMerges, normalizer: TextNormalizer(), prefixSpace: false)
+        self.init(checked: vocabulary, split: .native(pattern), ignoreMerges: ignoreMerges, normalizer: TextNormalizer(), prefixSpace: false,
+                  strips: [:])
     }
 
     /// Throws if the split rule is a regex ICU cannot compile.
     public init(vocabulary: BPEVocabulary, split: PreTokenizer, ignoreMerges: Bool = true, normalizer: TextNormalizer = TextNormalizer(),
-                prefixSpace: Bool = false) throws {
+                prefixSpace: Bool = false, strips: [UInt32: WhitespaceStrip] = [:]) throws {
         try split.validate()
-        self.init(checked: vocabulary, split: split, ignoreMerges: ignoreMerges, normalizer: normalizer, prefixSpace: prefixSpace)
+        self.init(checked: vocabulary, split: split, ignoreMerges: ignoreMerges, normalizer: normalizer, prefixSpace: prefixSpace, strips: strips)
     }
 
-    private init(checked vocabulary: BPEVocabulary, split: PreTokenizer, ignoreMerges: Bool, normalizer: TextNormalizer, prefixSpace: Bool) {
+    private init(checked vocabulary: BPEVocabulary, split: PreTokenizer, ignoreMerges: Bool, normalizer: TextNormalizer, prefixSpace: Bool,
+                 strips: [UInt32: WhitespaceStrip]) {
+        self.strips = strips
         self.vocabulary = vocabulary
         self.split = split
         self.ignoreMerges = ignoreMerges
@@ -85,7 +90,7 @@ struct BPEEncoder: TokenEncoder {
         prefixSpace = tokenizer.prefixSpace
         model = tokenizer.model.privateCopy()
         self.policy = policy
-        specials = SpecialMatcher(policy == .ordinary ? [] : tokenizer.vocabulary.specials)
+        specials = SpecialMatcher(policy == .ordinary ? [] : tokenizer.vocabulary.specials, strips: tokenizer.strips)
     }
 
     mutating func encode(_ text: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32]) throws {
@@ -119,16 +124,29 @@ struct BPEEncoder: TokenEncoder {
     }
 }
 
+/// How an added token of tokenizer.json takes the white space around it (HF's `lstrip` and
+/// `rstrip`: the token's match reaches over the white space on that side, which then belongs
+/// to no other piece).
+public struct WhitespaceStrip: Sendable, Equatable {
+    public var left = false
+    public var right = false
+
+    public init(left: Bool = false, right: Bool = false) {
+        self.left = left
+        self.right = right
+    }
+}
+
 /// Finds special-token text, leftmost first and longest at one position (as HF's added-token
 /// matcher does).
 struct SpecialMatcher: Sendable {
-    private let tokens: [(bytes: [UInt8], id: UInt32)]
+    private let tokens: [(bytes: [UInt8], id: UInt32, strip: WhitespaceStrip)]
     private let firstBytes: [Bool]
 
     var isEmpty: Bool { tokens.isEmpty }
 
-    init(_ specials: [(content: String, id: UInt32)]) {
-        tokens = specials.map { (Array($0.content.utf8), $0.id) }.filter { !$0.0.isEmpty }
+    init(_ specials: [(content: String, id: UInt32)], strips: [UInt32: WhitespaceStrip] = [:]) {
+        tokens = specials.map { (Array($0.content.utf8), $0.id, strips[$0.id] ?? WhitespaceStrip()) }.filter { !$0.0.isEmpty }
             .sorted { $0.0.count > $1.0.count }
         var first = [Bool](repeating: false, count: 256)
         for token in tokens { first[Int(token.bytes[0])] = true }
@@ -154,14 +172,32 @@ struct SpecialMatcher: Sendable {
         ordinary(UnsafeBufferPointer(rebasing: text[start...]), start == 0, &ids)
     }
 
-    /// The first special token at or after `from`: its offset, length and id.
+    /// The first special token at or after `from`: its offset, length and id (with the white
+    /// space it strips, which never reaches back before `from`).
     func first(in text: UnsafeBufferPointer<UInt8>, from: Int) -> (Int, Int, UInt32)? {
         guard !tokens.isEmpty, let base = text.baseAddress else { return nil }
         var i = from
         while i < text.count {
             if firstBytes[Int(base[i])] {
                 for token in tokens where token.bytes.count <= text.count - i {
-                    if memcmp(base + i, token.bytes, token.bytes.count) == 0 { return (i, token.bytes.count, token.id) }
+                    guard memcmp(base + i, token.bytes, token.bytes.count) == 0 else { continue }
+                    var start = i, end = i + token.bytes.count
+                    if token.strip.left {
+                        while start > from {
+                            var k = start - 1
+                            while k > from, base[k] & 0xC0 == 0x80 { k -= 1 }
+                            guard DigitSplitter.decode(UnsafeBufferPointer(rebasing: text[k..<start]), at: 0).0.properties.isWhitespace else { break }
+                            start = k
+                        }
+                    }
+                    if token.strip.right {
+                        while end < text.count {
+                            let (scalar, length) = DigitSplitter.decode(text, at: end)
+                            guard scalar.properties.isWhitespace else { break }
+                            end += length
+                        }
+                    }
+                    return (start, end - start, token.id)
                 }
             }
             i += 1
