@@ -124,17 +124,18 @@ struct Reader {
         let (split, prefixSpace) = try self.preTokenizer(preTokenizer)
         let steps = try textNormalizer(normalizer, path: "normalizer")
         try checkDecoder(top["decoder"] ?? .null)
-        let (vocabulary, ignoreMerges) = try bpe(model, added: top["added_tokens"] ?? .array([]), byteLevel: true, strips: true)
-        var strips: [UInt32: WhitespaceStrip] = [:]
+        let (vocabulary, ignoreMerges) = try bpe(model, added: top["added_tokens"] ?? .array([]), byteLevel: true, flags: true)
+        var matching: [UInt32: AddedTokenMatching] = [:]
         for item in (top["added_tokens"] ?? .array([])).arrayValue {
             guard case let .object(o) = item, let content = string(o, "content"),
                   let id = vocabulary.specials.first(where: { $0.content == content })?.id else { continue }
-            let strip = WhitespaceStrip(left: bool(o, "lstrip", default: false), right: bool(o, "rstrip", default: false))
-            if strip != WhitespaceStrip() { strips[id] = strip }
+            let flags = AddedTokenMatching(stripLeft: bool(o, "lstrip", default: false), stripRight: bool(o, "rstrip", default: false),
+                                           singleWord: bool(o, "single_word", default: false))
+            if flags != AddedTokenMatching() { matching[id] = flags }
         }
         do {
             return try BPETokenizer(vocabulary: vocabulary, split: split, ignoreMerges: ignoreMerges, normalizer: TextNormalizer(steps),
-                                    prefixSpace: prefixSpace, strips: strips)
+                                    prefixSpace: prefixSpace, matching: matching)
         } catch let error as WinnowError {
             throw fail("pre_tokenizer Split: \(error)")
         }
@@ -344,8 +345,8 @@ struct Reader {
 
     /// The vocabulary and merges of a BPE model; `byteLevel` vocabularies are written in GPT-2's
     /// byte alphabet, the others (sentencepiece-style) are literal text.
-    /// `strips`: the caller handles added tokens' `lstrip` and `rstrip`.
-    func bpe(_ model: JSONObject, added: JSONValue, byteLevel: Bool, strips: Bool = false) throws -> (BPEVocabulary, Bool) {
+    /// `flags`: the caller handles added tokens' `lstrip`, `rstrip` and `single_word`.
+    func bpe(_ model: JSONObject, added: JSONValue, byteLevel: Bool, flags: Bool = false) throws -> (BPEVocabulary, Bool) {
         if let type = string(model, "type"), type != "BPE" { throw fail("model type '\(type)' is not supported (BPE)") }
         for key in ["continuing_subword_prefix", "end_of_word_suffix"] + (byteLevel ? ["unk_token"] : []) {
             if let value = model[key], value != .null { throw fail("model \(key) \(JSONWriter.string(value)) is not supported\(byteLevel ? " in byte-level BPE" : "")") }
@@ -360,8 +361,8 @@ struct Reader {
             guard case let .object(o) = item, let content = string(o, "content"), let id = o["id"]?.doubleValue else {
                 throw fail("added_tokens: an entry without content or id")
             }
-            for flag in ["single_word"] + (strips ? [] : ["lstrip", "rstrip"]) where bool(o, flag, default: false) {
-                throw fail("added_tokens '\(content)': \(flag) true is not supported\(strips ? "" : " with a sentencepiece-style BPE")")
+            for flag in ["single_word", "lstrip", "rstrip"] where !flags && bool(o, flag, default: false) {
+                throw fail("added_tokens '\(content)': \(flag) true is not supported with a sentencepiece-style BPE")
             }
             addedTokens.append((content, UInt32(id)))
         }

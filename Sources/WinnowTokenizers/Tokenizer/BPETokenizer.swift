@@ -15,24 +15,24 @@ public struct BPETokenizer: Tokenizer {
     public let prefixSpace: Bool
     let model: BPEModel
     public let specialTokens: [String: UInt32]
-    /// Added tokens of tokenizer.json that take the white space beside them, by id.
-    public let strips: [UInt32: WhitespaceStrip]
+    /// Added tokens of tokenizer.json that match in their own way (`lstrip`, `rstrip`, `single_word`), by id.
+    public let matching: [UInt32: AddedTokenMatching]
 
     public init(vocabulary: BPEVocabulary, pattern: SplitPattern, ignoreMerges: Bool = true) {
         self.init(checked: vocabulary, split: .native(pattern), ignoreMerges: ignoreMerges, normalizer: TextNormalizer(), prefixSpace: false,
-                  strips: [:])
+                  matching: [:])
     }
 
     /// Throws if the split rule is a regex ICU cannot compile.
     public init(vocabulary: BPEVocabulary, split: PreTokenizer, ignoreMerges: Bool = true, normalizer: TextNormalizer = TextNormalizer(),
-                prefixSpace: Bool = false, strips: [UInt32: WhitespaceStrip] = [:]) throws {
+                prefixSpace: Bool = false, matching: [UInt32: AddedTokenMatching] = [:]) throws {
         try split.validate()
-        self.init(checked: vocabulary, split: split, ignoreMerges: ignoreMerges, normalizer: normalizer, prefixSpace: prefixSpace, strips: strips)
+        self.init(checked: vocabulary, split: split, ignoreMerges: ignoreMerges, normalizer: normalizer, prefixSpace: prefixSpace, matching: matching)
     }
 
     private init(checked vocabulary: BPEVocabulary, split: PreTokenizer, ignoreMerges: Bool, normalizer: TextNormalizer, prefixSpace: Bool,
-                 strips: [UInt32: WhitespaceStrip]) {
-        self.strips = strips
+                 matching: [UInt32: AddedTokenMatching]) {
+        self.matching = matching
         self.vocabulary = vocabulary
         self.split = split
         self.ignoreMerges = ignoreMerges
@@ -90,7 +90,7 @@ struct BPEEncoder: TokenEncoder {
         prefixSpace = tokenizer.prefixSpace
         model = tokenizer.model.privateCopy()
         self.policy = policy
-        specials = SpecialMatcher(policy == .ordinary ? [] : tokenizer.vocabulary.specials, strips: tokenizer.strips)
+        specials = SpecialMatcher(policy == .ordinary ? [] : tokenizer.vocabulary.specials, matching: tokenizer.matching)
     }
 
     mutating func encode(_ text: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32]) throws {
@@ -124,29 +124,41 @@ struct BPEEncoder: TokenEncoder {
     }
 }
 
-/// How an added token of tokenizer.json takes the white space around it (HF's `lstrip` and
-/// `rstrip`: the token's match reaches over the white space on that side, which then belongs
-/// to no other piece).
-public struct WhitespaceStrip: Sendable, Equatable {
-    public var left = false
-    public var right = false
+/// How an added token of tokenizer.json matches (HF's `AddedToken` flags): `lstrip` and
+/// `rstrip` make the match reach over the white space on that side, which then belongs to no
+/// other piece; `single_word` matches only where no word character (`\w`: letters, marks,
+/// decimal digits, `_`) touches it.
+public struct AddedTokenMatching: Sendable, Equatable {
+    public var stripLeft = false
+    public var stripRight = false
+    public var singleWord = false
 
-    public init(left: Bool = false, right: Bool = false) {
-        self.left = left
-        self.right = right
+    public init(stripLeft: Bool = false, stripRight: Bool = false, singleWord: Bool = false) {
+        self.stripLeft = stripLeft
+        self.stripRight = stripRight
+        self.singleWord = singleWord
+    }
+
+    /// `\w` as Rust's regex (HF) has it.
+    static func isWordCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        let properties = scalar.properties
+        switch properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber, .connectorPunctuation: return true
+        default: return properties.isAlphabetic || scalar.value == 0x200C || scalar.value == 0x200D
+        }
     }
 }
 
 /// Finds special-token text, leftmost first and longest at one position (as HF's added-token
 /// matcher does).
 struct SpecialMatcher: Sendable {
-    private let tokens: [(bytes: [UInt8], id: UInt32, strip: WhitespaceStrip)]
+    private let tokens: [(bytes: [UInt8], id: UInt32, matching: AddedTokenMatching)]
     private let firstBytes: [Bool]
 
     var isEmpty: Bool { tokens.isEmpty }
 
-    init(_ specials: [(content: String, id: UInt32)], strips: [UInt32: WhitespaceStrip] = [:]) {
-        tokens = specials.map { (Array($0.content.utf8), $0.id, strips[$0.id] ?? WhitespaceStrip()) }.filter { !$0.0.isEmpty }
+    init(_ specials: [(content: String, id: UInt32)], matching: [UInt32: AddedTokenMatching] = [:]) {
+        tokens = specials.map { (Array($0.content.utf8), $0.id, matching[$0.id] ?? AddedTokenMatching()) }.filter { !$0.0.isEmpty }
             .sorted { $0.0.count > $1.0.count }
         var first = [Bool](repeating: false, count: 256)
         for token in tokens { first[Int(token.bytes[0])] = true }
@@ -173,24 +185,26 @@ struct SpecialMatcher: Sendable {
     }
 
     /// The first special token at or after `from`: its offset, length and id (with the white
-    /// space it strips, which never reaches back before `from`).
+    /// space it strips, which never reaches back before `from`). A `single_word` token touching a
+    /// word character is passed over, and so is its text (HF's matches do not overlap).
     func first(in text: UnsafeBufferPointer<UInt8>, from: Int) -> (Int, Int, UInt32)? {
         guard !tokens.isEmpty, let base = text.baseAddress else { return nil }
         var i = from
-        while i < text.count {
+        search: while i < text.count {
             if firstBytes[Int(base[i])] {
                 for token in tokens where token.bytes.count <= text.count - i {
                     guard memcmp(base + i, token.bytes, token.bytes.count) == 0 else { continue }
                     var start = i, end = i + token.bytes.count
-                    if token.strip.left {
-                        while start > from {
-                            var k = start - 1
-                            while k > from, base[k] & 0xC0 == 0x80 { k -= 1 }
-                            guard DigitSplitter.decode(UnsafeBufferPointer(rebasing: text[k..<start]), at: 0).0.properties.isWhitespace else { break }
-                            start = k
+                    if token.matching.singleWord, touchesWord(text, i, end) {
+                        i = end
+                        continue search
+                    }
+                    if token.matching.stripLeft {
+                        while start > from, let (scalar, at) = scalar(before: start, in: text, from: from), scalar.properties.isWhitespace {
+                            start = at
                         }
                     }
-                    if token.strip.right {
+                    if token.matching.stripRight {
                         while end < text.count {
                             let (scalar, length) = DigitSplitter.decode(text, at: end)
                             guard scalar.properties.isWhitespace else { break }
@@ -203,5 +217,18 @@ struct SpecialMatcher: Sendable {
             i += 1
         }
         return nil
+    }
+
+    /// The character that ends at `end` (not before `from`) and where it starts.
+    private func scalar(before end: Int, in text: UnsafeBufferPointer<UInt8>, from: Int) -> (Unicode.Scalar, Int)? {
+        guard end > from else { return nil }
+        var k = end - 1
+        while k > from, text[k] & 0xC0 == 0x80 { k -= 1 }
+        return (DigitSplitter.decode(UnsafeBufferPointer(rebasing: text[k..<end]), at: 0).0, k)
+    }
+
+    private func touchesWord(_ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        if let (before, _) = scalar(before: start, in: text, from: 0), AddedTokenMatching.isWordCharacter(before) { return true }
+        return end < text.count && AddedTokenMatching.isWordCharacter(DigitSplitter.decode(text, at: end).0)
     }
 }
