@@ -30,21 +30,26 @@ enum SeedPieces {
         let next = Mutex(0)
         let found = Mutex<[Candidate]>([])
         let text = sentences.text, space = sentences.spaceSymbol
+        // Workers take batches of groups and collect a batch's positions in one pass of the text.
+        let batch = 8
         DispatchQueue.concurrentPerform(iterations: max(1, min(threads, groups.count))) { _ in
             var queue = BoundedCandidates(size: seedSize)
-            var positions: [UInt32] = []
+            var positions: [[UInt32]] = []
             text.withUnsafeBufferPointer { text in
                 classes.withUnsafeBufferPointer { classes in
                     let sorter = SuffixSorter(text: text, space: space, splitByWhitespace: rules.splitByWhitespace, limit: limit)
-                    while case let g = next.withLock({ n -> Int in defer { n += 1 }; return n }), g < groups.count {
-                        collect(text, groups[g], rules: rules, classes: classes, into: &positions)
-                        positions.withUnsafeMutableBufferPointer { suffixes in
-                            sorter.sortByPrefix(suffixes)
-                            sorter.nodes(suffixes) { start, length, count in
-                                let piece = UnsafeBufferPointer(rebasing: text[Int(start)..<(Int(start) + length)])
-                                guard rules.allows(piece, classes: classes) else { return }
-                                queue.push(Candidate(start: start, length: UInt8(length), score: Int64(count) * Int64(length)))
+                    while case let first = next.withLock({ n -> Int in defer { n += batch }; return n }), first < groups.count {
+                        collect(text, groups[first..<min(first + batch, groups.count)], rules: rules, classes: classes, into: &positions)
+                        for g in positions.indices {
+                            positions[g].withUnsafeMutableBufferPointer { suffixes in
+                                let common = sorter.sortByPrefix(suffixes)
+                                sorter.nodes(suffixes, common: common) { start, length, count in
+                                    let piece = UnsafeBufferPointer(rebasing: text[Int(start)..<(Int(start) + length)])
+                                    guard rules.allows(piece, classes: classes) else { return }
+                                    queue.push(Candidate(start: start, length: UInt8(length), score: Int64(count) * Int64(length)))
+                                }
                             }
+                            positions[g] = []
                         }
                     }
                 }
@@ -109,19 +114,27 @@ enum SeedPieces {
         return groups
     }
 
-    /// The positions whose first two symbols are in `group` and may be a piece: the
-    /// others (a word's last character, a change of script, …) start no piece longer than one
-    /// character, since the rules hold for every prefix of a piece, so they cannot change the
-    /// nodes found and are not sorted (a fifth to a third of the positions of most text).
-    private static func collect(_ text: UnsafeBufferPointer<UInt16>, _ group: ClosedRange<UInt32>, rules: PieceRules,
-                                classes: UnsafeBufferPointer<PieceRules.SymbolClass>, into positions: inout [UInt32]) {
-        positions.removeAll(keepingCapacity: true)
-        let low = UInt16(group.lowerBound >> 16), high = UInt16(group.upperBound >> 16)
+    /// The positions whose first two symbols are in each of `groups` (consecutive ranges) and may
+    /// be a piece, one list per group, in one pass of the text: the others (a word's last
+    /// character, a change of script, …) start no piece longer than one character, since the
+    /// rules hold for every prefix of a piece, so they cannot change the nodes found and are not
+    /// sorted (a fifth to a third of the positions of most text).
+    private static func collect(_ text: UnsafeBufferPointer<UInt16>, _ groups: ArraySlice<ClosedRange<UInt32>>, rules: PieceRules,
+                                classes: UnsafeBufferPointer<PieceRules.SymbolClass>, into positions: inout [[UInt32]]) {
+        positions = groups.map { _ in [] }
+        guard let low = groups.first?.lowerBound, let high = groups.last?.upperBound else { return }
+        let bounds = groups.map(\.lowerBound)
         // The text ends with a boundary (never a first symbol here), so i + 1 is inside it.
-        for (i, symbol) in text.enumerated() where symbol >= low && symbol <= high
-            && group.contains(UInt32(symbol) << 16 | UInt32(text[i + 1]))
-            && rules.allows(UnsafeBufferPointer(rebasing: text[i...(i + 1)]), classes: classes) {
-            positions.append(UInt32(i))
+        for i in 0..<(text.count - 1) {
+            let key = UInt32(text[i]) << 16 | UInt32(text[i + 1])
+            guard key >= low, key <= high, rules.allows(UnsafeBufferPointer(rebasing: text[i...(i + 1)]), classes: classes) else { continue }
+            // The last group starting at or below the key.
+            var lo = 0, hi = bounds.count - 1
+            while lo < hi {
+                let mid = (lo + hi + 1) / 2
+                if bounds[mid] <= key { lo = mid } else { hi = mid - 1 }
+            }
+            positions[lo].append(UInt32(i))
         }
     }
 }
@@ -182,8 +195,10 @@ private struct SuffixSorter {
 
     /// Sorts by the first four symbols packed in one integer with each position (so most
     /// comparisons read no text: reading it at random positions is what suffix sorting waits
-    /// on), then each run that shares them by `sort` from the fifth symbol on.
-    func sortByPrefix(_ a: UnsafeMutableBufferPointer<UInt32>) {
+    /// on), then each run that shares them by `sort` from the fifth symbol on. Returns the
+    /// common prefix of each suffix with the one before, from the packed symbols where they
+    /// differ (`Self.unknownPrefix` where the text must be read, inside such runs).
+    func sortByPrefix(_ a: UnsafeMutableBufferPointer<UInt32>) -> [UInt8] {
         var keyed: [(key: UInt64, position: UInt32)] = []
         keyed.reserveCapacity(a.count)
         for position in a {
@@ -199,8 +214,19 @@ private struct SuffixSorter {
             keyed.append((key, position))
         }
         keyed.sort { $0.key < $1.key }
-        for (k, entry) in keyed.enumerated() { a[k] = entry.position }
-        guard limit > 4 else { return }
+        var common = [UInt8](repeating: 0, count: keyed.count)
+        for k in 0..<keyed.count {
+            a[k] = keyed[k].position
+            guard k > 0 else { continue }
+            let same = (keyed[k - 1].key ^ keyed[k].key).leadingZeroBitCount / 16
+            var length = Self.unknownPrefix
+            for depth in 0..<min(same + 1, 4) {
+                if depth == same { length = UInt8(depth); break }
+                if stops(UInt16(truncatingIfNeeded: keyed[k].key >> (48 - 16 * UInt64(depth))), depth) { length = UInt8(depth + 1); break }
+            }
+            common[k] = length
+        }
+        guard limit > 4 else { return common }
         var start = 0
         while start < keyed.count {
             var end = start + 1
@@ -211,7 +237,11 @@ private struct SuffixSorter {
             }
             start = end
         }
+        return common
     }
+
+    /// Marks a common prefix `sortByPrefix` leaves to be read from the text.
+    static let unknownPrefix = UInt8.max
 
     /// Multikey quicksort (Bentley & Sedgewick 1997) on the symbols from `depth` on.
     func sort(_ a: UnsafeMutableBufferPointer<UInt32>, depth: Int) {
@@ -266,8 +296,8 @@ private struct SuffixSorter {
 
     /// The common prefix of two suffixes in symbols, counting a shared stop symbol.
     @inline(__always)
-    private func commonPrefix(_ x: UInt32, _ y: UInt32) -> Int {
-        var d = 0
+    private func commonPrefix(_ x: UInt32, _ y: UInt32, from depth: Int = 0) -> Int {
+        var d = depth
         while true {
             let a = symbol(x, d)
             if a != symbol(y, d) { return d }
@@ -279,11 +309,12 @@ private struct SuffixSorter {
     /// Calls `report(start, length, occurrences)` for each node of the sorted suffixes: each
     /// interval of suffixes sharing a prefix of `length` symbols that not all continue alike
     /// (the bottom-up walk of Abouelhoda, Kurtz & Ohlebusch 2004).
-    func nodes(_ a: UnsafeMutableBufferPointer<UInt32>, _ report: (UInt32, Int, Int) -> Void) {
+    func nodes(_ a: UnsafeMutableBufferPointer<UInt32>, common: [UInt8], _ report: (UInt32, Int, Int) -> Void) {
         guard a.count > 1 else { return }
         var stack: [(depth: Int, left: Int)] = [(0, 0)]
         for i in 1...a.count {
-            let depth = i < a.count ? commonPrefix(a[i - 1], a[i]) : 0
+            let known = i < a.count ? common[i] : 0
+            let depth = known == Self.unknownPrefix ? commonPrefix(a[i - 1], a[i], from: 4) : Int(known)
             var left = i - 1
             while depth < stack[stack.count - 1].depth {
                 let top = stack.removeLast()
