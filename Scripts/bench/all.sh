@@ -37,10 +37,10 @@ export WINNOW_BENCH_SUMMARY="$out/figures.jsonl"
 : >"$WINNOW_BENCH_SUMMARY"
 
 # The options of each benchmark: full, and --quick.
-declare -A full=([io]="--workers 1,2 --reps 3" [classifier]="" [filters]="" [tokenizers]="--reps 3"
+declare -A full=([io]="--workers 1,2 --reps 3" [classifier]="" [filters]="" [tokenizers]="--reps 2 --unigram-vocab-size 32000"
   [pack]="--reps 2" [dedup]="")
 declare -A fast=([io]="--workers 1 --reps 1" [classifier]="--tokens 4000000 --predict-docs 20000"
-  [filters]="--peer-docs 300" [tokenizers]="--reps 1" [pack]="--reps 1" [dedup]="--parts minhash --scale 1")
+  [filters]="--peer-docs 300" [tokenizers]="--reps 1 --parts bpe,spm" [pack]="--reps 1" [dedup]="--parts minhash --scale 1")
 
 failed=()
 IFS=, read -r -a names <<<"$only"

@@ -128,14 +128,16 @@ def cpu_model() -> str:
     return platform.processor() or "unknown"
 
 
-def record(work: str, ours: float, peer: str, theirs: float, higher_is_better: bool = True) -> None:
+def record(work: str, ours: float, peer: str, theirs: float, higher_is_better: bool = True,
+           ratio: float | None = None) -> None:
     """Append one headline figure (Winnow's and the peer's, measured in the same run) to the file
     WINNOW_BENCH_SUMMARY names, for all.sh's table; does nothing when it is unset, so every
     benchmark still runs alone. The ratio is Winnow's advantage: above 1 means Winnow is better."""
     path = os.environ.get("WINNOW_BENCH_SUMMARY")
     if not path:
         return
-    ratio = ours / theirs if higher_is_better else theirs / ours
+    if ratio is None:
+        ratio = ours / theirs if higher_is_better else theirs / ours
     with open(path, "a") as f:
         f.write(json.dumps({"work": work, "ours": ours, "peer": peer, "theirs": theirs, "ratio": ratio}) + "\n")
 

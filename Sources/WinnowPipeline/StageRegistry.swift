@@ -19,6 +19,7 @@ public struct StageRegistry: Sendable {
         FilterStage.name: { try FilterStage(settings: $0, loaders: RuleLoaders(classifiers: FastTextModel.loader)) },
         ScoreStage.name: { try ScoreStage(settings: $0) },
         TokenizerTrainStage.name: { try TokenizerTrainStage(settings: $0) },
+        TokenizerEvaluateStage.name: { try TokenizerEvaluateStage(settings: $0) },
         TagStage.name: { try TagStage(settings: $0, classifiers: FastTextModel.loader) },
         MixStage.name: { try MixStage(settings: $0, loadTokenizer: { try TokenizerFiles.load(path: $0) }) },
         DedupStage.name: { try DedupStage(settings: $0, embedders: FastTextModel.embedderLoader) },

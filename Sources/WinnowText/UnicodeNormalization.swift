@@ -11,15 +11,18 @@ public enum UnicodeNormalization: Int32, Sendable {
         guard scalars.contains(where: { $0.value >= 0x80 }) else { return scalars }
         var source: [UInt16] = []
         source.reserveCapacity(scalars.count + 16)
-        for scalar in scalars {
-            let v = scalar.value
-            if v < 0x10000 {
-                source.append(UInt16(v))
-            } else {
-                source.append(UInt16(0xD800 + ((v - 0x10000) >> 10)))
-                source.append(UInt16(0xDC00 + ((v - 0x10000) & 0x3FF)))
-            }
-        }
+        for scalar in scalars { source.append(contentsOf: UTF16.encode(scalar)!) }
+        return Self.scalars(normalize(source)[...])
+    }
+
+    /// `string` in this form.
+    public func apply(_ string: String) -> String {
+        guard string.utf8.contains(where: { $0 >= 0x80 }) else { return string }
+        return String(decoding: normalize(Array(string.utf16)), as: UTF16.self)
+    }
+
+    /// UTF-16 in this form, through ICU.
+    private func normalize(_ source: [UInt16]) -> [UInt16] {
         // Decomposition grows text by a few units per character at most; ICU says when more is needed.
         var capacity = source.count * 3 + 16
         while true {
@@ -32,7 +35,7 @@ public enum UnicodeNormalization: Int32, Sendable {
             }
             // ICU fails only without its data or memory: nothing a caller could act on.
             precondition(needed >= 0, "ICU normalisation failed: \(error.map { String(cString: $0) } ?? "unknown error")")
-            if Int(needed) <= capacity { return Self.scalars(result[..<Int(needed)]) }
+            if Int(needed) <= capacity { return Array(result[..<Int(needed)]) }
             capacity = Int(needed)
         }
     }

@@ -31,6 +31,8 @@ public struct TokenizerEvaluation: Sendable {
     /// Wall-clock seconds of encoding alone (the corpus is read into memory first).
     public var encodeSeconds: Double = 0
     public var threads = 1
+    /// What reading the corpus counted (documents, bytes, rejected lines).
+    public var reading = TaskStats()
 
     public var megabytesPerSecond: Double { encodeSeconds > 0 ? Double(total.bytes) / 1e6 / encodeSeconds : 0 }
 
@@ -44,6 +46,7 @@ public struct TokenizerEvaluation: Sendable {
         let batches = loaded
 
         var evaluation = TokenizerEvaluation()
+        evaluation.reading = try source.finish()
         evaluation.threads = max(1, threads)
         let next = Mutex(0)
         let parts = Mutex<[[String: Row]]>([])

@@ -2,13 +2,17 @@ import WinnowCore
 
 /// The `tokenizer-train` stage: one task reads all of the step's input shards (optionally a
 /// byte budget of them, sampled by a metadata key such as `language` or `domain`), learns a
-/// byte-level BPE vocabulary and writes `tokenizer.json` and `tokenizer_config.json` into the
-/// step's output folder.
+/// byte-level BPE vocabulary (`algorithm: bpe`) or a unigram one (`algorithm: unigram`,
+/// sentencepiece's trainer, which also writes `tokenizer.model`) and writes `tokenizer.json`
+/// and `tokenizer_config.json` into the step's output folder.
 public struct TokenizerTrainStage: Stage {
     public static let name = "tokenizer-train"
 
     public var trainer: BPETrainer
     public var split: PreTokenizer
+    /// Set for `algorithm: unigram` and for `pre_tokenizer: metaspace` (sentencepiece-style BPE);
+    /// then `trainer` and `split` are unused.
+    public var unigram: SentencePieceTrainer?
     public var byteBudget: Int64?
     /// Leave special-token text out of the word counts (see `WordCounts.count`).
     public var skipSpecialText = false
@@ -19,11 +23,31 @@ public struct TokenizerTrainStage: Stage {
 
     public init(settings: SettingsReader) throws {
         guard let vocabSize = try settings.int("vocab_size") else { throw settings.error("vocab_size", "is required") }
-        guard vocabSize > 256 else { throw settings.error("vocab_size", "must exceed 256 (the byte alphabet)") }
-        let name = try settings.choice("pre_tokenizer", SplitPattern.names, default: "llama3")
+        let algorithm = try settings.choice("algorithm", ["bpe", "unigram"], default: "bpe")
+        let name = try settings.choice("pre_tokenizer", SplitPattern.names + ["metaspace"], default: "llama3")
+        if algorithm == "unigram" || name == "metaspace" {
+            var unigram = SentencePieceTrainer(vocabSize: vocabSize)
+            unigram.algorithm = algorithm == "bpe" ? .bpe : .unigram
+            unigram.removeExtraWhitespaces = try settings.bool("remove_extra_whitespaces", default: true)
+            unigram.characterCoverage = try settings.double("character_coverage") ?? unigram.characterCoverage
+            unigram.byteFallback = try settings.bool("byte_fallback", default: false)
+            unigram.splitDigits = try settings.bool("split_digits", default: false)
+            unigram.maxPieceLength = try settings.int("max_piece_length", default: unigram.maxPieceLength)
+            unigram.userDefinedSymbols = try settings.strings("user_defined_symbols") ?? []
+            unigram.controlSymbols = try settings.strings("control_symbols") ?? []
+            let rules = try settings.choice("normalization", NormalizationRules.allCases.map(\.rawValue), default: unigram.normalization.rawValue)
+            unigram.normalization = NormalizationRules(rawValue: rules)!
+            unigram.addDummyPrefix = try settings.bool("add_dummy_prefix", default: true)
+            if unigram.algorithm == .bpe, unigram.normalization != .identity || unigram.removeExtraWhitespaces {
+                throw settings.error("pre_tokenizer", "metaspace (sentencepiece-style BPE) needs normalization: identity and "
+                    + "remove_extra_whitespaces: false, the only such models tokenizer.json can hold (as Llama 2's)")
+            }
+            self.unigram = unigram
+        }
+        guard unigram != nil || vocabSize > 256 else { throw settings.error("vocab_size", "must exceed 256 (the byte alphabet)") }
         // `split_digits: true` adds HF's Digits pre-tokenizer (each digit its own piece).
-        split = try settings.bool("split_digits", default: false) ? .digits(.native(SplitPattern(name: name)!), individual: true)
-                                                                  : .native(SplitPattern(name: name)!)
+        let pattern = SplitPattern(name: name) ?? .llama3
+        split = try settings.bool("split_digits", default: false) && unigram == nil ? .digits(.native(pattern), individual: true) : .native(pattern)
         trainer = BPETrainer(vocabSize: vocabSize,
                              minFrequency: Int64(try settings.int("min_frequency", default: 0)),
                              specialTokens: try settings.strings("special_tokens") ?? ["<|endoftext|>"],
@@ -52,6 +76,15 @@ public struct TokenizerTrainStage: Stage {
         let start = monotonicSeconds()
         var corpus = try TextCorpus(inputs: task.inputShards, byteBudget: byteBudget, keep: samplingRule(seed: task.seed))
         corpus.task = task
+        if let unigram {
+            let (tokenizer, report) = try unigram.train(corpus)
+            let written = try SentencePieceTraining.write(tokenizer, to: task.outputDirectory + "/tokenizer.json")
+            var stats = report.reading
+            stats.bytesOut = Int64(written.reduce(0) { $0 + $1.bytes })
+            stats.made = ["tokens": Int64(tokenizer.vocabularySize), "seed pieces": Int64(report.seeds), "files": Int64(written.count)]
+            stats.seconds = monotonicSeconds() - start
+            return stats
+        }
         let training = try BPETraining(corpus: corpus, split: split, trainer: trainer, skipSpecialText: skipSpecialText)
         let written = try training.write(to: task.outputDirectory + "/tokenizer.json")
         var stats = training.words.reading

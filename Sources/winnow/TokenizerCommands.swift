@@ -39,31 +39,36 @@ struct TokenizerFileOptions: ParsableArguments {
     }
 }
 
-/// The tokenizer as the first argument (`inspect T`, `evaluate T`).
+/// The tokenizer as the first argument (`inspect T`, `evaluate T`, `export T`).
 struct TokenizerPathArgument: ParsableArguments {
-    @Argument(help: "The tokenizer file.")
+    @Argument(help: "The tokenizer: tokenizer.json, a sentencepiece .model, a .tiktoken file, or vocab.json (merges.txt beside it).")
     var path: String
 
     @Option(help: "For .tiktoken files: the split pattern.")
     var pattern = "cl100k"
 
+    @Option(help: "For .tiktoken files: special tokens as TEXT=ID, comma-separated.")
+    var tiktokenSpecials = ""
+
     func load() throws -> any LoadedTokenizer {
-        try TokenizerFileOptions.parse(["--tokenizer", path, "--pattern", pattern]).load()
+        try TokenizerFileOptions.parse(["--tokenizer", path, "--pattern", pattern, "--tiktoken-specials", tiktokenSpecials]).load()
     }
 }
 
 struct TrainTokenizer: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Learn a byte-level BPE tokenizer (the merges HF tokenizers' BpeTrainer learns) from text files or JSONL shards.")
+        abstract: "Learn a byte-level BPE tokenizer (the merges HF tokenizers' BpeTrainer learns) or a unigram tokenizer (sentencepiece's trainer) from text files or JSONL shards.")
 
-    @Option(help: "The algorithm (bpe).")
+    @Option(help: "The algorithm: bpe (byte-level, HF tokenizers) or unigram (sentencepiece).")
     var algorithm = "bpe"
 
     @Option(help: "Vocabulary size, special tokens and the 256 bytes included.")
     var vocabSize: Int
 
-    @Option(help: "Split pattern: \(SplitPattern.names.joined(separator: ", ")).")
+    @OptionGroup var unigram: SentencePieceOptions
+
+    @Option(help: "Split pattern: \(SplitPattern.names.joined(separator: ", ")); or metaspace, for sentencepiece-style BPE (characters, ▁ for spaces, a .model).")
     var preTokenizer = "llama3"
 
     @Option(help: "Split with this regex instead (through ICU; several times slower than the native patterns).")
@@ -101,7 +106,11 @@ struct TrainTokenizer: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            guard algorithm == "bpe" else { throw WinnowError.invalid("--algorithm \(algorithm) is not supported (bpe)") }
+            if algorithm == "unigram" || (algorithm == "bpe" && preTokenizer == "metaspace") {
+                try trainSentencePiece()
+                return
+            }
+            guard algorithm == "bpe" else { throw WinnowError.invalid("--algorithm \(algorithm) is not supported (bpe, unigram)") }
             guard let pattern = SplitPattern(name: preTokenizer) else {
                 throw WinnowError.invalid("unknown --pre-tokenizer '\(preTokenizer)' (known: \(SplitPattern.names.joined(separator: ", ")))")
             }
@@ -128,6 +137,83 @@ struct TrainTokenizer: ParsableCommand {
     }
 }
 
+extension TrainTokenizer {
+    /// sentencepiece-style unigram training: writes a `.model`.
+    func trainSentencePiece() throws {
+        var trainer = SentencePieceTrainer(vocabSize: vocabSize)
+        trainer.algorithm = algorithm == "bpe" ? .bpe : .unigram
+        try unigram.apply(to: &trainer)
+        if trainer.algorithm == .bpe, output.hasSuffix(".json"), trainer.normalization != .identity || trainer.removeExtraWhitespaces {
+            throw WinnowError.invalid("a sentencepiece-style BPE fits in tokenizer.json only with --normalization identity --keep-extra-whitespaces "
+                + "(as Llama 2's); write a .model instead")
+        }
+        trainer.splitDigits = splitDigits
+        if let maxTokenLength { trainer.maxPieceLength = maxTokenLength }
+        let corpus = try TextCorpus(inputs: input, byteBudget: byteBudget)
+        let start = monotonicSeconds()
+        let (tokenizer, report) = try trainer.train(corpus) { FileOutput.standardError($0 + "\n") }
+        try makeDirectories(parentOf: output)
+        let written = try SentencePieceTraining.write(tokenizer, to: output)
+        let skipped = report.skippedTooLong + report.skippedReserved > 0
+            ? " (skipped: \(report.skippedTooLong) lines over \(trainer.maxSentenceLength) bytes, \(report.skippedReserved) holding U+2585)" : ""
+        let seeds = trainer.algorithm == .unigram ? ", \(report.seeds) seed pieces" : ""
+        FileOutput.standardError("trained \(tokenizer.vocabularySize) pieces from \(report.sentences) sentences\(skipped), "
+            + "\(report.words) distinct words\(seeds) in \(seconds(monotonicSeconds() - start)); "
+            + "wrote \(written.map(\.path).joined(separator: ", "))\n")
+    }
+}
+
+/// The unigram trainer's options (sentencepiece's, in our spelling).
+struct SentencePieceOptions: ParsableArguments {
+    @Option(help: "Unigram: the share of characters the alphabet must cover; rarer characters are unknown (or bytes with --byte-fallback).")
+    var characterCoverage = 0.9995
+
+    @Flag(help: "Unigram: add the 256 <0xHH> byte pieces, so unknown characters encode as bytes.")
+    var byteFallback = false
+
+    @Option(help: "Unigram: pieces always matched whole, comma-separated (ids after the control symbols).")
+    var userDefinedSymbols = ""
+
+    @Option(help: "Unigram: control pieces (never produced from text), comma-separated.")
+    var controlSymbols = ""
+
+    @Option(help: "Unigram: character rules (nmt_nfkc, nfkc, identity).")
+    var normalization = "nmt_nfkc"
+
+    @Flag(help: "Unigram: do not put ▁ before the text (sentencepiece's add_dummy_prefix false).")
+    var noDummyPrefix = false
+
+    @Flag(help: "Unigram: keep leading, trailing and repeated spaces (sentencepiece's remove_extra_whitespaces false, as Llama 2).")
+    var keepExtraWhitespaces = false
+
+    @Option(name: .customLong("meta-ids"), help: "Unigram: ids of <unk>, <s>, </s> and <pad> (-1: none), comma-separated.")
+    var metaIDs = "0,1,2,-1"
+
+    @Option(help: "Unigram: size of the seed vocabulary.")
+    var seedSize = 1_000_000
+
+    @Option(help: "Unigram: training threads (default: all cores; the result does not depend on it).")
+    var threads: Int?
+
+    func apply(to trainer: inout SentencePieceTrainer) throws {
+        trainer.characterCoverage = characterCoverage
+        trainer.byteFallback = byteFallback
+        trainer.userDefinedSymbols = userDefinedSymbols.split(separator: ",").map(String.init)
+        trainer.controlSymbols = controlSymbols.split(separator: ",").map(String.init)
+        guard let rules = NormalizationRules(rawValue: normalization) else {
+            throw WinnowError.invalid("--normalization \(normalization) is not one of \(NormalizationRules.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        trainer.normalization = rules
+        trainer.addDummyPrefix = !noDummyPrefix
+        trainer.removeExtraWhitespaces = !keepExtraWhitespaces
+        let ids = metaIDs.split(separator: ",").compactMap { Int($0) }
+        guard ids.count == 4 else { throw WinnowError.invalid("--meta-ids needs four ids (<unk>,<s>,</s>,<pad>), found '\(metaIDs)'") }
+        (trainer.unknownID, trainer.beginID, trainer.endID, trainer.padID) = (ids[0], ids[1], ids[2], ids[3])
+        trainer.seedSize = seedSize
+        if let threads { trainer.threads = threads }
+    }
+}
+
 func seconds(_ s: Double) -> String { String(Double(Int(s * 1000)) / 1000) + " s" }
 
 struct EncodeText: ParsableCommand {
@@ -151,8 +237,24 @@ struct EncodeText: ParsableCommand {
     @Option(help: "Special-token text in the input: recognize, refuse or ordinary.")
     var specials: SpecialTokenPolicy = .refuse
 
+    @Option(help: "Unigram models: print the N best segmentations of each text, best first, then an empty line.")
+    var nbest: Int?
+
+    @Option(help: "Unigram models: sample a segmentation (subword regularisation) with this alpha.")
+    var sampleAlpha: Double?
+
+    @Option(help: "With --sample-alpha: sample from the N best segmentations (-1: from all of them).")
+    var sampleNbest = -1
+
+    @Option(help: "With --sample-alpha: the random seed.")
+    var seed: UInt64 = 0
+
     func run() throws {
         let tokenizer = try file.load()
+        if nbest != nil || sampleAlpha != nil {
+            try reportingErrors { try encodeAlternatives(tokenizer) }
+            return
+        }
         guard !input.isEmpty else {
             let text = try reportingErrors { try readFile("/dev/stdin") }
             FileOutput.standardOutput(format(try reportingErrors { try tokenizer.encode(text, specials: specials) }, tokenizer))
@@ -173,6 +275,30 @@ struct EncodeText: ParsableCommand {
                 }
                 FileOutput.standardOutput(out)
             }
+        }
+    }
+
+    /// --nbest and --sample-alpha: each text of standard input or of --input.
+    private func encodeAlternatives(_ loaded: any LoadedTokenizer) throws {
+        guard let tokenizer = loaded as? SentencePieceTokenizer else {
+            throw WinnowError.invalid("\(file.tokenizer): --nbest and --sample-alpha need a unigram model (a sentencepiece .model or a Unigram tokenizer.json)")
+        }
+        var random = SplitMix64(seed: seed)
+        func alternatives(_ text: [UInt8]) throws -> String {
+            if let nbest {
+                return try tokenizer.nBest(text, count: nbest).map { format($0.ids, tokenizer) }.joined() + "\n"
+            }
+            return format(try tokenizer.sample(text, nbestSize: sampleNbest, alpha: sampleAlpha ?? 0, using: &random), tokenizer)
+        }
+        guard !input.isEmpty else {
+            FileOutput.standardOutput(try alternatives(try readFile("/dev/stdin")))
+            return
+        }
+        let batches = try TextCorpus(inputs: input, byteBudget: byteBudget).batches()
+        while let batch = try batches.next() {
+            var out = ""
+            for k in 0..<batch.count { out += try alternatives(Array(batch.bytes[batch.range(k)])) }
+            FileOutput.standardOutput(out)
         }
     }
 
@@ -274,11 +400,11 @@ struct EvaluateTokenizer: ParsableCommand {
 struct ExportTokenizer: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Write a byte-level BPE tokenizer as tokenizer.json (HF, transformers) or .tiktoken.")
+        abstract: "Write a tokenizer in another format: hf (tokenizer.json), sentencepiece (.model) or tiktoken, where the model allows it.")
 
-    @OptionGroup var file: TokenizerFileOptions
+    @OptionGroup var file: TokenizerPathArgument
 
-    @Option(help: "tokenizer.json or tiktoken.")
+    @Option(help: "hf (tokenizer.json), sentencepiece (.model) or tiktoken.")
     var format: String
 
     @Option(help: "The file to write.")
@@ -286,21 +412,27 @@ struct ExportTokenizer: ParsableCommand {
 
     func run() throws {
         let loaded = try file.load()
+        let path = file.path
         try reportingErrors {
-            guard let tokenizer = loaded as? BPETokenizer else {
-                throw WinnowError.invalid("\(file.tokenizer): only byte-level BPE tokenizers can be exported")
-            }
-            switch format {
-            case "tokenizer.json", "json":
-                try writeFileAtomically(output, TokenizerJSON.write(tokenizer))
-            case "tiktoken":
+            let bytes: [UInt8]
+            switch (format, loaded) {
+            case ("hf", let tokenizer as BPETokenizer), ("tokenizer.json", let tokenizer as BPETokenizer):
+                bytes = TokenizerJSON.write(tokenizer)
+            case ("hf", let tokenizer as SentencePieceTokenizer), ("tokenizer.json", let tokenizer as SentencePieceTokenizer):
+                bytes = try TokenizerExport.tokenizerJSON(tokenizer)
+            case ("sentencepiece", let tokenizer as SentencePieceTokenizer):
+                bytes = TokenizerExport.sentencePieceModel(tokenizer)
+            case ("tiktoken", let tokenizer as BPETokenizer):
                 try TiktokenFile.checkRanks(tokenizer.vocabulary)
-                try writeFileAtomically(output, TiktokenFile.write(tokenizer.vocabulary))
-                FileOutput.standardError("wrote \(output); its split is the \(tokenizer.split.name) and its special tokens "
+                bytes = TiktokenFile.write(tokenizer.vocabulary)
+                FileOutput.standardError("\(output): the split is the \(tokenizer.split.name) and the special tokens are "
                     + tokenizer.vocabulary.specials.map { "\($0.content)=\($0.id)" }.joined(separator: ",") + " (the format holds neither)\n")
+            case ("hf", _), ("tokenizer.json", _), ("sentencepiece", _), ("tiktoken", _):
+                throw WinnowError.invalid("\(path): \(TokenizerExport.whyNot(loaded, format: format))")
             default:
-                throw WinnowError.invalid("--format \(format) is not supported (tokenizer.json, tiktoken)")
+                throw WinnowError.invalid("--format \(format) is not one of hf, sentencepiece, tiktoken")
             }
+            try writeFileAtomically(output, bytes)
         }
     }
 }

@@ -10,13 +10,10 @@ import WinnowPipeline
 
     @Test func everyReferencePipelineLoads() throws {
         #expect(Self.files.contains("quickstart.yaml") && Self.files.contains("continual-pretraining.yaml"))
-        let here = FileManager.default.currentDirectoryPath
-        FileManager.default.changeCurrentDirectoryPath(CLI.repoRoot)
-        defer { FileManager.default.changeCurrentDirectoryPath(here) }
         for name in Self.files {
-            let pipeline = try Pipeline.load(path: "Pipelines/\(name)")
+            let pipeline = try Pipeline.load(path: "\(CLI.repoRoot)/Pipelines/\(name)")
             #expect(!pipeline.steps.isEmpty, "\(name)")
-            let text = try String(contentsOfFile: "Pipelines/\(name)", encoding: .utf8)
+            let text = try String(contentsOfFile: "\(CLI.repoRoot)/Pipelines/\(name)", encoding: .utf8)
             #expect(text.hasPrefix("#"), "\(name) is documented at the top")
         }
     }

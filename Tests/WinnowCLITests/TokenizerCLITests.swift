@@ -33,8 +33,8 @@ import Testing
         #expect(viaTiktoken.stdout == encoded.stdout)
 
         // Exported back from .tiktoken to tokenizer.json: the same merges and ids.
-        let exported = try CLI.run(["tokenizer", "export", "--tokenizer", "\(dir)/tok/tok.tiktoken", "--pattern", "gpt4",
-                                    "--tiktoken-specials", "<|endoftext|>=0,<pad>=1", "--format", "tokenizer.json",
+        let exported = try CLI.run(["tokenizer", "export", "\(dir)/tok/tok.tiktoken", "--pattern", "gpt4",
+                                    "--tiktoken-specials", "<|endoftext|>=0,<pad>=1", "--format", "hf",
                                     "--output", "\(dir)/tok/roundtrip.json"])
         #expect(exported.status == 0, "\(exported.stderr)")
         let again = try CLI.run(["tokenizer", "encode", "--tokenizer", "\(dir)/tok/roundtrip.json", "--specials", "recognize"],

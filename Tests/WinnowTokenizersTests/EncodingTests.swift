@@ -42,7 +42,7 @@ import WinnowCore
     @Test func qwen2FormWithNFCEncodesAsHF() throws {
         let tokenizer = try #require(try TokenizerJSON.read(path: Fixture.directory + "qwen2-nfc.tokenizer.json") as? BPETokenizer)
         #expect(tokenizer.pattern == .qwen2)
-        #expect(tokenizer.normalizesNFC)
+        #expect(tokenizer.normalizer == TextNormalizer([.nfc]))
         var decomposed = 0
         for item in try Fixture.json("qwen2-nfc.json")["cases"].array {
             let text = item["text"].stringValue!

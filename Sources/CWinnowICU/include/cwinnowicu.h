@@ -39,4 +39,7 @@ int cwinnow_regex_find_next(cwinnow_regex *regex, int32_t *start, int32_t *end);
 int32_t cwinnow_normalize(int form, const uint16_t *source, int32_t length, uint16_t *dest, int32_t capacity,
                           const char **error_name);
 
+/* ICU's script code (UScriptCode) of a code point; -1 on error. */
+int32_t cwinnow_script(uint32_t code_point);
+
 #endif

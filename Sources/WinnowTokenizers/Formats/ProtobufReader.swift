@@ -60,6 +60,24 @@ struct ProtobufReader {
         }
     }
 
+    /// A field's value as it is on the wire, for messages kept whole.
+    mutating func value(_ field: Field) throws -> ProtobufValue {
+        switch field.wireType {
+        case Self.varint: return .varint(try readVarint())
+        case Self.fixed32:
+            let start = position
+            try advance(4, field)
+            return .fixed32(UInt32(bytes[start]) | UInt32(bytes[start + 1]) << 8 | UInt32(bytes[start + 2]) << 16 | UInt32(bytes[start + 3]) << 24)
+        case Self.fixed64:
+            let start = position
+            try advance(8, field)
+            var value: UInt64 = 0
+            for k in 0..<8 { value |= UInt64(bytes[start + k]) << (8 * UInt64(k)) }
+            return .fixed64(value)
+        default: return .bytes(try bytes(field))
+        }
+    }
+
     mutating func uint64(_ field: Field) throws -> UInt64 {
         try expect(field, Self.varint)
         return try readVarint()

@@ -6,7 +6,11 @@ import WinnowCore
 /// is an error that names it; none is skipped silently.
 public enum TokenizerJSON {
     public static func read(path: String) throws -> any LoadedTokenizer {
-        let bytes = try readFile(path)
+        try read(bytes: readFile(path), path: path)
+    }
+
+    /// `bytes` of a tokenizer.json; `path` names it in errors.
+    static func read(bytes: [UInt8], path: String) throws -> any LoadedTokenizer {
         let root: JSONValue
         do {
             root = try bytes.withUnsafeBytes { try JSONValue.parse($0) }
@@ -32,9 +36,12 @@ public enum TokenizerJSON {
             line(#", "single_word": false, "lstrip": false, "rstrip": false, "normalized": false, "special": true}\#(k + 1 < vocabulary.specials.count ? "," : "")"#)
         }
         line("  ],")
-        line(tokenizer.normalizesNFC ? #"  "normalizer": {"type": "NFC"},"# : #"  "normalizer": null,"#)
+        line("  \"normalizer\": \(tokenizer.normalizer.json),")
         if tokenizer.split == .native(.gpt2) {
-            line(#"  "pre_tokenizer": {"type": "ByteLevel", "add_prefix_space": false, "trim_offsets": true, "use_regex": true},"#)
+            line(#"  "pre_tokenizer": {"type": "ByteLevel", "add_prefix_space": \#(tokenizer.prefixSpace), "trim_offsets": true, "use_regex": true},"#)
+        } else if case let .sequence(steps) = tokenizer.split {
+            line(#"  "pre_tokenizer": {"type": "Sequence", "pretokenizers": ["# + steps.map(\.json).joined(separator: ", ")
+                + #", {"type": "ByteLevel", "add_prefix_space": false, "trim_offsets": true, "use_regex": false}]},"#)
         } else {
             out += Array(#"  "pre_tokenizer": {"type": "Sequence", "pretokenizers": [{"type": "Split", "pattern": {"Regex": "#.utf8)
             JSONWriter.appendString(tokenizer.split.regex, to: &out)
@@ -71,21 +78,23 @@ public enum TokenizerJSON {
     }
 
     /// transformers' `tokenizer_config.json`, so `AutoTokenizer.from_pretrained(folder)` resolves
-    /// the special tokens (tokenizers.md §6.7).
-    public static func writeConfig(_ tokenizer: BPETokenizer, modelMaxLength: Int = 1 << 20) -> [UInt8] {
+    /// the special tokens (tokenizers.md §6.7): the end-of-text token as `eos_token`, the first
+    /// special token as `bos_token` (or the one named), and the unknown piece if there is one.
+    public static func writeConfig(_ tokenizer: any Tokenizer, specials: [(content: String, id: UInt32)], begin: String? = nil,
+                                   unknown: String? = nil, modelMaxLength: Int = 1 << 20) -> [UInt8] {
         var object = JSONObject([.init(key: "tokenizer_class", value: .string("PreTrainedTokenizerFast"))])
-        if let eos = tokenizer.endOfTextID {
-            let content = tokenizer.vocabulary.specials.first { $0.id == eos }!.content
+        if let eos = tokenizer.endOfTextID, let content = specials.first(where: { $0.id == eos })?.content {
             object["eos_token"] = .string(content)
-            object["bos_token"] = .string(tokenizer.vocabulary.specials.first?.content ?? content)
+            object["bos_token"] = .string(begin ?? specials.first?.content ?? content)
         }
+        if let unknown { object["unk_token"] = .string(unknown) }
         object["model_max_length"] = JSONValue(modelMaxLength)
         return Array((JSONWriter.string(.object(object)) + "\n").utf8)
     }
 }
 
 /// Reads one tokenizer.json, naming the file and the component in every error.
-private struct Reader {
+struct Reader {
     let path: String
 
     func fail(_ detail: String) -> WinnowError { .config(path: path, line: nil, detail: detail) }
@@ -98,27 +107,67 @@ private struct Reader {
         for key in ["truncation", "padding"] {
             if let value = top[key], value != .null { throw fail("\(key) \(describe(value)) is not supported") }
         }
+        if top["model"] == nil, top["config"] != nil, case .array? = top["vocab"] { return try TekkenFile.read(top, self) }
         guard case let .object(model)? = top["model"] else { throw fail("no model object") }
         try checkPostProcessor(top["post_processor"] ?? .null)
+        switch string(model, "type") {
+        case "Unigram": return try SentencePieceJSON.read(top, model: model, self)
+        case "BPE", nil: break
+        case let other?: throw fail("model.type '\(other)' is not supported (BPE, Unigram)")
+        }
         let normalizer = top["normalizer"] ?? .null, preTokenizer = top["pre_tokenizer"] ?? .null
-        let nfc = isNFC(normalizer)
-        if bool(model, "byte_fallback", default: false) || isMetaspace(preTokenizer) || (normalizer != .null && !nfc) {
+        // sentencepiece-style BPE: byte fallback, Metaspace, or Llama 2's normalizer with no pre-tokenizer.
+        if bool(model, "byte_fallback", default: false) || isMetaspace(preTokenizer) || (normalizer != .null && preTokenizer == .null) {
             return try metaspace(model: model, normalizer: normalizer, preTokenizer: preTokenizer,
                                  decoder: top["decoder"] ?? .null, added: top["added_tokens"] ?? .array([]))
         }
-        let split = try self.preTokenizer(preTokenizer)
+        let (split, prefixSpace) = try self.preTokenizer(preTokenizer)
+        let steps = try textNormalizer(normalizer, path: "normalizer")
         try checkDecoder(top["decoder"] ?? .null)
-        let (vocabulary, ignoreMerges) = try bpe(model, added: top["added_tokens"] ?? .array([]), byteLevel: true)
+        let (vocabulary, ignoreMerges) = try bpe(model, added: top["added_tokens"] ?? .array([]), byteLevel: true, flags: true)
+        var matching: [UInt32: AddedTokenMatching] = [:]
+        for item in (top["added_tokens"] ?? .array([])).arrayValue {
+            guard case let .object(o) = item, let content = string(o, "content"),
+                  let id = vocabulary.specials.first(where: { $0.content == content })?.id else { continue }
+            let flags = AddedTokenMatching(stripLeft: bool(o, "lstrip", default: false), stripRight: bool(o, "rstrip", default: false),
+                                           singleWord: bool(o, "single_word", default: false))
+            if flags != AddedTokenMatching() { matching[id] = flags }
+        }
         do {
-            return try BPETokenizer(vocabulary: vocabulary, split: split, ignoreMerges: ignoreMerges, normalizesNFC: nfc)
+            return try BPETokenizer(vocabulary: vocabulary, split: split, ignoreMerges: ignoreMerges, normalizer: TextNormalizer(steps),
+                                    prefixSpace: prefixSpace, matching: matching)
         } catch let error as WinnowError {
             throw fail("pre_tokenizer Split: \(error)")
         }
     }
 
-    func isNFC(_ value: JSONValue) -> Bool {
-        if case let .object(o) = value { return string(o, "type") == "NFC" }
-        return false
+    /// The steps of a normalizer of the kinds `TextNormalizer` runs; anything else is refused
+    /// with its path in the file.
+    func textNormalizer(_ value: JSONValue, path: String) throws -> [TextNormalizer.Step] {
+        guard value != .null else { return [] }
+        guard case let .object(o) = value else { throw fail("\(path): not an object") }
+        switch string(o, "type") {
+        case "Sequence":
+            return try (o["normalizers"]?.arrayValue ?? []).enumerated().flatMap { try textNormalizer($0.element, path: "\(path).normalizers[\($0.offset)]") }
+        case "NFC": return [.nfc]
+        case "NFD": return [.nfd]
+        case "NFKC": return [.nfkc]
+        case "NFKD": return [.nfkd]
+        case "Lowercase": return [.lowercase]
+        case "StripAccents": return [.stripAccents]
+        case "Strip": return [.strip(left: bool(o, "strip_left", default: true), right: bool(o, "strip_right", default: true))]
+        case "Prepend":
+            guard let prefix = string(o, "prepend") else { throw fail("\(path) Prepend: no prepend string") }
+            return [.prepend(prefix)]
+        case "Replace":
+            guard case let .object(pattern)? = o["pattern"], let literal = string(pattern, "String"), let content = string(o, "content") else {
+                throw fail("\(path) Replace: only a String pattern is supported with a byte-level BPE, found \(JSONWriter.string(o["pattern"] ?? .null))")
+            }
+            return [.replace(literal, with: content)]
+        default:
+            throw fail("\(path) \(describe(value)) is not supported with a byte-level BPE "
+                + "(NFC, NFD, NFKC, NFKD, Lowercase, Strip, StripAccents, Replace, Prepend, Sequence)")
+        }
     }
 
     func isMetaspace(_ value: JSONValue) -> Bool {
@@ -214,43 +263,61 @@ private struct Reader {
 
     /// ByteLevel with its own regex (GPT-2), or Split(a regex: native if it is one of our
     /// patterns, else ICU) then ByteLevel without regex.
-    func preTokenizer(_ value: JSONValue) throws -> PreTokenizer {
+    /// The split rule, and whether ByteLevel puts a space in front (`add_prefix_space`).
+    func preTokenizer(_ value: JSONValue) throws -> (PreTokenizer, Bool) {
         guard case let .object(o) = value else { throw fail("pre_tokenizer: none; byte-level BPE needs ByteLevel") }
         switch string(o, "type") {
         case "ByteLevel":
-            try checkByteLevel(o, component: "pre_tokenizer ByteLevel")
             guard bool(o, "use_regex", default: true) else {
                 throw fail("pre_tokenizer ByteLevel with use_regex false and no Split is not supported")
             }
-            return .native(.gpt2)
+            return (.native(.gpt2), bool(o, "add_prefix_space", default: true))
         case "Sequence":
-            // [Split, ByteLevel], or [Split, Digits, ByteLevel].
-            guard case let .array(all)? = o["pretokenizers"], all.count == 2 || all.count == 3,
-                  case let .object(split) = all[0], case let .object(byteLevel) = all[all.count - 1],
-                  string(split, "type") == "Split", string(byteLevel, "type") == "ByteLevel" else {
-                throw fail("pre_tokenizer Sequence: only [Split, ByteLevel] and [Split, Digits, ByteLevel] are supported, found \(describe(value)) \(JSONWriter.string(value).prefix(200))")
+            guard case let .array(all)? = o["pretokenizers"], case let .object(byteLevel)? = all.last,
+                  string(byteLevel, "type") == "ByteLevel" else {
+                throw fail("pre_tokenizer Sequence: a byte-level BPE needs ByteLevel last, found \(JSONWriter.string(value).prefix(200))")
             }
-            var individualDigits: Bool?
-            if all.count == 3 {
-                guard case let .object(digits) = all[1], string(digits, "type") == "Digits" else {
-                    throw fail("pre_tokenizer Sequence: the middle of [Split, ?, ByteLevel] must be Digits, found \(describe(all[1]))")
-                }
-                individualDigits = bool(digits, "individual_digits", default: false)
-            }
-            try checkByteLevel(byteLevel, component: "pre_tokenizer ByteLevel")
+            try checkByteLevel(byteLevel, component: "pre_tokenizer.pretokenizers[\(all.count - 1)] ByteLevel")
+            var steps = try all.dropLast().enumerated().map { try preTokenizeStep($0.element, path: "pre_tokenizer.pretokenizers[\($0.offset)]") }
             if bool(byteLevel, "use_regex", default: true) {
-                throw fail("pre_tokenizer ByteLevel after Split must have use_regex false")
+                steps.append(.split(pattern: SplitPattern.gpt2.regex, isRegex: true, behavior: .isolated, invert: false))
             }
-            guard case let .object(patternObject)? = split["pattern"], let regex = string(patternObject, "Regex") else {
-                throw fail("pre_tokenizer Split: only a Regex pattern is supported")
+            // The common forms keep their fast scanners: [Split(regex, Isolated)] and [Split, Digits].
+            if case let .split(regex, true, .isolated, false)? = steps.first, steps.count <= 2 {
+                let rule = PreTokenizer(regex: regex)
+                switch steps.dropFirst().first {
+                case nil: return (rule, false)
+                case let .digits(individual)?: return (.digits(rule, individual: individual), false)
+                default: break
+                }
             }
-            guard string(split, "behavior") == "Isolated", !bool(split, "invert", default: false) else {
-                throw fail("pre_tokenizer Split: behavior \(string(split, "behavior") ?? "?") / invert is not supported (Isolated, invert false)")
-            }
-            let rule = PreTokenizer(regex: regex)
-            return individualDigits.map { .digits(rule, individual: $0) } ?? rule
+            return (.sequence(steps), false)
         default:
             throw fail("pre_tokenizer \(describe(value)) is not supported")
+        }
+    }
+
+    /// One step of a pre-tokenizer Sequence before its ByteLevel.
+    func preTokenizeStep(_ value: JSONValue, path: String) throws -> PreTokenizeStep {
+        guard case let .object(o) = value else { throw fail("\(path): not an object") }
+        func behavior(_ fallback: SplitBehavior) throws -> SplitBehavior {
+            guard let name = string(o, "behavior") else { return fallback }
+            guard let behavior = SplitBehavior(rawValue: name) else { throw fail("\(path): behavior '\(name)' is not one of HF's") }
+            return behavior
+        }
+        switch string(o, "type") {
+        case "Split":
+            guard case let .object(pattern)? = o["pattern"], let text = string(pattern, "Regex") ?? string(pattern, "String") else {
+                throw fail("\(path) Split: the pattern must be {\"Regex\": …} or {\"String\": …}")
+            }
+            return .split(pattern: text, isRegex: string(pattern, "Regex") != nil, behavior: try behavior(.isolated),
+                          invert: bool(o, "invert", default: false))
+        case "Digits": return .digits(individual: bool(o, "individual_digits", default: false))
+        case "Punctuation": return .punctuation(try behavior(.isolated))
+        case "Whitespace": return .whitespace
+        case "WhitespaceSplit": return .whitespaceSplit
+        default:
+            throw fail("\(path) \(describe(value)) is not supported before ByteLevel (Split, Digits, Punctuation, Whitespace, WhitespaceSplit)")
         }
     }
 
@@ -278,7 +345,8 @@ private struct Reader {
 
     /// The vocabulary and merges of a BPE model; `byteLevel` vocabularies are written in GPT-2's
     /// byte alphabet, the others (sentencepiece-style) are literal text.
-    func bpe(_ model: JSONObject, added: JSONValue, byteLevel: Bool) throws -> (BPEVocabulary, Bool) {
+    /// `flags`: the caller handles added tokens' `lstrip`, `rstrip` and `single_word`.
+    func bpe(_ model: JSONObject, added: JSONValue, byteLevel: Bool, flags: Bool = false) throws -> (BPEVocabulary, Bool) {
         if let type = string(model, "type"), type != "BPE" { throw fail("model type '\(type)' is not supported (BPE)") }
         for key in ["continuing_subword_prefix", "end_of_word_suffix"] + (byteLevel ? ["unk_token"] : []) {
             if let value = model[key], value != .null { throw fail("model \(key) \(JSONWriter.string(value)) is not supported\(byteLevel ? " in byte-level BPE" : "")") }
@@ -293,8 +361,8 @@ private struct Reader {
             guard case let .object(o) = item, let content = string(o, "content"), let id = o["id"]?.doubleValue else {
                 throw fail("added_tokens: an entry without content or id")
             }
-            for flag in ["single_word", "lstrip", "rstrip"] where bool(o, flag, default: false) {
-                throw fail("added token '\(content)': \(flag) true is not supported")
+            for flag in ["single_word", "lstrip", "rstrip"] where !flags && bool(o, flag, default: false) {
+                throw fail("added_tokens '\(content)': \(flag) true is not supported with a sentencepiece-style BPE")
             }
             addedTokens.append((content, UInt32(id)))
         }

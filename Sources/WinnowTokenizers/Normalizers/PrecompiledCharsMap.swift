@@ -40,11 +40,12 @@ struct PrecompiledCharsMap: Sendable {
     @inline(__always)
     private static func offset(_ unit: UInt32) -> Int { Int((unit >> 10) << ((unit & 0x200) >> 6)) }
 
-    /// The longest rule matching `text` at `start`: how many bytes it covers and where its
-    /// replacement starts in `replacements`; nil when no rule matches.
+    /// The longest rule matching `text` at `start` (the shortest with `shortest`): how many bytes
+    /// it covers and where its replacement starts in `replacements`; nil when no rule matches.
     @inline(__always)
     func longestMatch(_ text: UnsafePointer<UInt8>, from start: Int, to end: Int,
-                      units: UnsafeBufferPointer<UInt32>, replacements: UnsafeBufferPointer<UInt8>) -> (length: Int, replacement: Int)? {
+                      units: UnsafeBufferPointer<UInt32>, replacements: UnsafeBufferPointer<UInt8>,
+                      shortest: Bool = false) -> (length: Int, replacement: Int)? {
         var node = Self.offset(units[0])
         var best: (length: Int, replacement: Int)?
         var i = start
@@ -59,7 +60,10 @@ struct PrecompiledCharsMap: Sendable {
             if unit & 0x100 != 0 {
                 guard node < units.count else { break }
                 let value = Int(units[node] & 0x7FFF_FFFF)
-                if value < replacements.count { best = (i - start, value) }
+                if value < replacements.count {
+                    best = (i - start, value)
+                    if shortest { break }
+                }
             }
         }
         return best

@@ -13,6 +13,9 @@ public indirect enum PreTokenizer: Sendable, Equatable {
     /// A rule followed by HF's `Digits` pre-tokenizer: every numeric character becomes a piece
     /// of its own (`individual`), or each run of them does.
     case digits(PreTokenizer, individual: Bool)
+    /// HF pre-tokenizers in sequence, each cutting the pieces the one before made (the general,
+    /// slower form; see `PreTokenizeStep`).
+    case sequence([PreTokenizeStep])
 
     /// The regex, for tokenizer.json.
     public var regex: String {
@@ -20,6 +23,7 @@ public indirect enum PreTokenizer: Sendable, Equatable {
         case let .native(pattern): return pattern.regex
         case let .regex(pattern): return pattern
         case let .digits(base, _): return base.regex
+        case .sequence: return ""
         }
     }
 
@@ -33,6 +37,7 @@ public indirect enum PreTokenizer: Sendable, Equatable {
         case let .native(pattern): return "\(pattern.rawValue) split pattern"
         case let .regex(pattern): return "regex \(pattern.debugDescription) (ICU)"
         case let .digits(base, individual): return "\(base.name), then \(individual ? "each digit" : "digit runs") apart"
+        case let .sequence(steps): return steps.map(\.name).joined(separator: ", then ")
         }
     }
 
@@ -41,6 +46,7 @@ public indirect enum PreTokenizer: Sendable, Equatable {
         switch self {
         case let .regex(pattern): _ = try ICUSplitter(pattern)
         case let .digits(base, _): try base.validate()
+        case let .sequence(steps): for step in steps { _ = try StepSplitter(step) }
         case .native: break
         }
     }
@@ -51,19 +57,43 @@ indirect enum PieceSplitter {
     case native(SplitPattern, classes: [UInt8])
     case icu(ICUSplitter)
     case digits(PieceSplitter, individual: Bool)
+    case sequence([StepSplitter])
 
     init(_ rule: PreTokenizer) throws {
         switch rule {
         case let .native(pattern): self = .native(pattern, classes: ScalarClass.basicPlane.privateCopy())
         case let .regex(pattern): self = .icu(try ICUSplitter(pattern))
         case let .digits(base, individual): self = .digits(try PieceSplitter(base), individual: individual)
+        case let .sequence(steps): self = .sequence(try steps.map(StepSplitter.init))
         }
     }
 
-    /// Calls `body` with the end offset of each piece, as `SplitPattern.split` does.
+    /// Calls `body(start, end)` for each piece in order; unlike `split`, pieces may leave bytes
+    /// out (a `Removed` split drops what it splits on).
+    func pieces(_ text: UnsafeBufferPointer<UInt8>, _ body: (Int, Int) -> Void) {
+        if case let .sequence(steps) = self {
+            var current = text.isEmpty ? [] : [0..<text.count]
+            for step in steps {
+                var next: [Range<Int>] = []
+                for piece in current { step.cut(text, piece) { next.append($0) } }
+                current = next
+            }
+            for piece in current { body(piece.lowerBound, piece.upperBound) }
+            return
+        }
+        var start = 0
+        split(text) { end in
+            body(start, end)
+            start = end
+        }
+    }
+
+    /// Calls `body` with the end offset of each piece, as `SplitPattern.split` does (not for
+    /// `.sequence`, whose pieces need not touch: use `pieces`).
     @inline(__always)
     func split(_ text: UnsafeBufferPointer<UInt8>, _ body: (Int) -> Void) {
         switch self {
+        case .sequence: pieces(text) { _, end in body(end) }
         case let .native(pattern, classes): pattern.split(text, classes: classes, body)
         case let .icu(splitter): splitter.split(text, body)
         case let .digits(base, individual):
@@ -134,25 +164,29 @@ final class ICUSplitter {
 
     deinit { cwinnow_regex_close(regex) }
 
+    /// Isolated pieces: each match and each stretch between matches.
     func split(_ text: UnsafeBufferPointer<UInt8>, _ body: (Int) -> Void) {
+        var done = 0
+        matches(text) { from, to in
+            if from > done { body(from) }
+            body(to)
+            done = to
+        }
+        if done < text.count { body(text.count) }
+    }
+
+    /// Calls `body(from, to)` with the byte range of each non-empty match, left to right.
+    func matches(_ text: UnsafeBufferPointer<UInt8>, _ body: (Int, Int) -> Void) {
         guard !text.isEmpty else { return }
         utf16.load(text)
         let view = utf16
         view.units.withUnsafeBufferPointer { units in
-            guard cwinnow_regex_set_text(regex, units.baseAddress, Int32(units.count)) == 0 else {
-                body(text.count)
-                return
-            }
-            var done = 0
+            guard cwinnow_regex_set_text(regex, units.baseAddress, Int32(units.count)) == 0 else { return }
             var start: Int32 = 0, end: Int32 = 0
             while cwinnow_regex_find_next(regex, &start, &end) == 1 {
                 let from = view.utf8Offset(Int(start)), to = view.utf8Offset(Int(end))
-                guard to > from else { continue }
-                if from > done { body(from) }
-                body(to)
-                done = to
+                if to > from { body(from, to) }
             }
-            if done < text.count { body(text.count) }
             // ICU keeps a pointer to `units`; detach it before the buffer can move.
             _ = cwinnow_regex_set_text(regex, nil, 0)
         }

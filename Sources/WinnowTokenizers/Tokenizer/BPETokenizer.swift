@@ -7,27 +7,37 @@ public struct BPETokenizer: Tokenizer {
     public let split: PreTokenizer
     /// A piece that is itself a token is emitted whole (HF `ignore_merges`; always so in tiktoken).
     public let ignoreMerges: Bool
-    /// Text between special tokens is put in Unicode NFC first (HF's `NFC` normaliser, as Qwen 2
-    /// has); decoding gives the normalised text back.
-    public let normalizesNFC: Bool
+    /// What text between special tokens goes through first (HF's normalizer: NFC in Qwen 2,
+    /// NFKC, lowercasing, …); decoding gives the normalised text back.
+    public let normalizer: TextNormalizer
+    /// A space is put before text that does not start with one (HF's ByteLevel
+    /// `add_prefix_space`, as GPT-2's and RoBERTa's files have it).
+    public let prefixSpace: Bool
     let model: BPEModel
     public let specialTokens: [String: UInt32]
+    /// Added tokens of tokenizer.json that match in their own way (`lstrip`, `rstrip`, `single_word`), by id.
+    public let matching: [UInt32: AddedTokenMatching]
 
-    public init(vocabulary: BPEVocabulary, pattern: SplitPattern, ignoreMerges: Bool = true, normalizesNFC: Bool = false) {
-        self.init(checked: vocabulary, split: .native(pattern), ignoreMerges: ignoreMerges, normalizesNFC: normalizesNFC)
+    public init(vocabulary: BPEVocabulary, pattern: SplitPattern, ignoreMerges: Bool = true) {
+        self.init(checked: vocabulary, split: .native(pattern), ignoreMerges: ignoreMerges, normalizer: TextNormalizer(), prefixSpace: false,
+                  matching: [:])
     }
 
     /// Throws if the split rule is a regex ICU cannot compile.
-    public init(vocabulary: BPEVocabulary, split: PreTokenizer, ignoreMerges: Bool = true, normalizesNFC: Bool = false) throws {
+    public init(vocabulary: BPEVocabulary, split: PreTokenizer, ignoreMerges: Bool = true, normalizer: TextNormalizer = TextNormalizer(),
+                prefixSpace: Bool = false, matching: [UInt32: AddedTokenMatching] = [:]) throws {
         try split.validate()
-        self.init(checked: vocabulary, split: split, ignoreMerges: ignoreMerges, normalizesNFC: normalizesNFC)
+        self.init(checked: vocabulary, split: split, ignoreMerges: ignoreMerges, normalizer: normalizer, prefixSpace: prefixSpace, matching: matching)
     }
 
-    private init(checked vocabulary: BPEVocabulary, split: PreTokenizer, ignoreMerges: Bool, normalizesNFC: Bool) {
+    private init(checked vocabulary: BPEVocabulary, split: PreTokenizer, ignoreMerges: Bool, normalizer: TextNormalizer, prefixSpace: Bool,
+                 matching: [UInt32: AddedTokenMatching]) {
+        self.matching = matching
         self.vocabulary = vocabulary
         self.split = split
         self.ignoreMerges = ignoreMerges
-        self.normalizesNFC = normalizesNFC
+        self.normalizer = normalizer
+        self.prefixSpace = prefixSpace
         model = BPEModel(vocabulary, ignoreMerges: ignoreMerges)
         var specials: [String: UInt32] = [:]
         for special in vocabulary.specials { specials[special.content] = special.id }
@@ -70,15 +80,17 @@ struct BPEEncoder: TokenEncoder {
     private var cache = PieceCache()
     private var scratch = BPEModel.Scratch()
 
-    let normalizesNFC: Bool
+    let normalizer: TextNormalizer
+    let prefixSpace: Bool
 
     init(tokenizer: BPETokenizer, policy: SpecialTokenPolicy) {
         // The rule was validated when the tokenizer was made, so compiling it again cannot fail.
         splitter = try! PieceSplitter(tokenizer.split)
-        normalizesNFC = tokenizer.normalizesNFC
+        normalizer = tokenizer.normalizer
+        prefixSpace = tokenizer.prefixSpace
         model = tokenizer.model.privateCopy()
         self.policy = policy
-        specials = SpecialMatcher(policy == .ordinary ? [] : tokenizer.vocabulary.specials)
+        specials = SpecialMatcher(policy == .ordinary ? [] : tokenizer.vocabulary.specials, matching: tokenizer.matching)
     }
 
     mutating func encode(_ text: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32]) throws {
@@ -86,21 +98,16 @@ struct BPEEncoder: TokenEncoder {
     }
 
     private mutating func encodeOrdinary(_ text: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32]) {
-        if normalizesNFC, text.contains(where: { $0 >= 0x80 }) {
-            // ASCII is always NFC; other text goes through the standard library's NFC.
-            let normalized = String(decoding: text, as: UTF8.self)._nfcCodeUnits
-            normalized.withUnsafeBufferPointer { splitAndEncode($0, into: &ids) }
-        } else {
-            splitAndEncode(text, into: &ids)
+        guard !normalizer.isEmpty || (prefixSpace && text.first != nil && text.first != 0x20) else {
+            return splitAndEncode(text, into: &ids)
         }
+        var normalized = normalizer.isEmpty ? Array(text) : normalizer.apply(text)
+        if prefixSpace, let first = normalized.first, first != 0x20 { normalized.insert(0x20, at: 0) }
+        normalized.withUnsafeBufferPointer { splitAndEncode($0, into: &ids) }
     }
 
     private mutating func splitAndEncode(_ text: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32]) {
-        var start = 0
-        splitter.split(text) { end in
-            encodePiece(UnsafeBufferPointer(rebasing: text[start..<end]), into: &ids)
-            start = end
-        }
+        splitter.pieces(text) { start, end in encodePiece(UnsafeBufferPointer(rebasing: text[start..<end]), into: &ids) }
     }
 
     @inline(__always)
@@ -117,14 +124,41 @@ struct BPEEncoder: TokenEncoder {
     }
 }
 
+/// How an added token of tokenizer.json matches (HF's `AddedToken` flags): `lstrip` and
+/// `rstrip` make the match reach over the white space on that side, which then belongs to no
+/// other piece; `single_word` matches only where no word character (`\w`: letters, marks,
+/// decimal digits, `_`) touches it.
+public struct AddedTokenMatching: Sendable, Equatable {
+    public var stripLeft = false
+    public var stripRight = false
+    public var singleWord = false
+
+    public init(stripLeft: Bool = false, stripRight: Bool = false, singleWord: Bool = false) {
+        self.stripLeft = stripLeft
+        self.stripRight = stripRight
+        self.singleWord = singleWord
+    }
+
+    /// `\w` as Rust's regex (HF) has it.
+    static func isWordCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        let properties = scalar.properties
+        switch properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber, .connectorPunctuation: return true
+        default: return properties.isAlphabetic || scalar.value == 0x200C || scalar.value == 0x200D
+        }
+    }
+}
+
 /// Finds special-token text, leftmost first and longest at one position (as HF's added-token
 /// matcher does).
 struct SpecialMatcher: Sendable {
-    private let tokens: [(bytes: [UInt8], id: UInt32)]
+    private let tokens: [(bytes: [UInt8], id: UInt32, matching: AddedTokenMatching)]
     private let firstBytes: [Bool]
 
-    init(_ specials: [(content: String, id: UInt32)]) {
-        tokens = specials.map { (Array($0.content.utf8), $0.id) }.filter { !$0.0.isEmpty }
+    var isEmpty: Bool { tokens.isEmpty }
+
+    init(_ specials: [(content: String, id: UInt32)], matching: [UInt32: AddedTokenMatching] = [:]) {
+        tokens = specials.map { (Array($0.content.utf8), $0.id, matching[$0.id] ?? AddedTokenMatching()) }.filter { !$0.0.isEmpty }
             .sorted { $0.0.count > $1.0.count }
         var first = [Bool](repeating: false, count: 256)
         for token in tokens { first[Int(token.bytes[0])] = true }
@@ -150,18 +184,51 @@ struct SpecialMatcher: Sendable {
         ordinary(UnsafeBufferPointer(rebasing: text[start...]), start == 0, &ids)
     }
 
-    /// The first special token at or after `from`: its offset, length and id.
+    /// The first special token at or after `from`: its offset, length and id (with the white
+    /// space it strips, which never reaches back before `from`). A `single_word` token touching a
+    /// word character is passed over, and so is its text (HF's matches do not overlap).
     func first(in text: UnsafeBufferPointer<UInt8>, from: Int) -> (Int, Int, UInt32)? {
         guard !tokens.isEmpty, let base = text.baseAddress else { return nil }
         var i = from
-        while i < text.count {
+        search: while i < text.count {
             if firstBytes[Int(base[i])] {
                 for token in tokens where token.bytes.count <= text.count - i {
-                    if memcmp(base + i, token.bytes, token.bytes.count) == 0 { return (i, token.bytes.count, token.id) }
+                    guard memcmp(base + i, token.bytes, token.bytes.count) == 0 else { continue }
+                    var start = i, end = i + token.bytes.count
+                    if token.matching.singleWord, touchesWord(text, i, end) {
+                        i = end
+                        continue search
+                    }
+                    if token.matching.stripLeft {
+                        while start > from, let (scalar, at) = scalar(before: start, in: text, from: from), scalar.properties.isWhitespace {
+                            start = at
+                        }
+                    }
+                    if token.matching.stripRight {
+                        while end < text.count {
+                            let (scalar, length) = DigitSplitter.decode(text, at: end)
+                            guard scalar.properties.isWhitespace else { break }
+                            end += length
+                        }
+                    }
+                    return (start, end - start, token.id)
                 }
             }
             i += 1
         }
         return nil
+    }
+
+    /// The character that ends at `end` (not before `from`) and where it starts.
+    private func scalar(before end: Int, in text: UnsafeBufferPointer<UInt8>, from: Int) -> (Unicode.Scalar, Int)? {
+        guard end > from else { return nil }
+        var k = end - 1
+        while k > from, text[k] & 0xC0 == 0x80 { k -= 1 }
+        return (DigitSplitter.decode(UnsafeBufferPointer(rebasing: text[k..<end]), at: 0).0, k)
+    }
+
+    private func touchesWord(_ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        if let (before, _) = scalar(before: start, in: text, from: 0), AddedTokenMatching.isWordCharacter(before) { return true }
+        return end < text.count && AddedTokenMatching.isWordCharacter(DigitSplitter.decode(text, at: end).0)
     }
 }

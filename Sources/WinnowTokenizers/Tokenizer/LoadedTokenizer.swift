@@ -31,7 +31,8 @@ extension BPETokenizer: LoadedTokenizer {
 
     public var summary: [String] {
         ["type: byte-level BPE", vocabularyLine(vocabulary),
-         "normalizer: \(normalizesNFC ? "NFC" : "none")", "pre-tokenizer: \(split.name), then bytes",
+         "normalizer: \(normalizer.isEmpty ? "none" : normalizer.json)",
+         "pre-tokenizer: \(prefixSpace ? "a space in front, " : "")\(split.name), then bytes",
          "whole pieces first (ignore_merges): \(ignoreMerges)", specialsLine(vocabulary)]
     }
 }

@@ -14,11 +14,16 @@ public struct SentencePieceTokenizer: Tokenizer {
     }
 
     enum Model: Sendable {
-        case unigram(UnigramModel)
+        /// sentencepiece's Viterbi over the whole sentence, in `Float`.
+        case unigram(UnigramModel<Float>)
+        /// HF's: each word (cut before each `▁`, as Metaspace splits) on its own, in `Double`.
+        case unigramByWord(UnigramModel<Double>)
         case bpe(SentencePieceBPE)
     }
 
     public let algorithm: Algorithm
+    /// The model as read (or trained), for writing it out again.
+    let proto: SentencePieceModelProto
     let pieces: [SentencePieceModelProto.Piece]
     let normalizer: SentencePieceNormalizer
     /// The normalization rules' name, for `inspect` (the rules themselves are in the charsmap).
@@ -31,14 +36,22 @@ public struct SentencePieceTokenizer: Tokenizer {
     let unknownSurface: [UInt8]
     public let specialTokens: [String: UInt32]
     let specials: [(content: String, id: UInt32)]
+    /// Text always cut out as its own piece before normalizing (HF's non-special added tokens).
+    let addedTokens: [(content: String, id: UInt32)]
+    /// How HF applies the rules and spaces (read from tokenizer.json), in place of `normalizer`.
+    let metaspace: MetaspaceWhitespace?
+    let graphemeRules: GraphemeCharsMap?
 
     public static func read(path: String) throws -> SentencePieceTokenizer {
         try SentencePieceTokenizer(proto: SentencePieceModelProto(bytes: readFile(path), path: path), path: path)
     }
 
     /// Checks what sentencepiece's loader checks (model_interface.cc `InitializePieces`).
-    init(proto: SentencePieceModelProto, path: String) throws {
+    /// `byWord` segments as HF's Unigram model does (see `Model`), with `addedTokens` cut out of
+    /// the text first, as HF's added vocabulary does.
+    init(proto: SentencePieceModelProto, path: String, byWord: Bool = false, addedTokens: [(content: String, id: UInt32)] = []) throws {
         func fail(_ detail: String) -> WinnowError { .config(path: path, line: nil, detail: detail) }
+        self.proto = proto
         pieces = proto.pieces
         guard !pieces.isEmpty else { throw fail("the model has no pieces") }
         switch proto.modelType {
@@ -86,21 +99,28 @@ public struct SentencePieceTokenizer: Tokenizer {
             byteTokens = nil
         }
         unknownID = unknown
+        self.addedTokens = addedTokens
         self.userDefined = userDefined.isEmpty ? nil : ByteTrie(userDefined)
         self.specials = specials
         specialTokens = Dictionary(specials.map { ($0.content, $0.id) }, uniquingKeysWith: { first, _ in first })
         unknownSurface = proto.unknownSurface
         let spec = proto.normalizer
         normalizerName = spec.name
+        let charsMap = spec.charsMap.isEmpty ? nil : try PrecompiledCharsMap(spec.charsMap, path: path)
+        metaspace = byWord ? MetaspaceWhitespace(collapsesSpaces: spec.removeExtraWhitespaces, prepends: spec.addDummyPrefix) : nil
+        graphemeRules = byWord ? charsMap.map { GraphemeCharsMap(charsMap: $0) } : nil
         normalizer = SentencePieceNormalizer(
-            charsMap: spec.charsMap.isEmpty ? nil : try PrecompiledCharsMap(spec.charsMap, path: path),
-            userDefined: self.userDefined, addDummyPrefix: spec.addDummyPrefix, removeExtraWhitespaces: spec.removeExtraWhitespaces,
-            escapeWhitespaces: spec.escapeWhitespaces, whitespaceAsSuffix: proto.treatWhitespaceAsSuffix)
+            charsMap: charsMap, userDefined: self.userDefined, addDummyPrefix: spec.addDummyPrefix,
+            removeExtraWhitespaces: spec.removeExtraWhitespaces, escapeWhitespaces: spec.escapeWhitespaces,
+            whitespaceAsSuffix: proto.treatWhitespaceAsSuffix)
         switch algorithm {
         case .unigram:
-            let matched = pieces.enumerated().filter { [.normal, .userDefined].contains($0.element.type) }
-                .map { (bytes: $0.element.bytes, id: UInt32($0.offset), score: $0.element.score, userDefined: $0.element.type == .userDefined) }
-            model = .unigram(UnigramModel(pieces: matched, unknownID: unknown))
+            // sentencepiece matches normal and user-defined pieces; HF's Unigram every piece of
+            // its vocabulary (so `<unk>` written in the text is the unknown piece there).
+            let matched = pieces.enumerated().filter { byWord || [.normal, .userDefined].contains($0.element.type) }
+                .map { (bytes: $0.element.bytes, id: UInt32($0.offset), score: $0.element.score,
+                        userDefined: !byWord && $0.element.type == .userDefined) }
+            model = byWord ? .unigramByWord(UnigramModel(pieces: matched)) : .unigram(UnigramModel(pieces: matched))
         case .bpe:
             model = .bpe(try SentencePieceBPE(pieces: pieces, unknownID: unknown, byteTokens: byteTokens, path: path))
         }
@@ -197,9 +217,14 @@ struct SentencePieceEncoder: TokenEncoder {
     let userDefined: ByteTrie?
     let policy: SpecialTokenPolicy
     let specials: SpecialMatcher
-    /// The normalized text (a buffer of this encoder's own: an encoder runs on one thread).
+    let addedTokens: SpecialMatcher
+    let metaspace: MetaspaceWhitespace?
+    let graphemeRules: GraphemeCharsMap?
+    /// The normalized text (buffers of this encoder's own: an encoder runs on one thread).
     private let normalized = GrowableBuffer<UInt8>()
-    private var unigramScratch = UnigramModel.Scratch()
+    private let spaced = GrowableBuffer<UInt8>()
+    private var unigramScratch = UnigramModel<Float>.Scratch()
+    private var wordScratch = UnigramModel<Double>.Scratch()
     private var bpeScratch = BPEModel.Scratch()
     private var cache = PieceCache()
 
@@ -207,6 +232,7 @@ struct SentencePieceEncoder: TokenEncoder {
         normalizer = tokenizer.normalizer
         switch tokenizer.model {
         case let .unigram(unigram): model = .unigram(unigram.privateCopy())
+        case let .unigramByWord(unigram): model = .unigramByWord(unigram.privateCopy())
         case let .bpe(bpe): model = .bpe(bpe.privateCopy())
         }
         unknownID = tokenizer.unknownID
@@ -214,39 +240,88 @@ struct SentencePieceEncoder: TokenEncoder {
         userDefined = tokenizer.userDefined
         self.policy = policy
         specials = SpecialMatcher(policy == .ordinary ? [] : tokenizer.specials)
+        addedTokens = SpecialMatcher(tokenizer.addedTokens)
+        metaspace = tokenizer.metaspace
+        graphemeRules = tokenizer.graphemeRules
     }
 
     mutating func encode(_ text: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32]) throws {
         try specials.segments(of: text, policy: policy, ids: &ids) { segment, _, ids in
-            encodeSentence(segment, into: &ids)
+            guard !addedTokens.isEmpty else { return encodeSentence(segment, into: &ids) }
+            // (`.recognize` never throws.)
+            try? addedTokens.segments(of: segment, policy: .recognize, ids: &ids) { part, _, ids in encodeSentence(part, into: &ids) }
         }
     }
 
     private mutating func encodeSentence(_ text: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32]) {
-        normalizer.normalize(text, into: normalized)
+        normalizeInPlace(text)
         switch model {
-        case let .unigram(unigram): encodeUnigram(unigram, normalized.elements, into: &ids)
+        case let .unigram(unigram):
+            Self.appendUnigram(unigram, normalized.elements, scratch: &unigramScratch, unknownID: unknownID, byteTokens: byteTokens, into: &ids)
+        case let .unigramByWord(unigram):
+            let text = normalized.elements
+            var start = 0
+            for i in 0...text.count where i == text.count || (i > start && Self.startsWithSpace(text, i)) {
+                Self.appendUnigram(unigram, UnsafeBufferPointer(rebasing: text[start..<i]), scratch: &wordScratch, unknownID: unknownID,
+                                   byteTokens: byteTokens, into: &ids)
+                start = i
+            }
         case let .bpe(bpe): encodeBPE(bpe, normalized.elements, into: &ids)
         }
     }
 
+    @inline(__always)
+    private static func startsWithSpace(_ text: UnsafeBufferPointer<UInt8>, _ i: Int) -> Bool {
+        i + 2 < text.count && text[i] == 0xE2 && text[i + 1] == 0x96 && text[i + 2] == 0x81
+    }
+
     /// Unknown pieces become their bytes' pieces with byte fallback; otherwise a run of them is
     /// one unknown id (sentencepiece_processor.cc merges them).
-    private mutating func encodeUnigram(_ unigram: UnigramModel, _ text: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32]) {
+    private static func appendUnigram<Score>(_ unigram: UnigramModel<Score>, _ text: UnsafeBufferPointer<UInt8>,
+                                             scratch: inout UnigramModel<Score>.Scratch, unknownID: UInt32, byteTokens: [UInt32]?,
+                                             into ids: inout [UInt32]) {
         var previousUnknown = false
-        let unknownID = unknownID, byteTokens = byteTokens
-        unigram.segment(text, scratch: &unigramScratch) { id, start, end in
-            guard id == unknownID else {
-                ids.append(id)
-                previousUnknown = false
-                return
+        unigram.segment(text, scratch: &scratch) { id, start, end in
+            appendPiece(id, text[start..<end], previousUnknown: &previousUnknown, unknownID: unknownID, byteTokens: byteTokens, into: &ids)
+        }
+    }
+
+    /// Appends the id of one piece of a unigram segmentation: an unknown node becomes its bytes'
+    /// pieces with byte fallback, else the unknown id once per run.
+    @inline(__always)
+    static func appendPiece(_ id: UInt32, _ bytes: Slice<UnsafeBufferPointer<UInt8>>, previousUnknown: inout Bool, unknownID: UInt32,
+                            byteTokens: [UInt32]?, into ids: inout [UInt32]) {
+        guard id == UnigramModel<Float>.unknownNode else {
+            ids.append(id)
+            previousUnknown = false
+            return
+        }
+        if let byteTokens {
+            for byte in bytes { ids.append(byteTokens[Int(byte)]) }
+        } else if !previousUnknown {
+            ids.append(unknownID)
+        }
+        previousUnknown = true
+    }
+
+    /// The normalized form of `text`, as encoding sees it.
+    mutating func normalize(_ text: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        normalizeInPlace(text)
+        return Array(normalized.elements)
+    }
+
+    /// Normalizes `text` into `normalized`: sentencepiece's normalizer, or HF's way (the rules
+    /// by grapheme cluster, then Strip, Replace and Metaspace) for a tokenizer.json.
+    private func normalizeInPlace(_ text: UnsafeBufferPointer<UInt8>) {
+        if let metaspace {
+            if let graphemeRules {
+                graphemeRules.normalize(text, into: spaced)
+                metaspace.apply(spaced.elements, into: normalized)
+            } else {
+                metaspace.apply(text, into: normalized)
             }
-            if let byteTokens {
-                for k in start..<end { ids.append(byteTokens[Int(text[k])]) }
-            } else if !previousUnknown {
-                ids.append(id)
-            }
-            previousUnknown = true
+        } else {
+            normalizer.normalize(text, into: normalized)
         }
     }
 

@@ -39,7 +39,8 @@ public struct BPETrainer: Sendable {
             idOfByte[Int(byte)] = vocab.add(key: [0, byte], bytes: [byte]).id
         }
 
-        var state = MergeState(words: words, idOfByte: idOfByte)
+        let symbols = (0..<words.counts.count).map { words.table.key($0).map { idOfByte[Int($0)] } }
+        var state = MergeState(symbols: symbols, counts: words.counts) { _, _ in true }
         let lengthLimit = maxTokenLength.map { exactMaxTokenLength ? $0 + 1 : $0 } ?? Int.max
         var merges: [BPEVocabulary.Merge] = []
         while vocab.count < vocabSize, let (pair, positions) = state.popBest(minimum: max(1, minFrequency)) {
@@ -48,7 +49,7 @@ public struct BPETrainer: Sendable {
             let result = vocab.add(key: [0] + bytes, bytes: bytes).id
             merges.append(.init(left: left, right: right, result: result))
             state.apply(left: left, right: right, result: result, in: positions,
-                        length: { vocab.bytes[Int($0)].count }, limit: lengthLimit)
+                        length: { vocab.bytes[Int($0)].count }, limit: lengthLimit) { _, _ in true }
         }
         return BPEVocabulary(tokens: vocab.bytes, merges: merges, specials: specials)
     }
@@ -75,8 +76,9 @@ private struct VocabularyBuilder {
 
 /// The words as symbol sequences, the count of every adjacent pair, which words hold each pair,
 /// and a max-heap of pairs by count that is re-validated lazily (counts only fall after a pair
-/// is queued, so a stale entry is re-queued with its true count when it surfaces).
-private struct MergeState {
+/// is queued, so a stale entry is re-queued with its true count when it surfaces). Pairs that
+/// `allows` refuses (sentencepiece's piece rules) are never counted.
+struct MergeState {
     var symbols: [[UInt32]]
     var wordCounts: [Int64]
     var pairCounts: [UInt64: Int64] = [:]
@@ -84,16 +86,14 @@ private struct MergeState {
     /// Word lists of queued heap entries, by entry.
     var positions: [[Int32]] = []
 
-    init(words: WordCounts, idOfByte: [UInt32]) {
-        wordCounts = words.counts
-        symbols = []
-        symbols.reserveCapacity(words.counts.count)
+    init(symbols: [[UInt32]], counts: [Int64], allows: (UInt32, UInt32) -> Bool) {
+        wordCounts = counts
+        self.symbols = symbols
         var holders: [UInt64: [Int32]] = [:]
-        for w in 0..<words.counts.count {
-            let word = words.table.key(w).map { idOfByte[Int($0)] }
-            symbols.append(word)
+        for w in 0..<counts.count {
+            let word = symbols[w]
             guard word.count > 1 else { continue }
-            for k in 0..<(word.count - 1) {
+            for k in 0..<(word.count - 1) where allows(word[k], word[k + 1]) {
                 let pair = UInt64(word[k]) << 32 | UInt64(word[k + 1])
                 pairCounts[pair, default: 0] += wordCounts[w]
                 holders[pair, default: []].appendUnique(Int32(w))
@@ -133,7 +133,7 @@ private struct MergeState {
     /// `Word::merge` does (left to right, non-overlapping; a new pair is counted only if its
     /// two tokens together are shorter than `limit`), and queues the pairs that appeared.
     mutating func apply(left: UInt32, right: UInt32, result: UInt32, in words: [Int32],
-                        length: (UInt32) -> Int, limit: Int) {
+                        length: (UInt32) -> Int, limit: Int, allows: (UInt32, UInt32) -> Bool) {
         var holders: [UInt64: [Int32]] = [:]
         let resultLength = length(result)
         for w32 in words {
@@ -148,7 +148,7 @@ private struct MergeState {
                     if i > 0 {
                         let prev = word[i - 1]
                         pairCounts[UInt64(prev) << 32 | UInt64(left), default: 0] -= count
-                        if length(prev) + resultLength < limit {
+                        if length(prev) + resultLength < limit, allows(prev, result) {
                             let pair = UInt64(prev) << 32 | UInt64(result)
                             pairCounts[pair, default: 0] += count
                             holders[pair, default: []].appendUnique(w32)
@@ -159,7 +159,7 @@ private struct MergeState {
                     if i + 1 < word.count {
                         let next = word[i + 1]
                         pairCounts[UInt64(right) << 32 | UInt64(next), default: 0] -= count
-                        if length(next) + resultLength < limit {
+                        if length(next) + resultLength < limit, allows(result, next) {
                             let pair = UInt64(result) << 32 | UInt64(next)
                             pairCounts[pair, default: 0] += count
                             holders[pair, default: []].appendUnique(w32)
@@ -183,7 +183,7 @@ extension Array where Element == Int32 {
 }
 
 /// A queued pair: higher count first, then smaller (left, right), HF's order.
-private struct QueuedPair: HeapOrdered {
+struct QueuedPair: HeapOrdered {
     var count: Int64
     var pair: UInt64
     /// Index of its word list in `MergeState.positions`.

@@ -25,7 +25,7 @@ public struct BPETraining {
     /// Returns the bytes written (both files), for the stage's counters.
     @discardableResult
     public func write(to path: String) throws -> Int64 {
-        let json = TokenizerJSON.write(tokenizer), config = TokenizerJSON.writeConfig(tokenizer)
+        let json = TokenizerJSON.write(tokenizer), config = TokenizerJSON.writeConfig(tokenizer, specials: tokenizer.vocabulary.specials)
         try writeFileAtomically(path, json)
         let folder = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
         try writeFileAtomically(folder + "/tokenizer_config.json", config)

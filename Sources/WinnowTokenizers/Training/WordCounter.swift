@@ -76,11 +76,7 @@ public struct WordCounts: Sendable {
                 // Special text separates segments; its ids are not wanted (and `.recognize` never throws).
                 try? specials.segments(of: UnsafeBufferPointer(rebasing: all[batch.range(k)]), policy: .recognize,
                                        ids: &unused) { text, _, _ in
-                    var start = 0
-                    splitter.split(text) { end in
-                        add(UnsafeBufferPointer(rebasing: text[start..<end]))
-                        start = end
-                    }
+                    splitter.pieces(text) { start, end in add(UnsafeBufferPointer(rebasing: text[start..<end])) }
                 }
                 unused.removeAll(keepingCapacity: true)
             }

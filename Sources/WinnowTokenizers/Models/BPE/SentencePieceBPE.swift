@@ -12,6 +12,9 @@ import WinnowCore
 /// too; trained models have neither.
 struct SentencePieceBPE: Sendable {
     private(set) var model: BPEModel
+    /// The merges, by piece (so by score), each piece's cuts from the left: what HF's BPE needs
+    /// to encode as sentencepiece does.
+    let merges: [BPEVocabulary.Merge]
     let fallback: BPEModel.CharacterFallback
     /// No piece has a `▁` after its first character, so no merge crosses one and the text can
     /// be cut before each `▁` into words encoded (and cached) alone, with the same result.
@@ -63,6 +66,7 @@ struct SentencePieceBPE: Sendable {
         let others = pieces.enumerated().filter { $0.element.type != .normal }.map { (content: "", id: UInt32($0.offset)) }
         let vocabulary = BPEVocabulary(tokens: pieces.map(\.bytes), merges: merges, specials: others)
         model = BPEModel(vocabulary, ignoreMerges: false, ranks: ranks)
+        self.merges = merges
         fallback = .init(byteTokens: byteTokens, unknown: unknownID, fuseUnknown: true)
         self.splitsWords = splitsWords
     }

@@ -3,24 +3,24 @@ import WinnowCore
 /// Segments normalized text with a unigram language model as sentencepiece does
 /// (unigram_model.cc, `EncodeOptimized`): the sequence of pieces with the highest total score,
 /// found left to right over byte positions, keeping only the best path ending at each position.
-/// A character no piece starts with gets the unknown piece, scored `min_score - 10`.
+/// A character no piece starts with is an unknown node (`unknownNode`), scored `min_score - 10`.
 ///
-/// The arithmetic is sentencepiece's, so ties and near-ties resolve the same way: scores and
-/// path sums in `Float`, and a candidate replaces the best path ending at a position only when
-/// strictly greater (so on a tie the piece starting first wins). Summing in `Double` instead
-/// changed 2 of 310 fixture lines (`ppp`: p pp against pp p).
-struct UnigramModel: Sendable {
+/// The arithmetic decides near-ties, so it is the peer's: sentencepiece sums in `Float` over the
+/// whole normalized sentence (`Score` = `Float`; summing in `Double` instead changed 2 of 310
+/// fixture lines, `ppp`: p pp against pp p), HF's Unigram model in `Double` word by word
+/// (`Double`, with the caller cutting words). A candidate replaces the best path ending at a
+/// position only when strictly greater, so on a tie the piece starting first wins, in both.
+struct UnigramModel<Score: BinaryFloatingPoint & Sendable & BitwiseCopyable>: Sendable {
     /// Pieces that can be matched in text (normal and user-defined; unused pieces are skipped).
     let trie: ByteTrie
     /// Score of the piece at each trie node that holds one (user-defined pieces get
     /// `length · max_score − 0.1`, sentencepiece's bonus to make them win).
-    let nodeScores: [Float]
-    let unknownID: UInt32
-    let unknownScore: Float
+    let nodeScores: [Score]
+    let unknownScore: Score
 
     /// The best path ending at each byte position of the text being encoded.
     struct Scratch {
-        var scores: [Float] = []
+        var scores: [Score] = []
         var starts: [Int32] = []
         var ids: [Int32] = []
         var path: [Int32] = []
@@ -28,33 +28,39 @@ struct UnigramModel: Sendable {
 
     /// `pieces` are (bytes, id, score, user-defined) of the matchable pieces; `normalScores` the
     /// scores of the normal ones, which set the unknown penalty and the user-defined bonus.
-    init(pieces: [(bytes: [UInt8], id: UInt32, score: Float, userDefined: Bool)], unknownID: UInt32) {
-        var minScore = Float.greatestFiniteMagnitude, maxScore = Float.leastNormalMagnitude
+    /// What `segment` emits for a character no piece covers.
+    static var unknownNode: UInt32 { .max }
+
+    init(pieces: [(bytes: [UInt8], id: UInt32, score: Float, userDefined: Bool)]) {
+        var minScore = Score.greatestFiniteMagnitude, maxScore = Score.leastNormalMagnitude
         for piece in pieces where !piece.userDefined {
-            minScore = min(minScore, piece.score)
-            maxScore = max(maxScore, piece.score)
+            minScore = min(minScore, Score(piece.score))
+            maxScore = max(maxScore, Score(piece.score))
         }
         let trie = ByteTrie(pieces.map { (key: $0.bytes, value: Int32($0.id)) })
-        var nodeScores = [Float](repeating: 0, count: trie.nodeCount)
+        var nodeScores = [Score](repeating: 0, count: trie.nodeCount)
         for piece in pieces {
             var node: Int32 = 0
             for byte in piece.bytes { node = trie.child(node, byte) }
-            nodeScores[Int(node)] = piece.userDefined ? Float(Double(Float(piece.bytes.count) * maxScore) - 0.1) : piece.score
+            nodeScores[Int(node)] = piece.userDefined ? Score(Double(Score(piece.bytes.count) * maxScore) - 0.1) : Score(piece.score)
         }
         self.trie = trie
         self.nodeScores = nodeScores
-        self.unknownID = unknownID
         unknownScore = minScore - 10
     }
 
-    func privateCopy() -> UnigramModel {
-        UnigramModel(trie: trie.privateCopy(), nodeScores: nodeScores.privateCopy(), unknownID: unknownID, unknownScore: unknownScore)
+    /// The same model with its scores in `Double` (n-best and sampling sum in `Double`).
+    func widened() -> UnigramModel<Double> {
+        UnigramModel<Double>(trie: trie, nodeScores: nodeScores.map { Double($0) }, unknownScore: Double(unknownScore))
     }
 
-    private init(trie: ByteTrie, nodeScores: [Float], unknownID: UInt32, unknownScore: Float) {
+    func privateCopy() -> UnigramModel {
+        UnigramModel(trie: trie.privateCopy(), nodeScores: nodeScores.privateCopy(), unknownScore: unknownScore)
+    }
+
+    fileprivate init(trie: ByteTrie, nodeScores: [Score], unknownScore: Score) {
         self.trie = trie
         self.nodeScores = nodeScores
-        self.unknownID = unknownID
         self.unknownScore = unknownScore
     }
 
@@ -66,7 +72,7 @@ struct UnigramModel: Sendable {
         guard n > 0 else { return }
         if scratch.scores.count < n + 1 {
             let size = max(n + 1, 2 * scratch.scores.count)
-            scratch.scores = [Float](repeating: 0, count: size)
+            scratch.scores = [Score](repeating: 0, count: size)
             scratch.starts = [Int32](repeating: -1, count: size)
             scratch.ids = [Int32](repeating: -1, count: size)
         }
@@ -107,7 +113,7 @@ struct UnigramModel: Sendable {
                                     if starts[end] == -1 || candidate > scores[end] {
                                         scores[end] = candidate
                                         starts[end] = Int32(start)
-                                        ids[end] = Int32(unknownID)
+                                        ids[end] = -2
                                     }
                                 }
                                 start += width
@@ -124,7 +130,8 @@ struct UnigramModel: Sendable {
         }
         var start = 0
         for end in path.reversed() {
-            emit(UInt32(scratch.ids[Int(end)]), start, Int(end))
+            let id = scratch.ids[Int(end)]
+            emit(id == -2 ? Self.unknownNode : UInt32(id), start, Int(end))
             start = Int(end)
         }
         scratch.path = path
