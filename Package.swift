@@ -44,10 +44,10 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .testTarget(name: "WinnowCoreTests", dependencies: ["WinnowCore"]),
-        .testTarget(name: "WinnowTextTests", dependencies: ["WinnowText"]),
+        .testTarget(name: "WinnowCoreTests", dependencies: ["WinnowCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "WinnowTextTests", dependencies: ["WinnowText"], exclude: ["Fixtures"]),
         .testTarget(name: "WinnowFiltersTests", dependencies: ["WinnowFilters", "WinnowClassifier"]),
-        .testTarget(name: "WinnowClassifierTests", dependencies: ["WinnowClassifier"]),
+        .testTarget(name: "WinnowClassifierTests", dependencies: ["WinnowClassifier"], exclude: ["Fixtures"]),
         .testTarget(name: "WinnowTokenizersTests", dependencies: ["WinnowTokenizers", "WinnowCore"], exclude: ["Fixtures"]),
         .testTarget(name: "WinnowMixTests", dependencies: ["WinnowMix", "WinnowCore"]),
         .testTarget(name: "WinnowPackTests", dependencies: ["WinnowPack", "WinnowCore"]),

@@ -12,7 +12,8 @@ public enum TaskRunner {
     /// `writingResult`: the task runs on a cluster and its outcome goes to a result file
     /// (`Workdir.result`) for the submitter, not to the ledger.
     public static func run(pipeline: Pipeline, stepID: String, phase phaseNumber: Int = 0, rank: Int, world: Int,
-                           writingResult: Bool = false) throws -> TaskStats {
+                           writingResult: Bool = false,
+                           memoryInUse: @escaping @Sendable () -> Int = { residentMemory() }) throws -> TaskStats {
         guard let step = pipeline.step(stepID) else {
             throw WinnowError.invalid("\(pipeline.path): no step '\(stepID)' (steps: \(pipeline.steps.map(\.id).joined(separator: ", ")))")
         }
@@ -38,7 +39,7 @@ public enum TaskRunner {
                 stepDirectory: workdir.stepDirectory(stepID),
                 seed: taskSeed(pipelineSeed: pipeline.seed, step: phase.ledgerID, rank: rank),
                 compressionLevel: pipeline.compressionLevel, maxDocBytes: pipeline.maxDocBytes,
-                requestedTasks: step.tasks, memoryLimit: step.memoryLimit,
+                requestedTasks: step.tasks, memoryLimit: step.memoryLimit, memoryInUse: memoryInUse,
                 progress: { progress in try? ProgressFile.write(progress, to: progressPath) })
             try makeDirectories(assignment.outputDirectory)
             log("\(name)\(writingResult ? "" : " attempt \(attempt)"): \(assignment.shards.count) shard(s)")

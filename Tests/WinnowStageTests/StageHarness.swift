@@ -55,10 +55,16 @@ struct StageHarness {
         let world = step.stage.taskCount(phase: phase, inputShards: shards, requested: step.tasks)
         var total = TaskStats()
         for rank in 0..<world {
-            total.add(try TaskRunner.run(pipeline: pipeline, stepID: stepID, phase: phase, rank: rank, world: world))
+            total.add(try TaskRunner.run(pipeline: pipeline, stepID: stepID, phase: phase, rank: rank, world: world,
+                                         memoryInUse: { Self.taskProcessFootprint }))
         }
         return total
     }
+
+    /// What a `winnow task` process holds before its stage allocates anything (the program, its
+    /// libraries, ICU's data: about 25 MB measured, rounded up). The tests run tasks inside the
+    /// test process, whose own resident memory grows with whatever other tests run beside them.
+    static let taskProcessFootprint = 40 << 20
 
     /// Writes shards of raw lines (`input/s<k>.jsonl`) into a fresh folder; returns the input
     /// pattern for `init(_:steps:input:)`.

@@ -88,12 +88,17 @@ public struct TaskAssignment: Sendable {
     /// The step's `memory:` setting in bytes: what a stage that holds data between reading and
     /// writing (sorting, clustering) may use, so its peak stays under it whatever the corpus.
     public var memoryLimit: Int
+    /// The memory that already counts against `memoryLimit`: this process's resident memory,
+    /// since a task is a process of its own. Tests that run several tasks in one process at
+    /// once pass their own measure, or each would be charged for the others.
+    public var memoryInUse: @Sendable () -> Int
     /// Called now and then with progress, for the runner's progress line.
     public var progress: @Sendable (TaskProgress) -> Void
 
     public init(stepID: String, phase: Int = 0, rank: Int, world: Int, inputShards: [String], outputDirectory: String,
                 rejectedDirectory: String, stepDirectory: String, seed: UInt64, compressionLevel: Int32, maxDocBytes: Int,
                 requestedTasks: Int? = nil, memoryLimit: Int = ByteSize.defaultMemoryLimit,
+                memoryInUse: @escaping @Sendable () -> Int = { residentMemory() },
                 progress: @escaping @Sendable (TaskProgress) -> Void) {
         self.stepID = stepID
         self.phase = phase
@@ -108,7 +113,14 @@ public struct TaskAssignment: Sendable {
         self.maxDocBytes = maxDocBytes
         self.requestedTasks = requestedTasks
         self.memoryLimit = memoryLimit
+        self.memoryInUse = memoryInUse
         self.progress = progress
+    }
+
+    /// What a stage may still allocate under `memory:`, after what is in use and `setAside`
+    /// (room for reading and the current document).
+    public func memoryAvailable(setAside: Int = 0) -> Int {
+        memoryLimit - memoryInUse() - setAside
     }
 
     /// This task's shards: rank r of N takes shards r, r+N, r+2N, … (datatrove's convention).

@@ -14,7 +14,7 @@ struct BloomDedup: Stage {
 
     func run(_ task: TaskAssignment) throws -> TaskStats {
         var filter = settings.makeFilter()
-        guard filter.bytes <= task.memoryLimit - residentMemory() - (32 << 20) else {
+        guard filter.bytes <= task.memoryAvailable(setAside: 32 << 20) else {
             throw WinnowError.invalid("step '\(task.stepID)': the Bloom filter needs \(ByteSize.describe(filter.bytes)), more than its memory: \(ByteSize.describe(task.memoryLimit)) leaves; raise memory: or lower expected_count")
         }
         var keys = BloomKeys(settings: settings)

@@ -58,7 +58,7 @@ struct ClusterPhase {
     /// Refuses, before allocating, memory beyond the step's `memory:` (less what the process
     /// already holds).
     private func check(_ bytes: Int, _ what: String) throws {
-        guard bytes <= task.memoryLimit - residentMemory() else {
+        guard bytes <= task.memoryAvailable() else {
             throw WinnowError.invalid("step '\(task.stepID)': clustering needs \(ByteSize.describe(bytes)) \(what), more than its memory: \(ByteSize.describe(task.memoryLimit)); raise memory: on the step")
         }
     }

@@ -15,7 +15,7 @@ struct SignaturePhase {
         removeEarlierAttempts(files)
         let shardIndex = Dictionary(uniqueKeysWithValues: task.inputShards.enumerated().map { ($1, $0) })
         var signer = plan.makeSigner()
-        var runs = RunBuffers(partitions: plan.partitions, limit: RunBuffers.limit(memory: task.memoryLimit))
+        var runs = RunBuffers(partitions: plan.partitions, limit: RunBuffers.limit(available: task.memoryAvailable(setAside: 32 << 20)))
         var keys: [StableHash.Digest] = []
         var signed: Int64 = 0, unsigned: Int64 = 0
         var manifest = SignatureManifest(rank: task.rank, runs: 0, shards: [])
@@ -73,11 +73,11 @@ struct RunBuffers {
     private(set) var written = 0
     private(set) var bytesWritten: Int64 = 0
 
-    /// Keys to hold within `memory` bytes: what the process already holds (the program, ICU's
-    /// data) and 32 MB for reading and the current document are set aside, and each key held
-    /// may cost 64 bytes (24, twice over while an array grows, and the sort's scratch).
-    static func limit(memory: Int) -> Int {
-        max(1 << 16, (memory - residentMemory() - (32 << 20)) / 64)
+    /// Keys to hold within `available` bytes (what `memory:` leaves after what the process
+    /// holds and 32 MB for reading): each key held may cost 64 bytes (24, twice over while an
+    /// array grows, and the sort's scratch).
+    static func limit(available: Int) -> Int {
+        max(1 << 16, available / 64)
     }
 
     init(partitions: Int, limit: Int) {

@@ -54,7 +54,7 @@ struct SubstringDedup: Stage {
         var starts: [Int] = []
         var places: [(shard: Int, line: Int)] = []
         let shardIndex = Dictionary(uniqueKeysWithValues: task.inputShards.enumerated().map { ($1, $0) })
-        let available = task.memoryLimit - residentMemory()
+        let available = task.memoryAvailable()
         let input = TaskReader(task: task, rejects: .skip)
         while let shard = try input.nextShard() {
             while let item = try shard.next() {
