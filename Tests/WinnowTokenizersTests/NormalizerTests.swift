@@ -3,7 +3,7 @@ import WinnowCore
 @testable import WinnowTokenizers
 
 /// HF normalizers, ByteLevel's prefix space, sequences of pre-tokenizers and added tokens that
-/// strip white space, on a byte-level BPE:
+/// strip white space or match in the normalized text, on a byte-level BPE:
 /// ids as HF tokenizers gives them (Fixtures/normalizers.json, Scripts/fixtures/tokenizers_normalizers.py), and components
 /// Winnow does not run refused with their path in the file.
 @Suite struct NormalizerTests {
@@ -22,7 +22,7 @@ import WinnowCore
 
     @Test(arguments: ["nfkc", "nfd-strip-accents-lowercase", "nfkd-strip", "replace-prepend", "bytelevel-prefix-space", "whitespace",
                       "whitespace-split-gpt2", "punctuation-digits-merged-next", "split-behaviors", "split-invert",
-                      "punctuation-merged-previous", "added-strip"])
+                      "punctuation-merged-previous", "added-strip", "added-normalized"])
     func encodesAsHF(name: String) throws {
         let tokenizer = try TokenizerJSON.read(bytes: Self.variant(name), path: "\(name).json")
         let ownTexts = Self.fixture[name]["texts"].array.compactMap(\.stringValue)
@@ -62,5 +62,10 @@ import WinnowCore
         precompiled = precompiled.replacingOccurrences(of: #"{"type":"NFKC"}"#,
                                                        with: #"{"type":"Sequence","normalizers":[{"type":"NFC"},{"type":"BertNormalizer"}]}"#)
         #expect(message(Array(precompiled.utf8)).contains("normalizer.normalizers[1] 'BertNormalizer' is not supported"), "\(message(Array(precompiled.utf8)))")
+        let llama = String(decoding: try Fixture.bytes("metaspace-llama2.tokenizer.json"), as: UTF8.self)
+        let normalizedSpecial = llama.replacingOccurrences(of: #""content": "<s>", "single_word": false, "lstrip": false, "rstrip": false, "normalized": false"#,
+                                                           with: #""content": "<s>", "single_word": false, "lstrip": false, "rstrip": false, "normalized": true"#)
+        #expect(normalizedSpecial != llama, "the edit took effect")
+        #expect(message(Array(normalizedSpecial.utf8)).contains("added_tokens[1] '<s>': normalized true is not supported"), "\(message(Array(normalizedSpecial.utf8)))")
     }
 }

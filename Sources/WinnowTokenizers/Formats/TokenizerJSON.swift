@@ -129,8 +129,10 @@ struct Reader {
         for item in (top["added_tokens"] ?? .array([])).arrayValue {
             guard case let .object(o) = item, let content = string(o, "content"),
                   let id = vocabulary.specials.first(where: { $0.content == content })?.id else { continue }
+            // HF's default: special tokens are matched in the raw text, others after normalization.
             let flags = AddedTokenMatching(stripLeft: bool(o, "lstrip", default: false), stripRight: bool(o, "rstrip", default: false),
-                                           singleWord: bool(o, "single_word", default: false))
+                                           singleWord: bool(o, "single_word", default: false),
+                                           normalized: bool(o, "normalized", default: !bool(o, "special", default: false)))
             if flags != AddedTokenMatching() { matching[id] = flags }
         }
         do {
@@ -209,6 +211,11 @@ struct Reader {
                 }
             }
             guard replaces else { throw fail("normalizer without Replace(' ' → '▁') is not supported") }
+            // HF would match such a token in the normalized text, where its content has gained a ▁.
+            for (k, item) in added.arrayValue.enumerated() {
+                guard case let .object(o) = item, bool(o, "normalized", default: !bool(o, "special", default: false)) else { continue }
+                throw fail("added_tokens[\(k)] '\(string(o, "content") ?? "")': normalized true is not supported under a normalizer in a sentencepiece-style BPE (Llama 2's are false)")
+            }
         } else {
             guard case let .object(o) = preTokenizer, string(o, "type") == "Metaspace" else {
                 throw fail("pre_tokenizer \(describe(preTokenizer)) is not supported for a byte-fallback BPE (Metaspace)")

@@ -76,7 +76,9 @@ struct BPEEncoder: TokenEncoder {
     let splitter: PieceSplitter
     let model: BPEModel
     let policy: SpecialTokenPolicy
+    /// Added tokens matched in the raw text, and those matched after normalization.
     let specials: SpecialMatcher
+    let normalizedSpecials: SpecialMatcher
     private var cache = PieceCache()
     private var scratch = BPEModel.Scratch()
 
@@ -90,20 +92,45 @@ struct BPEEncoder: TokenEncoder {
         prefixSpace = tokenizer.prefixSpace
         model = tokenizer.model.privateCopy()
         self.policy = policy
-        specials = SpecialMatcher(policy == .ordinary ? [] : tokenizer.vocabulary.specials, matching: tokenizer.matching)
+        let added = policy == .ordinary ? [] : tokenizer.vocabulary.specials
+        let inNormalized = { (token: (content: String, id: UInt32)) in tokenizer.matching[token.id]?.normalized == true }
+        specials = SpecialMatcher(added.filter { !inNormalized($0) }, matching: tokenizer.matching)
+        let normalizer = tokenizer.normalizer
+        normalizedSpecials = SpecialMatcher(added.filter(inNormalized).map { token in
+            let bytes = Array(token.content.utf8)
+            return (bytes.withUnsafeBufferPointer { String(decoding: normalizer.apply($0), as: UTF8.self) }, token.id)
+        }, matching: tokenizer.matching)
     }
 
     mutating func encode(_ text: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32]) throws {
-        try specials.segments(of: text, policy: policy, ids: &ids) { segment, _, ids in encodeOrdinary(segment, into: &ids) }
+        guard !normalizedSpecials.isEmpty else {
+            return try specials.segments(of: text, policy: policy, ids: &ids) { segment, _, ids in encodeOrdinary(segment, into: &ids) }
+        }
+        var refused: (any Error)?
+        try specials.segments(of: text, policy: policy, ids: &ids) { segment, _, ids in
+            guard refused == nil else { return }
+            let normalized = normalizer.isEmpty ? Array(segment) : normalizer.apply(segment)
+            do {
+                try normalized.withUnsafeBufferPointer { text in
+                    try normalizedSpecials.segments(of: text, policy: policy, ids: &ids) { piece, _, ids in encodeNormalized(piece, into: &ids) }
+                }
+            } catch { refused = error }
+        }
+        if let refused { throw refused }
     }
 
     private mutating func encodeOrdinary(_ text: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32]) {
         guard !normalizer.isEmpty || (prefixSpace && text.first != nil && text.first != 0x20) else {
             return splitAndEncode(text, into: &ids)
         }
-        var normalized = normalizer.isEmpty ? Array(text) : normalizer.apply(text)
-        if prefixSpace, let first = normalized.first, first != 0x20 { normalized.insert(0x20, at: 0) }
-        normalized.withUnsafeBufferPointer { splitAndEncode($0, into: &ids) }
+        let normalized = normalizer.isEmpty ? Array(text) : normalizer.apply(text)
+        normalized.withUnsafeBufferPointer { encodeNormalized($0, into: &ids) }
+    }
+
+    /// Text already normalized: the prefix space, then splitting and merges.
+    private mutating func encodeNormalized(_ text: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32]) {
+        guard prefixSpace, let first = text.first, first != 0x20 else { return splitAndEncode(text, into: &ids) }
+        ([0x20] + Array(text)).withUnsafeBufferPointer { splitAndEncode($0, into: &ids) }
     }
 
     private mutating func splitAndEncode(_ text: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32]) {
@@ -127,16 +154,20 @@ struct BPEEncoder: TokenEncoder {
 /// How an added token of tokenizer.json matches (HF's `AddedToken` flags): `lstrip` and
 /// `rstrip` make the match reach over the white space on that side, which then belongs to no
 /// other piece; `single_word` matches only where no word character (`\w`: letters, marks,
-/// decimal digits, `_`) touches it.
+/// decimal digits, `_`) touches it; `normalized` matches the token, itself normalized, in the
+/// normalized text between the other added tokens (so `<MASK>` under a Lowercase normalizer
+/// matches `<mask>` and `<MASK>` alike), as HF's added vocabulary does in its second pass.
 public struct AddedTokenMatching: Sendable, Equatable {
     public var stripLeft = false
     public var stripRight = false
     public var singleWord = false
+    public var normalized = false
 
-    public init(stripLeft: Bool = false, stripRight: Bool = false, singleWord: Bool = false) {
+    public init(stripLeft: Bool = false, stripRight: Bool = false, singleWord: Bool = false, normalized: Bool = false) {
         self.stripLeft = stripLeft
         self.stripRight = stripRight
         self.singleWord = singleWord
+        self.normalized = normalized
     }
 
     /// `\w` as Rust's regex (HF) has it.
