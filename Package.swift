@@ -19,7 +19,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CSQLite3", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CDivSufSort", pkgConfig: "libdivsufsort", providers: [.apt(["libdivsufsort-dev"])]),
-        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // Loads OpenBLAS at run time (see its header); its cblas.h comes from libopenblas-dev.
+        .target(name: "COpenBLAS", linkerSettings: [.linkedLibrary("dl")]),
         // ICU behind a C shim (see its header for why): word boundaries for every script.
         .target(name: "CWinnowICU", linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc"), .linkedLibrary("icudata")]),
         // Vectorised hot loops, compiled for several instruction sets and picked at start-up.

@@ -29,7 +29,7 @@ struct SemanticDedup: Stage {
 
     func run(_ task: TaskAssignment) throws -> TaskStats {
         let started = monotonicSeconds()
-        SimilarityMatrix.useOneThread()
+        if task.phase == 1 || task.phase == 2 { try SimilarityMatrix.prepare(settings.similarity, step: task.stepID) }
         let files = SemanticFiles(root: task.stepDirectory)
         var stats: TaskStats
         switch task.phase {

@@ -1,4 +1,5 @@
 import COpenBLAS
+import WinnowCore
 
 /// Cosine similarities of unit vectors, as the matrix product A·Bᵀ (rows are vectors): the
 /// inner loop of k-means assignment and of comparing a cluster's members, done by OpenBLAS's
@@ -10,8 +11,7 @@ enum SimilarityMatrix {
         guard m > 0, n > 0 else { return }
         switch method {
         case .blas:
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(d), 1, a.baseAddress, Int32(d),
-                        b.baseAddress, Int32(d), 0, c.baseAddress, Int32(n))
+            cwinnow_blas_multiply_transposed(Int32(m), Int32(n), Int32(d), a.baseAddress, b.baseAddress, c.baseAddress)
         case .loop:
             for i in 0..<m {
                 let row = a.baseAddress! + i * d
@@ -25,10 +25,16 @@ enum SimilarityMatrix {
         }
     }
 
-    /// One thread per task: tasks already run in parallel, one per core, and sgemm's own
-    /// threads would compete with them (and could change the summation order).
-    static func useOneThread() {
-        openblas_set_num_threads(1)
+    /// Loads OpenBLAS for `.blas`, with one thread: tasks already run in parallel, one per
+    /// core, and sgemm's own threads would compete with them (and could change the summation
+    /// order). Only the tasks that multiply load it (see COpenBLAS).
+    static func prepare(_ method: SemanticSettings.Similarity, step: String) throws {
+        guard method == .blas else { return }
+        var error: UnsafePointer<CChar>?
+        guard cwinnow_blas_load(&error) == 0 else {
+            let reason = error.map { String(cString: $0) } ?? "unknown error"
+            throw WinnowError.invalid("step '\(step)': similarity: blas needs OpenBLAS, which did not load (\(reason)); install libopenblas0 (Scripts/setup.sh does) or set similarity: loop")
+        }
     }
 
     /// Scales a vector to length 1; false if it is all zeros.
