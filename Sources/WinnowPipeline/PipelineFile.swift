@@ -20,6 +20,13 @@ public struct Pipeline: Sendable {
         /// Changes whenever the step's settings or anything upstream changes.
         public var fingerprint: String
         public var line: Int
+
+        /// The steps that must finish before this one starts: those it reads from and those
+        /// whose outputs its stage uses otherwise (`Stage.stepsRead`).
+        public var dependencies: [String] {
+            var seen: Set<String> = []
+            return (from.filter { $0 != "input" } + stage.stepsRead).filter { seen.insert($0).inserted }
+        }
     }
 
     public var path: String
@@ -42,15 +49,8 @@ public struct Pipeline: Sendable {
     /// Steps that read, directly or not, from `id` (including `id`), in dependency order.
     public func downstream(of id: String) -> [Step] {
         var affected: Set<String> = [id]
-        for step in steps where step.from.contains(where: affected.contains) { affected.insert(step.id) }
+        for step in steps where step.dependencies.contains(where: affected.contains) { affected.insert(step.id) }
         return steps.filter { affected.contains($0.id) }
-    }
-
-    /// The steps `id` depends on (including `id`), in dependency order.
-    public func upstream(of id: String) -> [Step] {
-        var needed: Set<String> = [id]
-        for step in steps.reversed() where needed.contains(step.id) { needed.formUnion(step.from) }
-        return steps.filter { needed.contains($0.id) }
     }
 
     public static let topLevelKeys: Set<String> = [
@@ -144,7 +144,7 @@ public struct Pipeline: Sendable {
                         steps: ordered)
     }
 
-    /// Orders steps so each follows the one it reads from; rejects unknown sources and cycles.
+    /// Orders steps so each follows the steps it depends on; rejects unknown steps and cycles.
     /// Each step's fingerprint is extended with its upstream's, so a change upstream is a change here.
     private static func order(_ steps: [Step], path: String, input: [String], seed: UInt64) throws -> [Step] {
         let byID = Dictionary(uniqueKeysWithValues: steps.map { ($0.id, $0) })
@@ -153,18 +153,25 @@ public struct Pipeline: Sendable {
                 throw WinnowError.config(path: path, line: step.line,
                                          detail: "step '\(step.id)': 'from' names '\(source)', which is neither 'input' nor a step")
             }
+            for used in step.stage.stepsRead where byID[used] == nil || used == step.id {
+                throw WinnowError.config(path: path, line: step.line,
+                                         detail: "step '\(step.id)': its settings name the step '\(used)', which is not another step of this pipeline")
+            }
         }
         var ordered: [Step] = []
         var placed: [String: String] = [:] // id -> fingerprint
         var remaining = steps
         while !remaining.isEmpty {
-            guard let index = remaining.firstIndex(where: { $0.from.allSatisfy { $0 == "input" || placed[$0] != nil } }) else {
+            guard let index = remaining.firstIndex(where: { $0.dependencies.allSatisfy { placed[$0] != nil } }) else {
                 let cycle = remaining.map(\.id).joined(separator: ", ")
                 throw WinnowError.config(path: path, line: remaining[0].line,
                                          detail: "steps \(cycle) read from each other in a cycle")
             }
             var step = remaining.remove(at: index)
-            let upstream = step.from.map { $0 == "input" ? "input=\(input.joined(separator: "\u{1}"))" : placed[$0]! }
+            // Steps read otherwise than by `from` come after, so the fingerprints of steps that
+            // read none stay what they were.
+            let upstream = (step.from.map { $0 == "input" ? "input=\(input.joined(separator: "\u{1}"))" : placed[$0]! }
+                + step.stage.stepsRead.map { "read=\(placed[$0]!)" })
                 .joined(separator: "\u{3}")
             step.fingerprint = StableHash.hex("\(seed)\u{2}\(upstream)\u{2}\(step.fingerprint)")
             placed[step.id] = step.fingerprint

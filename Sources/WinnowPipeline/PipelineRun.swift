@@ -72,9 +72,9 @@ final class PipelineRun {
         .invalid("\(pipeline.path): no step '\(id)' (steps: \(pipeline.steps.map(\.id).joined(separator: ", ")))")
     }
 
-    /// The step's input shards, once every step it reads from has finished.
+    /// The step's input shards, once every step it depends on has finished.
     func inputs(of step: Pipeline.Step) throws -> [String] {
-        for source in step.from.compactMap(pipeline.step) {
+        for source in step.dependencies.compactMap(pipeline.step) {
             let last = StepPhase(step: source.id, phase: source.stage.phaseCount - 1, phases: source.stage.phaseCount)
             guard let upstream = try ledger.step(last.ledgerID), upstream.finished != nil else {
                 throw WinnowError.invalid("step '\(step.id)' reads from '\(source.id)', which has not finished; run it first")

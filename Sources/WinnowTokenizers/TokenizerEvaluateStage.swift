@@ -24,6 +24,8 @@ public struct TokenizerEvaluateStage: Stage {
         try settings.finish()
     }
 
+    public var stepsRead: [String] { steps }
+
     public func taskCount(phase: Int, inputShards: Int, requested: Int?) -> Int { 1 }
 
     public func run(_ task: TaskAssignment) throws -> TaskStats {

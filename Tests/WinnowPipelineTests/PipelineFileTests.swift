@@ -48,6 +48,41 @@ func configError(_ yaml: String) -> WinnowError? {
         #expect(p.step("second")?.fingerprint == reformatted.step("second")?.fingerprint, "layout is not a change")
     }
 
+    /// A pack step reads its tokenizer from a tokenizer-train step named in its settings, not
+    /// in `from`: it must still run after that step, be redone with it and change with it.
+    let packAfterTokenizer = """
+        name: demo
+        input: [a/*.jsonl.zst]
+        steps:
+          - id: pack
+            stage: pack
+            from: input
+            tokenizer_step: tok
+          - id: tok
+            stage: tokenizer-train
+            from: input
+            vocab_size: 300
+          - id: evaluate
+            stage: tokenizer-evaluate
+            from: input
+            tokenizer_steps: [tok]
+        """
+
+    @Test func stepsNamedInSettingsAreDependencies() throws {
+        let p = try load(packAfterTokenizer)
+        #expect(p.steps.map(\.id) == ["tok", "pack", "evaluate"], "pack comes after the tokenizer it encodes with")
+        #expect(p.step("pack")?.dependencies == ["tok"])
+        #expect(p.downstream(of: "tok").map(\.id) == ["tok", "pack", "evaluate"], "--from tok redoes pack and evaluate")
+        let changed = try load(packAfterTokenizer.replacingOccurrences(of: "vocab_size: 300", with: "vocab_size: 400"))
+        #expect(p.step("pack")?.fingerprint != changed.step("pack")?.fingerprint)
+        #expect(p.step("evaluate")?.fingerprint != changed.step("evaluate")?.fingerprint)
+        let unknown = configError(packAfterTokenizer.replacingOccurrences(of: "tokenizer_step: tok", with: "tokenizer_step: tokk"))
+        #expect(unknown?.description == "p.yaml:4: step 'pack': its settings name the step 'tokk', which is not another step of this pipeline")
+        let cycle = configError(packAfterTokenizer.replacingOccurrences(of: "vocab_size: 300", with: "vocab_size: 300\n    from: pack")
+            .replacingOccurrences(of: "stage: tokenizer-train\n    from: input", with: "stage: tokenizer-train"))
+        #expect(cycle?.description.contains("read from each other in a cycle") == true)
+    }
+
     @Test func unknownTopLevelKeyNamesKeyAndLine() {
         let error = configError(valid.replacingOccurrences(of: "seed: 7", with: "seeed: 7"))
         #expect(error == .config(path: "p.yaml", line: 3, detail:

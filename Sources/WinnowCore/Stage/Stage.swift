@@ -9,10 +9,15 @@ public protocol Stage: Sendable {
     func taskCount(phase: Int, inputShards: Int, requested: Int?) -> Int
     /// Does the work of one task (of phase `task.phase`).
     func run(_ task: TaskAssignment) throws -> TaskStats
+    /// Steps whose outputs the stage reads besides its `from` shards (the tokenizer a `pack`
+    /// step encodes with): the pipeline orders, fingerprints and redoes the step after them as
+    /// after its `from`.
+    var stepsRead: [String] { get }
 }
 
 extension Stage {
     public var phaseCount: Int { 1 }
+    public var stepsRead: [String] { [] }
 }
 
 /// What a per-document stage decides about a document.
