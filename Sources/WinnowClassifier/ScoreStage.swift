@@ -51,6 +51,8 @@ public struct ScoreStage: Stage {
         return 1
     }
 
+    public func outputShards(inputShards: Int) -> Int? { inputShards }
+
     public func taskCount(phase: Int, inputShards: Int, requested: Int?) -> Int {
         phaseCount == 3 && phase == 1 ? 1 : TaskPlan.perShard(inputShards: inputShards, requested: requested)
     }

@@ -24,6 +24,9 @@ public struct DedupStage: Stage {
 
     public var phaseCount: Int { method.phaseCount }
 
+    /// Every method's last phase writes each input shard's survivors under its name.
+    public func outputShards(inputShards: Int) -> Int? { inputShards }
+
     public func taskCount(phase: Int, inputShards: Int, requested: Int?) -> Int {
         method.taskCount(phase: phase, inputShards: inputShards, requested: requested)
     }

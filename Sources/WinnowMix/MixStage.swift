@@ -31,6 +31,9 @@ public struct MixStage: Stage {
 
     public var phaseCount: Int { 4 }
 
+    /// Phase 3 writes one shard per bucket and data-schedule phase, empty or not.
+    public func outputShards(inputShards: Int) -> Int? { settings.phases.count * settings.buckets }
+
     public func taskCount(phase: Int, inputShards: Int, requested: Int?) -> Int {
         switch phase {
         case 1: return 1

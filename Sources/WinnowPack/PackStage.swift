@@ -28,6 +28,8 @@ public struct PackStage: Stage {
 
     public var phaseCount: Int { 2 }
     public var stepsRead: [String] { settings.tokenizerStep.map { [$0] } ?? [] }
+    /// Token shards, not documents.
+    public func outputShards(inputShards: Int) -> Int? { 0 }
 
     public func taskCount(phase: Int, inputShards: Int, requested: Int?) -> Int {
         phase == 1 ? 1 : TaskPlan.perShard(inputShards: inputShards, requested: requested)

@@ -74,13 +74,40 @@ final class PipelineRun {
 
     /// The step's input shards, once every step it depends on has finished.
     func inputs(of step: Pipeline.Step) throws -> [String] {
-        for source in step.dependencies.compactMap(pipeline.step) {
-            let last = StepPhase(step: source.id, phase: source.stage.phaseCount - 1, phases: source.stage.phaseCount)
-            guard let upstream = try ledger.step(last.ledgerID), upstream.finished != nil else {
-                throw WinnowError.invalid("step '\(step.id)' reads from '\(source.id)', which has not finished; run it first")
-            }
+        for source in step.dependencies where !(try isFinished(source)) {
+            throw WinnowError.invalid("step '\(step.id)' reads from '\(source)', which has not finished; run it first")
         }
         return try StepInputs.shards(for: step, in: pipeline)
+    }
+
+    /// Whether every phase of step `id` has finished.
+    func isFinished(_ id: String) throws -> Bool {
+        guard let step = pipeline.step(id) else { return false }
+        let last = StepPhase(step: id, phase: step.stage.phaseCount - 1, phases: step.stage.phaseCount)
+        return try ledger.step(last.ledgerID)?.finished != nil
+    }
+
+    /// How many input shards `step` will read, before the steps it depends on have run: the
+    /// shards that exist (of `input` and finished steps) plus the counts `planned` for steps
+    /// that will run first. Nil when a step it depends on has not finished and is not among
+    /// `willRun`, or when one it reads shards from has no planned count.
+    func plannedInputCount(of step: Pipeline.Step, willRun: Set<String>, planned: [String: Int]) throws -> Int? {
+        var existing: Set<String> = []
+        var count = 0
+        for source in Set(step.from) {
+            if source != "input", willRun.contains(source) {
+                guard let shards = planned[source] else { return nil }
+                count += shards
+                continue
+            }
+            let readable = try source == "input" || isFinished(source)
+            guard readable else { return nil }
+            existing.formUnion(try StepInputs.sourceShards(source, in: pipeline))
+        }
+        for used in step.stage.stepsRead where !willRun.contains(used) {
+            guard try isFinished(used) else { return nil }
+        }
+        return count + existing.count
     }
 
     /// Plans a phase in the ledger and returns the ranks already done; refuses when finished

@@ -18,12 +18,13 @@ struct SlurmClient {
         }
     }
 
-    /// Submits a job array of `ranks`; returns its job id.
-    func submit(script: String, ranks: [Int], name: String, output: String, after dependency: String?,
+    /// Submits a job array of `ranks`, to start once every job of `after` has succeeded;
+    /// returns its job id.
+    func submit(script: String, ranks: [Int], name: String, output: String, after dependencies: [String],
                 arguments: [String], workingDirectory: String) throws -> String {
         var command = ["sbatch", "--parsable", "--job-name=\(name)", "--array=\(ranks.map(String.init).joined(separator: ","))",
                        "--output=\(output)", "--open-mode=append", "--chdir=\(workingDirectory)", "--kill-on-invalid-dep=yes"]
-        if let dependency { command.append("--dependency=afterok:\(dependency)") }
+        if !dependencies.isEmpty { command.append("--dependency=afterok:\(dependencies.joined(separator: ":"))") }
         command += arguments + [script]
         let result = try ChildProcess.run(command)
         let job = result.stdout.split(separator: "\n").last.map { String($0.split(separator: ";")[0]).trimming() } ?? ""

@@ -1,9 +1,12 @@
 import WinnowCore
 
 /// Runs a pipeline on a Slurm cluster (`executor: slurm`, or `winnow run --executor slurm`):
-/// each phase of a step is one `sbatch --array` whose indices are the task ranks, the phases of
-/// a step chained with `--dependency=afterok` (a step's task counts depend on its input shards,
-/// which exist once the steps it reads from have finished, so steps follow each other).
+/// each phase of a step is one `sbatch --array` whose indices are the task ranks, and each
+/// array waits (`--dependency=afterok`) for the phase before it and for the steps its step
+/// depends on. Steps are queued together as far as their task counts are known in advance:
+/// a step's task count follows from its input shards, and most stages say how many shards they
+/// will write (`Stage.outputShards`); the steps after one that does not (none of the built-in
+/// ones) are queued once it has finished.
 ///
 /// Tasks run `winnow task … --results` on the nodes and never touch the SQLite ledger: each
 /// leaves an atomic result file (`TaskResult`) that this process, the submitter, records. So
@@ -29,11 +32,32 @@ public final class SlurmExecutor {
     public func run() throws -> [TaskFailure] {
         let slurm = try SlurmClient()
         let run = try PipelineRun(pipeline: pipeline, options: options)
-        for step in try run.steps() {
-            let failures = try StepOnSlurm(step: step, run: run, slurm: slurm, display: display, pollInterval: pollInterval).run()
+        var steps = try run.steps()[...]
+        while !steps.isEmpty {
+            let wave = try Self.nextWave(steps, run: run)
+            let failures = try StepsOnSlurm(wave, run: run, slurm: slurm, display: display, pollInterval: pollInterval).run()
             if !failures.isEmpty { return failures }
+            steps = steps.dropFirst(wave.count)
         }
         return []
+    }
+
+    /// The longest run of `steps`, from the first, whose task counts can be planned now, each
+    /// with its input shard count: every step it depends on has finished or comes earlier in
+    /// the run, and those it reads shards from say how many they will write.
+    static func nextWave(_ steps: ArraySlice<Pipeline.Step>, run: PipelineRun) throws -> [(step: Pipeline.Step, inputShards: Int)] {
+        var wave: [(step: Pipeline.Step, inputShards: Int)] = []
+        var planned: [String: Int] = [:]
+        for step in steps {
+            guard let count = try run.plannedInputCount(of: step, willRun: Set(wave.map(\.step.id)), planned: planned) else { break }
+            wave.append((step, count))
+            planned[step.id] = step.stage.outputShards(inputShards: count)
+        }
+        if wave.isEmpty, let first = steps.first {
+            // What it reads has not finished: inputs(of:) says which step.
+            wave.append((first, try run.inputs(of: first).count))
+        }
+        return wave
     }
 
     /// The prefix of every job name of a workdir, so this run finds its own jobs in the queue.
@@ -43,32 +67,55 @@ public final class SlurmExecutor {
     }
 }
 
-/// One step's phases on Slurm, until every task is done or one failed for good.
-final class StepOnSlurm {
-    let step: Pipeline.Step
+/// Steps whose phases are queued together, until every task is done or one failed for good.
+final class StepsOnSlurm {
+    /// One phase of a step, as one job array per submission.
+    struct QueuedPhase {
+        var step: Pipeline.Step
+        var phase: StepPhase
+        var world: Int
+        var inputShards: Int
+        /// The phases (indices) whose jobs this one waits for: the phase before it, or for a
+        /// first phase the last phases of the steps it depends on.
+        var after: [Int]
+    }
+
     let pipelineRun: PipelineRun
     let slurm: SlurmClient
     let display: ProgressDisplay
     let pollInterval: UInt32
-    let phases: [StepPhase]
-    private var worlds: [Int] = []
+    let phases: [QueuedPhase]
 
-    init(step: Pipeline.Step, run: PipelineRun, slurm: SlurmClient, display: ProgressDisplay, pollInterval: UInt32) {
-        self.step = step
+    init(_ steps: [(step: Pipeline.Step, inputShards: Int)], run: PipelineRun, slurm: SlurmClient, display: ProgressDisplay,
+         pollInterval: UInt32) {
         pipelineRun = run
         self.slurm = slurm
         self.display = display
         self.pollInterval = pollInterval
-        phases = StepPhase.all(of: step.id, phases: step.stage.phaseCount)
+        phases = Self.queue(steps)
+    }
+
+    /// Every phase of `steps`, in order, with its task count and what it waits for.
+    static func queue(_ steps: [(step: Pipeline.Step, inputShards: Int)]) -> [QueuedPhase] {
+        var phases: [QueuedPhase] = []
+        var lastPhase: [String: Int] = [:]
+        for (step, shards) in steps {
+            for phase in StepPhase.all(of: step.id, phases: step.stage.phaseCount) {
+                let after = phase.phase > 0 ? [phases.count - 1] : step.dependencies.compactMap { lastPhase[$0] }
+                let world = step.stage.taskCount(phase: phase.phase, inputShards: shards, requested: step.tasks)
+                phases.append(QueuedPhase(step: step, phase: phase, world: world, inputShards: shards, after: after))
+            }
+            lastPhase[step.id] = phases.count - 1
+        }
+        return phases
     }
 
     private var ledger: Ledger { pipelineRun.ledger }
     private var prefix: String { SlurmExecutor.jobPrefix(pipelineRun.workdir) }
     private func jobName(_ phase: StepPhase) -> String { prefix + phase.ledgerID }
+    private var names: String { Array(Set(phases.map(\.step.id))).sorted().joined(separator: ", ") }
 
     func run() throws -> [TaskFailure] {
-        let shards = try pipelineRun.inputs(of: step)
-        worlds = phases.map { step.stage.taskCount(phase: $0.phase, inputShards: shards.count, requested: step.tasks) }
         var rounds = 0
         while true {
             // Jobs an earlier `winnow run` submitted and that are still queued are waited for,
@@ -77,60 +124,69 @@ final class StepOnSlurm {
             try ingestAll()
             var undone: [Int: [Int]] = [:]
             var failures: [TaskFailure] = []
-            for (k, phase) in phases.enumerated() {
-                let done = try pipelineRun.plan(phase, of: step, world: worlds[k])
-                let tasks = Dictionary(uniqueKeysWithValues: try ledger.tasks(step: phase.ledgerID).map { ($0.rank, $0) })
-                let left = (0..<worlds[k]).filter { !done.contains($0) }
+            for (k, queued) in phases.enumerated() {
+                let done = try pipelineRun.plan(queued.phase, of: queued.step, world: queued.world)
+                let tasks = Dictionary(uniqueKeysWithValues: try ledger.tasks(step: queued.phase.ledgerID).map { ($0.rank, $0) })
+                let left = (0..<queued.world).filter { !done.contains($0) }
                 if !left.isEmpty { undone[k] = left }
                 for rank in left {
                     guard let task = tasks[rank], task.status == .failed, task.attempts > pipelineRun.pipeline.retries,
                           task.exitCode != Int(TaskRunner.damagedIntermediateExitCode) else { continue }
-                    failures.append(TaskFailure(step: phase.ledgerID, rank: rank, error: task.error ?? "failed",
-                                                log: pipelineRun.workdir.log(phase, rank: rank)))
+                    failures.append(TaskFailure(step: queued.phase.ledgerID, rank: rank, error: task.error ?? "failed",
+                                                log: pipelineRun.workdir.log(queued.phase, rank: rank)))
                 }
             }
-            guard let first = undone.keys.min() else {
-                for phase in phases { try ledger.finishStep(phase.ledgerID) }
+            guard !undone.isEmpty else {
+                for queued in phases { try ledger.finishStep(queued.phase.ledgerID) }
                 return []
             }
             if !failures.isEmpty { return failures }
             rounds += 1
             guard rounds <= (pipelineRun.pipeline.retries + 2) * phases.count else {
-                throw WinnowError.invalid("step '\(step.id)': tasks keep ending unfinished after \(rounds - 1) submissions; see the logs in \(pipelineRun.workdir.stepDirectory(step.id))/logs")
+                throw WinnowError.invalid("steps \(names): tasks keep ending unfinished after \(rounds - 1) submissions; see the logs in \(pipelineRun.workdir.root)/<step>/logs")
             }
-            try watch(try submitChain(from: first, undone: undone))
+            try watch(try submit(undone))
         }
     }
 
-    /// Submits phase `first`'s unfinished ranks and every later phase's, each depending on the
-    /// one before; returns the jobs.
-    private func submitChain(from first: Int, undone: [Int: [Int]]) throws -> [String] {
-        var jobs: [String] = []
-        var previous: String?
-        for k in first..<phases.count {
-            let phase = phases[k]
-            let ranks = undone[k] ?? []
-            guard !ranks.isEmpty else { continue }
-            let script = try writeScript(phase, world: worlds[k])
-            let logs = "\(pipelineRun.workdir.stepDirectory(step.id))/logs"
+    /// Submits the unfinished ranks of every phase, each array waiting for the arrays of this
+    /// submission it depends on (through phases with nothing left to do); returns the jobs.
+    private func submit(_ undone: [Int: [Int]]) throws -> [String] {
+        var jobOf: [Int: String] = [:]
+        /// The jobs of this submission that phase `k` must wait for.
+        func waitsFor(_ k: Int) -> [String] {
+            var jobs: [String] = []
+            for before in phases[k].after {
+                if let job = jobOf[before] { jobs.append(job) } else { jobs += waitsFor(before) }
+            }
+            return Array(Set(jobs)).sorted()
+        }
+        for (k, queued) in phases.enumerated() {
+            guard let ranks = undone[k] else { continue }
+            let phase = queued.phase
+            let script = try writeScript(queued)
+            let logs = "\(pipelineRun.workdir.stepDirectory(phase.step))/logs"
             try makeDirectories(logs)
+            let after = waitsFor(k)
             // Slurm's %a is the array index, the rank: the same log names as a local run's.
             let stem = phase.phases == 1 ? "%a" : "p\(phase.phase)-%a"
             let job = try slurm.submit(script: script, ranks: ranks, name: jobName(phase),
-                                       output: "\(logs)/\(stem).log", after: previous,
-                                       arguments: step.slurm.arguments(memory: step.memoryLimit), workingDirectory: currentDirectory())
+                                       output: "\(logs)/\(stem).log", after: after,
+                                       arguments: queued.step.slurm.arguments(memory: queued.step.memoryLimit), workingDirectory: currentDirectory())
             try ledger.recordJob(job, step: phase.ledgerID, ranks: ranks)
-            display.note("step \(phase.ledgerID): submitted job \(job) (\(ranks.count) task(s)\(previous.map { ", after job \($0)" } ?? ""))")
-            jobs.append(job)
-            previous = job
+            let waiting = after.isEmpty ? "" : ", after job\(after.count == 1 ? "" : "s") \(after.joined(separator: ", "))"
+            display.note("step \(phase.ledgerID): submitted job \(job) (\(ranks.count) task(s)\(waiting))")
+            jobOf[k] = job
         }
-        return jobs
+        return Array(jobOf.values)
     }
 
     /// The batch script of a phase: one array task is `winnow task` for rank SLURM_ARRAY_TASK_ID.
-    private func writeScript(_ phase: StepPhase, world: Int) throws -> String {
+    private func writeScript(_ queued: QueuedPhase) throws -> String {
+        let phase = queued.phase
         let path = "\(pipelineRun.workdir.root)/slurm/\(phase.ledgerID.split(separator: "#").joined(separator: "-p")).sh"
-        let command = pipelineRun.taskArguments(phase, rank: "${SLURM_ARRAY_TASK_ID}", world: world) + ["--results"]
+        let command = pipelineRun.taskArguments(phase, rank: "${SLURM_ARRAY_TASK_ID}", world: queued.world)
+            + ["--results", "--input-shards", String(queued.inputShards)]
         // Single quotes keep every argument as it is, but the rank, which the shell fills in.
         let quoted = command.map { $0.hasPrefix("${") ? "\"\($0)\"" : "'" + $0.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'" }
         let text = """
@@ -144,9 +200,9 @@ final class StepOnSlurm {
         return path
     }
 
-    /// This workdir's jobs of this step still in the queue.
+    /// This workdir's jobs of these steps still in the queue.
     private func ownJobsInQueue() throws -> [String] {
-        let names = Set(phases.map(jobName))
+        let names = Set(phases.map { jobName($0.phase) })
         return Array(Set(try slurm.queue(namesStartingWith: prefix).filter { names.contains($0.name) }.map(\.job)))
     }
 
@@ -162,7 +218,7 @@ final class StepOnSlurm {
             let line = Dictionary(grouping: queue, by: \.state).map { "\($0.value.reduce(0) { $0 + max(1, $1.ranks.count) }) \($0.key.lowercased())" }
                 .sorted().joined(separator: ", ")
             if line != lastLine {
-                display.note("step \(step.id): jobs \(jobs.joined(separator: ", ")): \(line)")
+                display.note("step\(phases.count > 1 && names.contains(",") ? "s" : "") \(names): jobs \(Self.spans(jobs)): \(line)")
                 lastLine = line
             }
             sleep(pollInterval)
@@ -171,15 +227,25 @@ final class StepOnSlurm {
         try settleLost(jobs)
     }
 
-    /// Records every result file of this step's phases that belongs to one of its jobs.
+    /// Job ids in order, consecutive ones as a span: "356-369, 371".
+    static func spans(_ jobs: [String]) -> String {
+        var spans: [(first: Int, last: Int)] = []
+        for job in jobs.compactMap({ Int($0) }).sorted() {
+            if let last = spans.last?.last, job == last + 1 { spans[spans.count - 1].last = job } else { spans.append((job, job)) }
+        }
+        return spans.map { $0.first == $0.last ? "\($0.first)" : "\($0.first)-\($0.last)" }.joined(separator: ", ")
+    }
+
+    /// Records every result file of these phases that belongs to one of their jobs.
     private func ingestAll() throws {
-        for phase in phases {
+        for queued in phases {
+            let phase = queued.phase
             let jobs = Set(try ledger.jobs(step: phase.ledgerID).map(\.job))
             guard !jobs.isEmpty else { continue }
             let tasks = Dictionary(uniqueKeysWithValues: try ledger.tasks(step: phase.ledgerID).map { ($0.rank, $0) })
-            for rank in 0..<(worlds.isEmpty ? 0 : worlds[phase.phase]) {
+            for rank in 0..<queued.world {
                 guard let result = TaskResult.read(pipelineRun.workdir.result(phase, rank: rank)), jobs.contains(result.job),
-                      result.world == worlds[phase.phase], tasks[rank]?.status != .done else { continue }
+                      result.world == queued.world, tasks[rank]?.status != .done else { continue }
                 try record(result, phase: phase, task: tasks[rank])
             }
         }
@@ -208,7 +274,8 @@ final class StepOnSlurm {
     /// past the time limit, the node lost) are failed attempts; tasks that never started (Slurm
     /// cancels jobs whose dependency failed) are not.
     private func settleLost(_ jobs: [String]) throws {
-        for phase in phases {
+        for queued in phases {
+            let phase = queued.phase
             for record in try ledger.jobs(step: phase.ledgerID) where jobs.contains(record.job) {
                 let tasks = Dictionary(uniqueKeysWithValues: try ledger.tasks(step: phase.ledgerID).map { ($0.rank, $0) })
                 for rank in record.ranks where tasks[rank]?.status != .done {
@@ -218,7 +285,7 @@ final class StepOnSlurm {
                     let log = pipelineRun.workdir.log(phase, rank: rank)
                     let attempt = try ledger.latestAttemptJob(step: phase.ledgerID, rank: rank) == record.job
                         ? tasks[rank]?.attempts ?? 1
-                        : try ledger.startAttempt(step: phase.ledgerID, rank: rank, world: worlds[phase.phase], log: log, job: record.job)
+                        : try ledger.startAttempt(step: phase.ledgerID, rank: rank, world: queued.world, log: log, job: record.job)
                     let error = "job \(record.job) ended without the task's result (killed: out of memory, past its time limit or a lost node?)"
                     try ledger.failTask(step: phase.ledgerID, rank: rank, attempt: attempt, exitCode: 137, error: error)
                     display.note("step \(phase.ledgerID) task \(rank): \(error); log: \(log)")

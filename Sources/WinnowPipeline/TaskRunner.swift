@@ -10,9 +10,11 @@ public enum TaskRunner {
     public static let damagedIntermediateExitCode: Int32 = 75
 
     /// `writingResult`: the task runs on a cluster and its outcome goes to a result file
-    /// (`Workdir.result`) for the submitter, not to the ledger.
+    /// (`Workdir.result`) for the submitter, not to the ledger. `expectedInputShards`: the
+    /// count `world` was planned for before the step's inputs existed (queued on Slurm behind
+    /// the steps it reads from); finding another count is an error, not a silently wrong split.
     public static func run(pipeline: Pipeline, stepID: String, phase phaseNumber: Int = 0, rank: Int, world: Int,
-                           writingResult: Bool = false,
+                           writingResult: Bool = false, expectedInputShards: Int? = nil,
                            memoryInUse: @escaping @Sendable () -> Int = { residentMemory() }) throws -> TaskStats {
         guard let step = pipeline.step(stepID) else {
             throw WinnowError.invalid("\(pipeline.path): no step '\(stepID)' (steps: \(pipeline.steps.map(\.id).joined(separator: ", ")))")
@@ -32,6 +34,9 @@ public enum TaskRunner {
         let name = "step \(phase.ledgerID) task \(rank)/\(world)"
         do {
             let shards = try StepInputs.shards(for: step, in: pipeline)
+            if let expected = expectedInputShards, shards.count != expected {
+                throw WinnowError.invalid("step '\(stepID)' was planned for \(expected) input shard(s) but finds \(shards.count): a step it reads from wrote another number of shards than it said it would; run winnow run again to plan the step anew")
+            }
             let progressPath = workdir.progress(phase, rank: rank)
             let assignment = TaskAssignment(
                 stepID: stepID, phase: phaseNumber, rank: rank, world: world, inputShards: shards,

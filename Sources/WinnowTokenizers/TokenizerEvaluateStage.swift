@@ -25,6 +25,7 @@ public struct TokenizerEvaluateStage: Stage {
     }
 
     public var stepsRead: [String] { steps }
+    public func outputShards(inputShards: Int) -> Int? { 0 }
 
     public func taskCount(phase: Int, inputShards: Int, requested: Int?) -> Int { 1 }
 

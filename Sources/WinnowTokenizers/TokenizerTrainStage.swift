@@ -71,6 +71,8 @@ public struct TokenizerTrainStage: Stage {
     }
 
     public func taskCount(phase: Int, inputShards: Int, requested: Int?) -> Int { 1 }
+    /// Tokenizer files, not documents.
+    public func outputShards(inputShards: Int) -> Int? { 0 }
 
     public func run(_ task: TaskAssignment) throws -> TaskStats {
         let start = monotonicSeconds()

@@ -63,12 +63,15 @@ struct Task: ParsableCommand {
     @Flag(help: "Record the outcome in a result file for a cluster submitter, not in the ledger (what Slurm array jobs pass).")
     var results = false
 
+    @Option(help: "Fail unless the step has this many input shards (what --world was planned for, when the Slurm executor queued the task before its inputs existed).")
+    var inputShards: Int?
+
     func run() throws {
         TaskRunner.followParent()
         do {
             _ = try reportingErrors {
                 try TaskRunner.run(pipeline: try Pipeline.load(path: pipeline), stepID: step, phase: phase, rank: rank, world: world,
-                                   writingResult: results)
+                                   writingResult: results, expectedInputShards: inputShards)
             }
         } catch let exit as ExitCode {
             throw ExitCode(exit.rawValue == 2 ? 1 : exit.rawValue)

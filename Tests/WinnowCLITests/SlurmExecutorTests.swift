@@ -57,7 +57,12 @@ struct SlurmExecutorTests {
 
         // One job array per phase, in the ledger and in status, and no SQLite writes from tasks.
         let ledger = try Ledger(workdir: "\(slurmDir)/run")
-        #expect(try ledger.jobs().map(\.step) == ["filter", "dedup#0", "dedup#1", "dedup#2", "dedup#3"])
+        let jobs = try ledger.jobs()
+        #expect(jobs.map(\.step) == ["filter", "dedup#0", "dedup#1", "dedup#2", "dedup#3"])
+        // Both steps were queued at once, the dedup's first array waiting for the filter's.
+        #expect(result.stderr.contains("step dedup#0: submitted job \(jobs[1].job) (3 task(s), after job \(jobs[0].job))"), "\(result.stderr)")
+        #expect(result.stderr.range(of: "step dedup#3: submitted job")!.lowerBound < result.stderr.range(of: "jobs \(jobs[0].job)")!.lowerBound,
+                "the whole chain is submitted before the first job is watched")
         #expect(try ledger.tasks(step: "dedup#1").count == 14)
         #expect(try ledger.tasks(step: "filter").allSatisfy { $0.status == .done && $0.attempts == 1 && $0.stats != nil })
         let status = try CLI.run(["status", "\(slurmDir)/run"]).stdout
@@ -88,7 +93,8 @@ struct SlurmExecutorTests {
         try FileManager.default.createDirectory(atPath: killedDir, withIntermediateDirectories: true)
         let path = try CLI.writePipeline(pipeline(killedDir, workdir: "\(killedDir)/run", executor: "slurm"), in: killedDir)
 
-        // Kill the submitter once the dedup jobs are queued, and cancel its jobs.
+        // Kill the submitter once the filter has finished (the dedup's jobs were queued with
+        // it), and cancel its jobs.
         let submitter = Process()
         submitter.executableURL = URL(fileURLWithPath: CLI.binary)
         submitter.arguments = ["run", path]
@@ -98,7 +104,9 @@ struct SlurmExecutorTests {
         var queued = false
         for _ in 0..<600 where !queued {
             Thread.sleep(forTimeInterval: 0.1)
-            queued = (try? Ledger(workdir: "\(killedDir)/run").jobs(step: "dedup#0").isEmpty == false) ?? false
+            let ledger = try? Ledger(workdir: "\(killedDir)/run")
+            queued = (try? ledger?.jobs(step: "dedup#0").isEmpty == false) ?? false
+                && (try? ledger?.tasks(step: "filter").filter { $0.status == .done }.count == 3) ?? false
         }
         #expect(queued)
         kill(submitter.processIdentifier, SIGKILL)

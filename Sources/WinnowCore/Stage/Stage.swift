@@ -13,11 +13,16 @@ public protocol Stage: Sendable {
     /// step encodes with): the pipeline orders, fingerprints and redoes the step after them as
     /// after its `from`.
     var stepsRead: [String] { get }
+    /// How many shards the step leaves in `output/` when it reads `inputShards`, if that is
+    /// known before it runs (nil: only once it has run). The Slurm executor queues the steps
+    /// after one with a known count at once, each waiting for the one before.
+    func outputShards(inputShards: Int) -> Int?
 }
 
 extension Stage {
     public var phaseCount: Int { 1 }
     public var stepsRead: [String] { [] }
+    public func outputShards(inputShards: Int) -> Int? { nil }
 }
 
 /// What a per-document stage decides about a document.
@@ -51,6 +56,8 @@ extension DocumentStage {
     public func taskCount(phase: Int, inputShards: Int, requested: Int?) -> Int {
         TaskPlan.perShard(inputShards: inputShards, requested: requested)
     }
+
+    public func outputShards(inputShards: Int) -> Int? { inputShards }
 
     public func run(_ task: TaskAssignment) throws -> TaskStats {
         var processor = try makeProcessor(task)
