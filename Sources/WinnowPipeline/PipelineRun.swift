@@ -13,12 +13,16 @@ public struct ExecutionOptions: Sendable {
     /// The winnow binary each task runs as (`winnow task …`); nil: this process's own, which
     /// is what the CLI wants. Tests of the executors point it at the built CLI.
     public var executable: String?
+    /// Slurm only: queue the work and return, leaving a follow-up job to record the results
+    /// and queue what is left, instead of staying up to watch.
+    public var detach: Bool
 
-    public init(workers: Int? = nil, only: String? = nil, from: String? = nil, executable: String? = nil) {
+    public init(workers: Int? = nil, only: String? = nil, from: String? = nil, executable: String? = nil, detach: Bool = false) {
         self.workers = workers
         self.only = only
         self.from = from
         self.executable = executable
+        self.detach = detach
     }
 }
 
@@ -151,6 +155,13 @@ final class WorkdirLock {
     }
 
     func release() { close(fd) }
+
+    /// Whether another process holds the lock now.
+    static func isHeld(path: String) -> Bool {
+        guard let lock = try? WorkdirLock(path: path) else { return fileExists(path) }
+        lock.release()
+        return false
+    }
 }
 
 /// Deletes a directory tree (used by --from to redo steps from scratch).

@@ -18,13 +18,14 @@ struct SlurmClient {
         }
     }
 
-    /// Submits a job array of `ranks`, to start once every job of `after` has succeeded;
-    /// returns its job id.
-    func submit(script: String, ranks: [Int], name: String, output: String, after dependencies: [String],
+    /// Submits a job array of `ranks` (nil: one job, not an array), to start once every job of
+    /// `after` has succeeded (or with `afterEnding`, ended however); returns its job id.
+    func submit(script: String, ranks: [Int]?, name: String, output: String, after dependencies: [String], afterEnding: Bool = false,
                 arguments: [String], workingDirectory: String) throws -> String {
-        var command = ["sbatch", "--parsable", "--job-name=\(name)", "--array=\(ranks.map(String.init).joined(separator: ","))",
-                       "--output=\(output)", "--open-mode=append", "--chdir=\(workingDirectory)", "--kill-on-invalid-dep=yes"]
-        if !dependencies.isEmpty { command.append("--dependency=afterok:\(dependencies.joined(separator: ":"))") }
+        var command = ["sbatch", "--parsable", "--job-name=\(name)", "--output=\(output)", "--open-mode=append",
+                       "--chdir=\(workingDirectory)", "--kill-on-invalid-dep=yes"]
+        if let ranks { command.append("--array=\(ranks.map(String.init).joined(separator: ","))") }
+        if !dependencies.isEmpty { command.append("--dependency=\(afterEnding ? "afterany" : "afterok"):\(dependencies.joined(separator: ":"))") }
         command += arguments + [script]
         let result = try ChildProcess.run(command)
         let job = result.stdout.split(separator: "\n").last.map { String($0.split(separator: ";")[0]).trimming() } ?? ""

@@ -15,6 +15,11 @@ import WinnowCore
 /// run` again after a kill — of this process or of the jobs — waits for jobs still queued and
 /// resubmits only what did not finish. Outputs are the same bytes as a local run's: the tasks
 /// are the same processes.
+///
+/// With `detach`, it queues the work and returns instead of watching: a follow-up job, queued
+/// to start when those jobs have ended however they ended, runs `winnow run --detach` again,
+/// which records the results and queues what is left (retries, the steps after a cut) and its
+/// own follow-up, until the pipeline is done or a task has failed for good.
 public final class SlurmExecutor {
     let pipeline: Pipeline
     let options: ExecutionOptions
@@ -28,18 +33,60 @@ public final class SlurmExecutor {
         self.display = display
     }
 
+    /// The environment variable that tells a follow-up job which one it is.
+    static let followUpVariable = "WINNOW_SLURM_FOLLOW_UP"
+
     /// Runs the pipeline; returns the tasks that failed after all their attempts.
     public func run() throws -> [TaskFailure] {
         let slurm = try SlurmClient()
+        let followUp = getenv(Self.followUpVariable).flatMap { Int(String(cString: $0)) } ?? 0
+        if followUp > 0, WorkdirLock.isHeld(path: Workdir(pipeline.workdir).lockFile) {
+            display.note("another winnow run is watching this workdir; it records the results")
+            return []
+        }
         let run = try PipelineRun(pipeline: pipeline, options: options)
         var steps = try run.steps()[...]
         while !steps.isEmpty {
             let wave = try Self.nextWave(steps, run: run)
-            let failures = try StepsOnSlurm(wave, run: run, slurm: slurm, display: display, pollInterval: pollInterval).run()
-            if !failures.isEmpty { return failures }
-            steps = steps.dropFirst(wave.count)
+            switch try StepsOnSlurm(wave, run: run, slurm: slurm, display: display, pollInterval: pollInterval).run(detached: options.detach) {
+            case .done: steps = steps.dropFirst(wave.count)
+            case let .failed(failures): return failures
+            case let .queued(jobs):
+                try queueFollowUp(after: jobs, number: followUp + 1, run: run, slurm: slurm)
+                return []
+            }
         }
+        if followUp > 0 { display.note("every step has finished") }
         return []
+    }
+
+    /// Queues the job that carries a detached run on once `jobs` have ended.
+    private func queueFollowUp(after jobs: [String], number: Int, run: PipelineRun, slurm: SlurmClient) throws {
+        // Each follow-up retries or queues something; failures count against `retries`, so a
+        // pipeline needs few. The bound stops a loop nobody watches should anything else go wrong.
+        let limit = (pipeline.retries + 2) * pipeline.steps.reduce(0) { $0 + $1.stage.phaseCount }
+        guard number <= limit else {
+            throw WinnowError.invalid("\(number - 1) follow-up jobs have not finished the pipeline; see winnow status \(pipeline.workdir) and the logs")
+        }
+        let name = Self.jobPrefix(run.workdir) + "follow-up"
+        // One follow-up at a time: a second `winnow run --detach` while one waits adds none.
+        let own = getenv("SLURM_JOB_ID").map { String(cString: $0) }
+        if let waiting = try slurm.queue(namesStartingWith: name).first(where: { $0.name == name && $0.job != own }) {
+            display.note("queued; follow-up job \(waiting.job) records the results and queues what is left")
+            return
+        }
+        let directory = "\(run.workdir.root)/slurm"
+        try makeDirectories(directory)
+        var command = [run.executable, "run", pipeline.path, "--executor", "slurm", "--detach"]
+        if let only = options.only { command += ["--only", only] }
+        let script = try SlurmScript.write("\(directory)/follow-up.sh", command: command,
+                                           comment: "Written by winnow run --detach: records the results of the jobs before it and queues what is left.",
+                                           environment: [Self.followUpVariable: String(number)])
+        let log = "\(directory)/follow-up.log"
+        let job = try slurm.submit(script: script, ranks: nil, name: name, output: log,
+                                   after: jobs, afterEnding: true, arguments: pipeline.slurm.arguments(memory: ByteSize.minimumMemoryLimit),
+                                   workingDirectory: currentDirectory())
+        display.note("queued; job \(job) records the results when jobs \(StepsOnSlurm.spans(jobs)) have ended and queues what is left (log: \(log)); winnow status \(pipeline.workdir) shows how far it is")
     }
 
     /// The longest run of `steps`, from the first, whose task counts can be planned now, each
@@ -69,6 +116,13 @@ public final class SlurmExecutor {
 
 /// Steps whose phases are queued together, until every task is done or one failed for good.
 final class StepsOnSlurm {
+    enum Outcome {
+        case done
+        case failed([TaskFailure])
+        /// Detached: these jobs are queued, and nobody watches them.
+        case queued([String])
+    }
+
     /// One phase of a step, as one job array per submission.
     struct QueuedPhase {
         var step: Pipeline.Step
@@ -115,13 +169,16 @@ final class StepsOnSlurm {
     private func jobName(_ phase: StepPhase) -> String { prefix + phase.ledgerID }
     private var names: String { Array(Set(phases.map(\.step.id))).sorted().joined(separator: ", ") }
 
-    func run() throws -> [TaskFailure] {
+    func run(detached: Bool) throws -> Outcome {
         var rounds = 0
         while true {
             // Jobs an earlier `winnow run` submitted and that are still queued are waited for,
-            // not submitted again.
-            try watch(try ownJobsInQueue())
+            // not submitted again; those that ended while nobody watched are settled.
+            let queued = try ownJobsInQueue()
+            if detached, !queued.isEmpty { return .queued(queued) }
+            try watch(queued)
             try ingestAll()
+            try settleLost(try phases.flatMap { try ledger.jobs(step: $0.phase.ledgerID).map(\.job) })
             var undone: [Int: [Int]] = [:]
             var failures: [TaskFailure] = []
             for (k, queued) in phases.enumerated() {
@@ -138,14 +195,16 @@ final class StepsOnSlurm {
             }
             guard !undone.isEmpty else {
                 for queued in phases { try ledger.finishStep(queued.phase.ledgerID) }
-                return []
+                return .done
             }
-            if !failures.isEmpty { return failures }
+            if !failures.isEmpty { return .failed(failures) }
             rounds += 1
             guard rounds <= (pipelineRun.pipeline.retries + 2) * phases.count else {
                 throw WinnowError.invalid("steps \(names): tasks keep ending unfinished after \(rounds - 1) submissions; see the logs in \(pipelineRun.workdir.root)/<step>/logs")
             }
-            try watch(try submit(undone))
+            let jobs = try submit(undone)
+            if detached { return .queued(jobs) }
+            try watch(jobs)
         }
     }
 
@@ -185,19 +244,10 @@ final class StepsOnSlurm {
     private func writeScript(_ queued: QueuedPhase) throws -> String {
         let phase = queued.phase
         let path = "\(pipelineRun.workdir.root)/slurm/\(phase.ledgerID.split(separator: "#").joined(separator: "-p")).sh"
-        let command = pipelineRun.taskArguments(phase, rank: "${SLURM_ARRAY_TASK_ID}", world: queued.world)
+        let command = pipelineRun.taskArguments(phase, rank: SlurmScript.arrayIndex, world: queued.world)
             + ["--results", "--input-shards", String(queued.inputShards)]
-        // Single quotes keep every argument as it is, but the rank, which the shell fills in.
-        let quoted = command.map { $0.hasPrefix("${") ? "\"\($0)\"" : "'" + $0.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'" }
-        let text = """
-            #!/bin/bash
-            # Written by winnow run (executor: slurm): array task SLURM_ARRAY_TASK_ID runs task RANK of \(phase.ledgerID).
-            exec \(quoted.joined(separator: " "))
-
-            """
-        try writeFileAtomically(path, Array(text.utf8))
-        chmod(path, 0o755)
-        return path
+        return try SlurmScript.write(path, command: command,
+                                     comment: "Written by winnow run (executor: slurm): array task SLURM_ARRAY_TASK_ID runs task RANK of \(phase.ledgerID).")
     }
 
     /// This workdir's jobs of these steps still in the queue.
@@ -282,8 +332,10 @@ final class StepsOnSlurm {
                     let result = TaskResult.read(pipelineRun.workdir.result(phase, rank: rank))
                     if let result, result.job == record.job, result.status != .running { continue }
                     guard result?.job == record.job else { continue } // never started (its dependency failed)
+                    let latest = try ledger.latestAttemptJob(step: phase.ledgerID, rank: rank)
+                    if latest == record.job, tasks[rank]?.status == .failed { continue } // settled before
                     let log = pipelineRun.workdir.log(phase, rank: rank)
-                    let attempt = try ledger.latestAttemptJob(step: phase.ledgerID, rank: rank) == record.job
+                    let attempt = latest == record.job
                         ? tasks[rank]?.attempts ?? 1
                         : try ledger.startAttempt(step: phase.ledgerID, rank: rank, world: queued.world, log: log, job: record.job)
                     let error = "job \(record.job) ended without the task's result (killed: out of memory, past its time limit or a lost node?)"
@@ -292,6 +344,25 @@ final class StepsOnSlurm {
                 }
             }
         }
+    }
+}
+
+/// A batch script that runs one command.
+enum SlurmScript {
+    /// The argument the shell replaces by the array index (the task's rank).
+    static let arrayIndex = "${SLURM_ARRAY_TASK_ID}"
+
+    /// Writes the script; returns its path.
+    static func write(_ path: String, command: [String], comment: String, environment: [String: String] = [:]) throws -> String {
+        // Single quotes keep every argument as it is, but the rank, which the shell fills in.
+        func quoted(_ text: String) -> String {
+            text == arrayIndex ? "\"\(text)\"" : "'" + text.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
+        }
+        let exports = environment.sorted { $0.key < $1.key }.map { "export \($0.key)=\(quoted($0.value))\n" }.joined()
+        let text = "#!/bin/bash\n# \(comment)\n\(exports)exec \(command.map(quoted).joined(separator: " "))\n"
+        try writeFileAtomically(path, Array(text.utf8))
+        chmod(path, 0o755)
+        return path
     }
 }
 

@@ -21,12 +21,16 @@ struct Run: ParsableCommand {
     @Option(help: "Where tasks run: local (this machine) or slurm (job arrays); default: the pipeline's `executor`.")
     var executor: String?
 
+    @Flag(help: "Slurm: queue the pipeline and return; a follow-up job records the results when the jobs end and queues what is left (retries).")
+    var detach = false
+
     func run() throws {
         let failures = try reportingErrors {
             let loaded = try Pipeline.load(path: pipeline)
-            let options = ExecutionOptions(workers: workers, only: only, from: from)
+            let options = ExecutionOptions(workers: workers, only: only, from: from, detach: detach)
             let display = ProgressDisplay(live: isatty(2) != 0)
             switch executor ?? loaded.executor {
+            case "local" where detach: throw WinnowError.invalid("--detach is for executor slurm: on this machine, run winnow in the background (nohup winnow run … &)")
             case "local": return try LocalExecutor(pipeline: loaded, options: options, display: display).run()
             case "slurm": return try SlurmExecutor(pipeline: loaded, options: options, display: display).run()
             case let other: throw WinnowError.invalid("--executor must be local or slurm, not '\(other)'")

@@ -124,6 +124,56 @@ struct SlurmExecutorTests {
         #expect(try ledger.jobs(step: "dedup#3").count >= 1)
     }
 
+    @Test func aDetachedRunIsCarriedOnByFollowUpJobs() throws {
+        let dir = try CLI.temporaryDirectory("slurm-detach")
+        let local = try CLI.writePipeline(pipeline(dir, workdir: "\(dir)/local", executor: "local"), in: dir)
+        #expect(try CLI.run(["run", local]).status == 0)
+        let detachedDir = "\(dir)/detached"
+        try FileManager.default.createDirectory(atPath: detachedDir, withIntermediateDirectories: true)
+        let path = try CLI.writePipeline(pipeline(detachedDir, workdir: "\(detachedDir)/run", executor: "slurm"), in: detachedDir)
+
+        // It returns once the jobs are queued, before any has run.
+        let queued = try CLI.run(["run", path, "--detach"])
+        #expect(queued.status == 0, "\(queued.stderr)")
+        #expect(queued.stderr.contains("records the results when jobs"), "\(queued.stderr)")
+        #expect(try Ledger(workdir: "\(detachedDir)/run").step("dedup#3")?.finished == nil)
+
+        // The follow-up job records every result and finishes the steps.
+        var finished = false
+        for _ in 0..<600 where !finished {
+            Thread.sleep(forTimeInterval: 0.5)
+            finished = (try? Ledger(workdir: "\(detachedDir)/run").step("dedup#3")?.finished != nil) ?? false
+        }
+        #expect(finished)
+        #expect(try results("\(detachedDir)/run") == results("\(dir)/local"))
+        let ledger = try Ledger(workdir: "\(detachedDir)/run")
+        #expect(try ledger.tasks(step: "filter").allSatisfy { $0.status == .done && $0.stats != nil })
+        let log = "\(detachedDir)/run/slurm/follow-up.log"
+        var ended = false
+        for _ in 0..<60 where !ended {
+            Thread.sleep(forTimeInterval: 0.5)
+            ended = (try? String(contentsOfFile: log, encoding: .utf8))?.contains("every step has finished") == true
+        }
+        #expect(ended, "\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "no \(log)")")
+    }
+
+    @Test func detachedFailingTasksAreRetriedThenReportedInTheFollowUpLog() throws {
+        let dir = try CLI.temporaryDirectory("slurm-detach-fail")
+        let path = try CLI.writePipeline(pipeline(dir, workdir: "\(dir)/run", executor: "slurm",
+                                                  inputs: "Samples/broken/truncated.jsonl.zst"), in: dir)
+        #expect(try CLI.run(["run", path, "--detach"]).status == 0)
+        let log = "\(dir)/run/slurm/follow-up.log"
+        var reported = false
+        for _ in 0..<600 where !reported {
+            Thread.sleep(forTimeInterval: 0.5)
+            reported = (try? String(contentsOfFile: log, encoding: .utf8))?.contains("winnow: step filter task 1 failed") == true
+        }
+        #expect(reported, "\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "no \(log)")")
+        let tasks = try Ledger(workdir: "\(dir)/run").tasks(step: "filter")
+        #expect(tasks.first { $0.rank == 1 }.map { $0.status == .failed && $0.attempts == 2 } == true, "retried once, as retries: 1 says")
+        #expect(tasks.first { $0.rank == 0 }?.status == .done)
+    }
+
     @Test func anUnknownPartitionIsSbatchsError() throws {
         let dir = try CLI.temporaryDirectory("slurm-partition")
         let path = try CLI.writePipeline(pipeline(dir, workdir: "\(dir)/run", executor: "slurm",
