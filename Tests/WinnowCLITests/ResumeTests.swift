@@ -5,7 +5,35 @@ import Testing
 /// end result must be byte-identical to a run that was never interrupted.
 @Suite(.serialized) struct ResumeTests {
     func pipeline(_ name: String, workdir: String) -> String {
-        name == "filters" ? filterPipeline(workdir: workdir) : mixPackPipeline(workdir: workdir)
+        switch name {
+        case "filters": return filterPipeline(workdir: workdir)
+        case "dedup": return dedupPipeline(workdir: workdir)
+        default: return mixPackPipeline(workdir: workdir)
+        }
+    }
+
+    /// Dedup's multi-phase methods, whose phases pass sealed files: MinHash (signatures,
+    /// buckets, clusters, removal), then exact substrings.
+    func dedupPipeline(workdir: String) -> String {
+        """
+        name: resume-dedup
+        workdir: \(workdir)
+        seed: 11
+        input: ["\(CLI.repoRoot)/Samples/web/part-0000[012].jsonl.zst", "\(CLI.repoRoot)/Samples/broken/bad-lines.jsonl"]
+        workers: 1
+        retries: 0
+        steps:
+          - id: minhash
+            stage: dedup
+            from: input
+            method: minhash
+            mode: drop
+          - id: substring
+            stage: dedup
+            from: minhash
+            method: substring
+            min_bytes: 100
+        """
     }
 
     /// The multi-phase stages, whose tasks keep files between phases: tag → mix → pack.
@@ -105,7 +133,7 @@ import Testing
         }
     }
 
-    @Test(arguments: ["filters", "mix-pack"])
+    @Test(arguments: ["filters", "mix-pack", "dedup"])
     func killedRunsResumeToTheSameBytes(_ name: String) throws {
         let dir = try CLI.temporaryDirectory("resume")
         let reference = try CLI.writePipeline(pipeline(name, workdir: "\(dir)/reference"), in: dir)
@@ -114,6 +142,9 @@ import Testing
         if name == "filters" {
             #expect(expected.keys.contains("english/output/web__part-00003.jsonl.zst"))
             #expect(expected.keys.contains("words/rejected/broken__bad-lines.jsonl.zst"))
+        } else if name == "dedup" {
+            #expect(expected.keys.contains("substring/output/web__part-00002.jsonl.zst"))
+            #expect(expected.keys.contains { $0.hasPrefix("minhash/rejected/") })
         } else {
             #expect(expected.keys.contains("pack/output/train_main_text_document.idx"))
             #expect(expected.keys.contains("mix/rejected/broken__bad-lines.jsonl.zst"))
