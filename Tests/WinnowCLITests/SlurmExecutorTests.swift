@@ -42,21 +42,41 @@ struct SlurmExecutorTests {
         try CLI.tree(workdir) { !($0.contains("/output/") || $0.contains("/rejected/")) }
     }
 
-    @Test func writesTheSameBytesAsTheLocalExecutor() throws {
-        let dir = try CLI.temporaryDirectory("slurm")
+    /// The test pipeline run by the local executor (what the Slurm runs must write), and the
+    /// same pipeline for Slurm in a folder of its own: its file and its workdir.
+    func localRunAndSlurmPipeline(_ name: String) throws -> (expected: [String: Data], path: String, workdir: String) {
+        let dir = try CLI.temporaryDirectory(name)
         let local = try CLI.writePipeline(pipeline(dir, workdir: "\(dir)/local", executor: "local"), in: dir)
         #expect(try CLI.run(["run", local]).status == 0)
         let slurmDir = "\(dir)/on-slurm"
         try FileManager.default.createDirectory(atPath: slurmDir, withIntermediateDirectories: true)
-        let slurm = try CLI.writePipeline(pipeline(slurmDir, workdir: "\(slurmDir)/run", executor: "slurm"), in: slurmDir)
+        let path = try CLI.writePipeline(pipeline(slurmDir, workdir: "\(slurmDir)/run", executor: "slurm"), in: slurmDir)
+        return (try results("\(dir)/local"), path, "\(slurmDir)/run")
+    }
+
+    /// Whether `condition` comes true within `seconds`, looking every 0.2 s.
+    func eventually(within seconds: Double, _ condition: () -> Bool) -> Bool {
+        for _ in 0..<Int(seconds * 5) {
+            if condition() { return true }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        return condition()
+    }
+
+    /// Whether the file `path` comes to contain `text` within `seconds`.
+    func eventually(within seconds: Double, file path: String, contains text: String) -> Bool {
+        eventually(within: seconds) { (try? String(contentsOfFile: path, encoding: .utf8))?.contains(text) == true }
+    }
+
+    @Test func writesTheSameBytesAsTheLocalExecutor() throws {
+        let (expected, slurm, slurmRun) = try localRunAndSlurmPipeline("slurm")
         let result = try CLI.run(["run", slurm])
         #expect(result.status == 0, "\(result.stderr)")
-        let expected = try results("\(dir)/local")
         #expect(expected.keys.contains { $0.hasPrefix("dedup/output/") } && expected.keys.contains { $0.hasPrefix("filter/rejected/") })
-        #expect(try results("\(slurmDir)/run") == expected)
+        #expect(try results(slurmRun) == expected)
 
         // One job array per phase, in the ledger and in status, and no SQLite writes from tasks.
-        let ledger = try Ledger(workdir: "\(slurmDir)/run")
+        let ledger = try Ledger(workdir: slurmRun)
         let jobs = try ledger.jobs()
         #expect(jobs.map(\.step) == ["filter", "dedup#0", "dedup#1", "dedup#2", "dedup#3"])
         // Both steps were queued at once, the dedup's first array waiting for the filter's.
@@ -65,9 +85,9 @@ struct SlurmExecutorTests {
                 "the whole chain is submitted before the first job is watched")
         #expect(try ledger.tasks(step: "dedup#1").count == 14)
         #expect(try ledger.tasks(step: "filter").allSatisfy { $0.status == .done && $0.attempts == 1 && $0.stats != nil })
-        let status = try CLI.run(["status", "\(slurmDir)/run"]).stdout
+        let status = try CLI.run(["status", slurmRun]).stdout
         #expect(status.contains("slurm jobs:"))
-        #expect(fileExists("\(slurmDir)/run/dedup/results/p3-0.json"))
+        #expect(fileExists("\(slurmRun)/dedup/results/p3-0.json"))
     }
 
     @Test func aFailingTaskIsRetriedThenReportedWithItsLog() throws {
@@ -86,12 +106,7 @@ struct SlurmExecutorTests {
     }
 
     @Test func aKilledRunResubmitsOnlyWhatDidNotFinish() throws {
-        let dir = try CLI.temporaryDirectory("slurm-kill")
-        let local = try CLI.writePipeline(pipeline(dir, workdir: "\(dir)/local", executor: "local"), in: dir)
-        #expect(try CLI.run(["run", local]).status == 0)
-        let killedDir = "\(dir)/killed"
-        try FileManager.default.createDirectory(atPath: killedDir, withIntermediateDirectories: true)
-        let path = try CLI.writePipeline(pipeline(killedDir, workdir: "\(killedDir)/run", executor: "slurm"), in: killedDir)
+        let (expected, path, killedRun) = try localRunAndSlurmPipeline("slurm-kill")
 
         // Kill the submitter once the filter has finished (the dedup's jobs were queued with
         // it), and cancel its jobs.
@@ -101,23 +116,20 @@ struct SlurmExecutorTests {
         submitter.standardOutput = FileHandle.nullDevice
         submitter.standardError = FileHandle.nullDevice
         try submitter.run()
-        var queued = false
-        for _ in 0..<600 where !queued {
-            Thread.sleep(forTimeInterval: 0.1)
-            let ledger = try? Ledger(workdir: "\(killedDir)/run")
-            queued = (try? ledger?.jobs(step: "dedup#0").isEmpty == false) ?? false
+        #expect(eventually(within: 60) {
+            let ledger = try? Ledger(workdir: killedRun)
+            return (try? ledger?.jobs(step: "dedup#0").isEmpty == false) ?? false
                 && (try? ledger?.tasks(step: "filter").filter { $0.status == .done }.count == 3) ?? false
-        }
-        #expect(queued)
+        })
         kill(submitter.processIdentifier, SIGKILL)
         submitter.waitUntilExit()
-        let jobs = try Ledger(workdir: "\(killedDir)/run").jobs().map(\.job)
+        let jobs = try Ledger(workdir: killedRun).jobs().map(\.job)
         _ = try Process.run(URL(fileURLWithPath: "/usr/bin/env"), arguments: ["scancel"] + jobs).waitUntilExit()
 
         let again = try CLI.run(["run", path])
         #expect(again.status == 0, "\(again.stderr)")
-        #expect(try results("\(killedDir)/run") == results("\(dir)/local"))
-        let ledger = try Ledger(workdir: "\(killedDir)/run")
+        #expect(try results(killedRun) == expected)
+        let ledger = try Ledger(workdir: killedRun)
         // The filter finished before the kill and was not submitted again.
         #expect(try ledger.jobs(step: "filter").count == 1)
         #expect(try ledger.tasks(step: "filter").allSatisfy { $0.attempts == 1 })
@@ -125,36 +137,21 @@ struct SlurmExecutorTests {
     }
 
     @Test func aDetachedRunIsCarriedOnByFollowUpJobs() throws {
-        let dir = try CLI.temporaryDirectory("slurm-detach")
-        let local = try CLI.writePipeline(pipeline(dir, workdir: "\(dir)/local", executor: "local"), in: dir)
-        #expect(try CLI.run(["run", local]).status == 0)
-        let detachedDir = "\(dir)/detached"
-        try FileManager.default.createDirectory(atPath: detachedDir, withIntermediateDirectories: true)
-        let path = try CLI.writePipeline(pipeline(detachedDir, workdir: "\(detachedDir)/run", executor: "slurm"), in: detachedDir)
+        let (expected, path, detachedRun) = try localRunAndSlurmPipeline("slurm-detach")
 
         // It returns once the jobs are queued, before any has run.
         let queued = try CLI.run(["run", path, "--detach"])
         #expect(queued.status == 0, "\(queued.stderr)")
         #expect(queued.stderr.contains("records the results when jobs"), "\(queued.stderr)")
-        #expect(try Ledger(workdir: "\(detachedDir)/run").step("dedup#3")?.finished == nil)
+        #expect(try Ledger(workdir: detachedRun).step("dedup#3")?.finished == nil)
 
         // The follow-up job records every result and finishes the steps.
-        var finished = false
-        for _ in 0..<600 where !finished {
-            Thread.sleep(forTimeInterval: 0.5)
-            finished = (try? Ledger(workdir: "\(detachedDir)/run").step("dedup#3")?.finished != nil) ?? false
-        }
-        #expect(finished)
-        #expect(try results("\(detachedDir)/run") == results("\(dir)/local"))
-        let ledger = try Ledger(workdir: "\(detachedDir)/run")
+        #expect(eventually(within: 300) { (try? Ledger(workdir: detachedRun).step("dedup#3")?.finished != nil) ?? false })
+        #expect(try results(detachedRun) == expected)
+        let ledger = try Ledger(workdir: detachedRun)
         #expect(try ledger.tasks(step: "filter").allSatisfy { $0.status == .done && $0.stats != nil })
-        let log = "\(detachedDir)/run/slurm/follow-up.log"
-        var ended = false
-        for _ in 0..<60 where !ended {
-            Thread.sleep(forTimeInterval: 0.5)
-            ended = (try? String(contentsOfFile: log, encoding: .utf8))?.contains("every step has finished") == true
-        }
-        #expect(ended, "\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "no \(log)")")
+        let log = "\(detachedRun)/slurm/follow-up.log"
+        #expect(eventually(within: 30, file: log, contains: "every step has finished"), "\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "no \(log)")")
     }
 
     @Test func detachedFailingTasksAreRetriedThenReportedInTheFollowUpLog() throws {
@@ -163,12 +160,8 @@ struct SlurmExecutorTests {
                                                   inputs: "Samples/broken/truncated.jsonl.zst"), in: dir)
         #expect(try CLI.run(["run", path, "--detach"]).status == 0)
         let log = "\(dir)/run/slurm/follow-up.log"
-        var reported = false
-        for _ in 0..<600 where !reported {
-            Thread.sleep(forTimeInterval: 0.5)
-            reported = (try? String(contentsOfFile: log, encoding: .utf8))?.contains("winnow: step filter task 1 failed") == true
-        }
-        #expect(reported, "\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "no \(log)")")
+        #expect(eventually(within: 300, file: log, contains: "winnow: step filter task 1 failed"),
+                "\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "no \(log)")")
         let tasks = try Ledger(workdir: "\(dir)/run").tasks(step: "filter")
         #expect(tasks.first { $0.rank == 1 }.map { $0.status == .failed && $0.attempts == 2 } == true, "retried once, as retries: 1 says")
         #expect(tasks.first { $0.rank == 0 }?.status == .done)
