@@ -106,14 +106,15 @@ public final class Ledger {
     }
 
     /// Records the start of an attempt and returns its number (1 for the first). `job`: the
-    /// cluster job it runs in (nil for a local process, whose pid is recorded).
-    public func startAttempt(step: String, rank: Int, world: Int, log: String, job: String? = nil) throws -> Int {
+    /// cluster job it runs in (nil for a local process, whose pid is recorded). `time`: when
+    /// it started, if not now (a cluster task's result file says, read later).
+    public func startAttempt(step: String, rank: Int, world: Int, log: String, job: String? = nil, at time: Double? = nil) throws -> Int {
         try db.execute("BEGIN IMMEDIATE")
         do {
             let previous = try db.query("SELECT attempts FROM tasks WHERE step = ? AND rank = ?", [.text(step), .int(Int64(rank))])
                 .first?[0].int ?? 0
             let attempt = previous + 1
-            let now = wallClockSeconds()
+            let now = time ?? wallClockSeconds()
             try db.query("""
                 INSERT INTO tasks(step, rank, world, status, attempts, started, log) VALUES(?, ?, ?, 'running', ?, ?, ?)
                 ON CONFLICT(step, rank) DO UPDATE SET world = excluded.world, status = 'running',
@@ -131,9 +132,10 @@ public final class Ledger {
         }
     }
 
-    /// Records a finished task; call only once its files are in place.
-    public func finishTask(step: String, rank: Int, attempt: Int, stats: TaskStats) throws {
-        let now = wallClockSeconds()
+    /// Records a finished task; call only once its files are in place. `time`: when it
+    /// finished, if not now.
+    public func finishTask(step: String, rank: Int, attempt: Int, stats: TaskStats, at time: Double? = nil) throws {
+        let now = time ?? wallClockSeconds()
         try db.execute("BEGIN IMMEDIATE")
         do {
             try db.query("UPDATE tasks SET status = 'done', exit_code = 0, finished = ?, stats = ? WHERE step = ? AND rank = ?",
@@ -188,8 +190,8 @@ public final class Ledger {
 
     /// Records a failed attempt. `attempt` nil means the latest one (used by the runner when a
     /// task process died without saying why).
-    public func failTask(step: String, rank: Int, attempt: Int?, exitCode: Int, error: String) throws {
-        let now = wallClockSeconds()
+    public func failTask(step: String, rank: Int, attempt: Int?, exitCode: Int, error: String, at time: Double? = nil) throws {
+        let now = time ?? wallClockSeconds()
         try db.query("""
             UPDATE tasks SET status = 'failed', exit_code = ?, finished = ?, error = COALESCE(?, error)
             WHERE step = ? AND rank = ? AND status != 'done'

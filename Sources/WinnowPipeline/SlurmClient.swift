@@ -40,7 +40,7 @@ struct SlurmClient {
     func queue(namesStartingWith prefix: String) throws -> [QueueEntry] {
         var last = ""
         for attempt in 0..<10 {
-            let result = try ChildProcess.run(["squeue", "-h", "-u", currentUser, "-o", "%i|%j|%T|%r"])
+            let result = try ChildProcess.run(["squeue", "-h", "-u", Self.currentUser, "-o", "%i|%j|%T|%r"])
             if result.succeeded {
                 return result.stdout.split(separator: "\n").compactMap { Self.entry(String($0)) }.filter { $0.name.hasPrefix(prefix) }
             }
@@ -50,13 +50,28 @@ struct SlurmClient {
         throw WinnowError.invalid("the Slurm controller does not answer (squeue: \(last)); submitted jobs may still run — run winnow run again when it answers")
     }
 
+    /// The states of this user's jobs in the queue, by job id ("2 running, 1 pending"), for
+    /// `winnow status`: one look, nil when squeue is missing or the controller does not answer.
+    static func jobStates() -> [String: String]? {
+        guard ChildProcess.isInstalled("squeue"),
+              let result = try? ChildProcess.run(["squeue", "-h", "-u", currentUser, "-o", "%i|%j|%T|%r"]), result.succeeded else { return nil }
+        let entries = result.stdout.split(separator: "\n").compactMap { entry(String($0)) }
+        return Dictionary(grouping: entries, by: \.job).mapValues { states(of: $0) }
+    }
+
+    /// "3 pending, 2 running": how many array tasks of `entries` are in each state.
+    static func states(of entries: [QueueEntry]) -> String {
+        Dictionary(grouping: entries, by: \.state).map { "\($0.value.reduce(0) { $0 + max(1, $1.ranks.count) }) \($0.key.lowercased())" }
+            .sorted().joined(separator: ", ")
+    }
+
     /// Cancels jobs (those that can no longer run); errors are ignored, the queue says the rest.
     func cancel(_ jobs: [String]) {
         guard !jobs.isEmpty else { return }
         _ = try? ChildProcess.run(["scancel"] + jobs)
     }
 
-    private var currentUser: String {
+    private static var currentUser: String {
         if let name = getenv("USER") { return String(cString: name) }
         return getpwuid(getuid()).map { String(cString: $0.pointee.pw_name) } ?? "root"
     }

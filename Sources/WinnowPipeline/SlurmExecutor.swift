@@ -265,8 +265,7 @@ final class StepsOnSlurm {
             try ingestAll()
             let queue = try slurm.queue(namesStartingWith: prefix).filter { jobs.contains($0.job) }
             if queue.isEmpty { break }
-            let line = Dictionary(grouping: queue, by: \.state).map { "\($0.value.reduce(0) { $0 + max(1, $1.ranks.count) }) \($0.key.lowercased())" }
-                .sorted().joined(separator: ", ")
+            let line = SlurmClient.states(of: queue)
             if line != lastLine {
                 display.note("step\(phases.count > 1 && names.contains(",") ? "s" : "") \(names): jobs \(Self.spans(jobs)): \(line)")
                 lastLine = line
@@ -306,15 +305,16 @@ final class StepsOnSlurm {
         let log = pipelineRun.workdir.log(phase, rank: result.rank)
         var attempt = task?.attempts ?? 0
         let recorded = try ledger.latestAttemptJob(step: id, rank: result.rank) == result.job
-        if !recorded { attempt = try ledger.startAttempt(step: id, rank: result.rank, world: result.world, log: log, job: result.job) }
+        // The times are the node's, from the file: not when this process happened to read it.
+        if !recorded { attempt = try ledger.startAttempt(step: id, rank: result.rank, world: result.world, log: log, job: result.job, at: result.started) }
         switch result.status {
         case .running:
             break
         case .done:
-            try ledger.finishTask(step: id, rank: result.rank, attempt: attempt, stats: result.stats ?? TaskStats())
+            try ledger.finishTask(step: id, rank: result.rank, attempt: attempt, stats: result.stats ?? TaskStats(), at: result.finished)
         case .failed:
             guard !recorded || task?.status != .failed else { return }
-            try ledger.failTask(step: id, rank: result.rank, attempt: attempt, exitCode: result.exitCode, error: result.error ?? "failed")
+            try ledger.failTask(step: id, rank: result.rank, attempt: attempt, exitCode: result.exitCode, error: result.error ?? "failed", at: result.finished)
             if let reopen = result.reopen { try ledger.reopenTask(step: reopen.step, rank: reopen.rank, reason: reopen.reason) }
             display.note("step \(id) task \(result.rank) failed (\(result.error ?? "failed")); log: \(log)")
         }

@@ -1,7 +1,8 @@
 import WinnowCore
 
 /// What `winnow status` shows: per step, the tasks' states, the documents' fate, rejection
-/// reasons, throughput and wall time, from the ledger alone.
+/// reasons, throughput and wall time, from the ledger; and for a run on Slurm, the state of
+/// its jobs from the queue.
 public struct StatusReport: Sendable {
     public struct StepStatus: Sendable {
         public var step: String
@@ -12,8 +13,9 @@ public struct StatusReport: Sendable {
         public var wallSeconds: Double?
         public var finished: Bool
         public var failures: [(rank: Int, attempts: Int, error: String, log: String)] = []
-        /// Slurm job arrays submitted for it (id, tasks), oldest first.
-        public var jobs: [(id: String, tasks: Int)] = []
+        /// Slurm job arrays submitted for it, oldest first: id, tasks, and their states in the
+        /// queue ("2 running, 2 pending"; "ended" once it has left; nil without squeue).
+        public var jobs: [(id: String, tasks: Int, state: String?)] = []
     }
 
     public var workdir: String
@@ -25,12 +27,18 @@ public struct StatusReport: Sendable {
         }
         self.workdir = workdir
         let ledger = try Ledger(workdir: workdir)
+        let queue = try ledger.jobs().isEmpty ? nil : SlurmClient.jobStates()
         steps = try ledger.steps().sorted { ($0.started ?? 0) < ($1.started ?? 0) }.map { record in
             var status = StepStatus(step: record.step, stage: record.stage, world: record.world,
                                     finished: record.finished != nil)
-            let tasks = try ledger.tasks(step: record.step).filter { $0.world == record.world }
-            var lastFinish = record.started ?? 0
+            let tasks = try Self.withUnrecordedResults(try ledger.tasks(step: record.step).filter { $0.world == record.world },
+                                                       of: record, ledger: ledger, workdir: workdir)
+            // From the first task's start to the last one's end: a step queued on Slurm with
+            // the whole pipeline is planned long before its tasks run.
+            var firstStart = Double.infinity
+            var lastFinish = 0.0
             for task in tasks {
+                firstStart = min(firstStart, task.started ?? .infinity)
                 switch task.status {
                 case .done:
                     status.done += 1
@@ -43,12 +51,32 @@ public struct StatusReport: Sendable {
                 lastFinish = max(lastFinish, task.finished ?? 0)
             }
             status.pending = record.world - tasks.count
-            status.jobs = try ledger.jobs(step: record.step).map { ($0.job, $0.ranks.count) }
-            if let started = record.started {
-                status.wallSeconds = (record.finished ?? lastFinish) - started
+            status.jobs = try ledger.jobs(step: record.step).map { job in (job.job, job.ranks.count, queue.map { $0[job.job] ?? "ended" }) }
+            if firstStart.isFinite {
+                status.wallSeconds = max(0, (status.running > 0 ? wallClockSeconds() : lastFinish) - firstStart)
             }
             return status
         }
+    }
+
+    /// The tasks of a step, with those of Slurm jobs whose result files the submitter has not
+    /// read yet (a detached run's follow-up reads them once the jobs have ended) as the files
+    /// say: so status shows how far the jobs are, without writing the ledger.
+    static func withUnrecordedResults(_ tasks: [Ledger.TaskRecord], of step: Ledger.StepRecord, ledger: Ledger,
+                                      workdir: String) throws -> [Ledger.TaskRecord] {
+        let jobs = Set(try ledger.jobs(step: step.step).map(\.job))
+        guard !jobs.isEmpty else { return tasks }
+        let phase = StepPhase(ledgerID: step.step)
+        var byRank = Dictionary(uniqueKeysWithValues: tasks.map { ($0.rank, $0) })
+        for rank in 0..<step.world where byRank[rank]?.status != .done {
+            guard let result = TaskResult.read(Workdir(workdir).result(phase, rank: rank)), jobs.contains(result.job),
+                  result.world == step.world, try ledger.latestAttemptJob(step: step.step, rank: rank) != result.job else { continue }
+            byRank[rank] = Ledger.TaskRecord(
+                step: step.step, rank: rank, world: result.world, status: result.status, attempts: (byRank[rank]?.attempts ?? 0) + 1,
+                exitCode: result.exitCode, started: result.started, finished: result.status == .running ? nil : result.finished,
+                stats: result.stats, error: result.error, log: Workdir(workdir).log(phase, rank: rank))
+        }
+        return byRank.values.sorted { $0.rank < $1.rank }
     }
 
     public var text: String {
@@ -61,7 +89,8 @@ public struct StatusReport: Sendable {
                 + "\(s.running) running, \(s.pending) pending of \(s.world)\n"
             out += Self.lines(t, wall: s.wallSeconds)
             if !s.jobs.isEmpty {
-                out += "  slurm jobs: " + s.jobs.map { "\($0.id) (\($0.tasks) task\($0.tasks == 1 ? "" : "s"))" }.joined(separator: ", ") + "\n"
+                out += "  slurm jobs: " + s.jobs.map { "\($0.id) (\($0.tasks) task\($0.tasks == 1 ? "" : "s")\($0.state.map { ": \($0)" } ?? ""))" }
+                    .joined(separator: ", ") + "\n"
             }
             for failure in s.failures {
                 out += "  task \(failure.rank) failed after \(failure.attempts) attempt(s): \(failure.error)\n    log: \(failure.log)\n"
@@ -150,7 +179,8 @@ public struct StatusReport: Sendable {
                 o["counters"] = s.totals.json
                 o["wall_seconds"] = s.wallSeconds.map { JSONValue(($0 * 1000).rounded() / 1000) } ?? .null
                 o["slurm_jobs"] = .array(s.jobs.map { .object(JSONObject([.init(key: "job", value: .string($0.id)),
-                                                                             .init(key: "tasks", value: JSONValue($0.tasks))])) })
+                                                                             .init(key: "tasks", value: JSONValue($0.tasks)),
+                                                                             .init(key: "state", value: $0.state.map { .string($0) } ?? .null)])) })
                 o["failures"] = .array(s.failures.map { f in
                     .object(JSONObject([.init(key: "rank", value: JSONValue(f.rank)), .init(key: "attempts", value: JSONValue(f.attempts)),
                                         .init(key: "error", value: .string(f.error)),

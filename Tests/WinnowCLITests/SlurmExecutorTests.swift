@@ -144,12 +144,20 @@ struct SlurmExecutorTests {
         #expect(queued.status == 0, "\(queued.stderr)")
         #expect(queued.stderr.contains("records the results when jobs"), "\(queued.stderr)")
         #expect(try Ledger(workdir: detachedRun).step("dedup#3")?.finished == nil)
+        // Status shows the queued jobs with their states from squeue.
+        func jobStates() throws -> [String] {
+            let status = try CLI.json(try CLI.run(["status", detachedRun, "--json"]).stdout)
+            return (status["steps"] as? [[String: Any]] ?? []).flatMap { $0["slurm_jobs"] as? [[String: Any]] ?? [] }.compactMap { $0["state"] as? String }
+        }
+        let states = try jobStates()
+        #expect(states.count == 5 && states.contains { $0.contains("pending") || $0.contains("running") }, "\(states)")
 
         // The follow-up job records every result and finishes the steps.
         #expect(eventually(within: 300) { (try? Ledger(workdir: detachedRun).step("dedup#3")?.finished != nil) ?? false })
         #expect(try results(detachedRun) == expected)
         let ledger = try Ledger(workdir: detachedRun)
         #expect(try ledger.tasks(step: "filter").allSatisfy { $0.status == .done && $0.stats != nil })
+        #expect(try jobStates() == Array(repeating: "ended", count: 5))
         let log = "\(detachedRun)/slurm/follow-up.log"
         #expect(eventually(within: 30, file: log, contains: "every step has finished"), "\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "no \(log)")")
     }
