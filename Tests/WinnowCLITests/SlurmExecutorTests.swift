@@ -175,6 +175,32 @@ struct SlurmExecutorTests {
         #expect(tasks.first { $0.rank == 0 }?.status == .done)
     }
 
+    @Test func aControllerThatStopsAnsweringIsAClearErrorAndTheRunResumes() throws {
+        let (expected, path, run) = try localRunAndSlurmPipeline("slurm-down")
+        // An squeue that answers twice (before and after submitting), then finds no controller.
+        let fakes = "\((run as NSString).deletingLastPathComponent)/fake-bin"
+        try FileManager.default.createDirectory(atPath: fakes, withIntermediateDirectories: true)
+        let real = ProcessInfo.processInfo.environment["PATH"]!.split(separator: ":").map { "\($0)/squeue" }
+            .first { FileManager.default.isExecutableFile(atPath: $0) }!
+        let script = """
+            #!/bin/bash
+            calls="$(dirname "$0")/calls"; n=$(( $(cat "$calls" 2>/dev/null || echo 0) + 1 )); echo $n > "$calls"
+            if (( n > 2 )); then echo "squeue: error: slurm_load_jobs error: Unable to contact slurm controller (connect failure)" >&2; exit 1; fi
+            exec \(real) "$@"
+            """
+        #expect(FileManager.default.createFile(atPath: "\(fakes)/squeue", contents: Data(script.utf8), attributes: [.posixPermissions: 0o755]))
+        let down = try CLI.run(["run", path], environment: ["PATH": "\(fakes):\(ProcessInfo.processInfo.environment["PATH"]!)"])
+        #expect(down.status != 0)
+        #expect(down.stderr.contains("the Slurm controller does not answer (squeue: squeue: error: slurm_load_jobs error: Unable to contact slurm controller")
+                && down.stderr.contains("run winnow run again when it answers"), "\(down.stderr)")
+
+        // The jobs ran meanwhile; once the controller answers, a second run records them.
+        let again = try CLI.run(["run", path])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(try results(run) == expected)
+        #expect(try Ledger(workdir: run).jobs(step: "filter").count == 1, "nothing was submitted twice")
+    }
+
     @Test func anUnknownPartitionIsSbatchsError() throws {
         let dir = try CLI.temporaryDirectory("slurm-partition")
         let path = try CLI.writePipeline(pipeline(dir, workdir: "\(dir)/run", executor: "slurm",
