@@ -12,18 +12,25 @@ struct SlurmClient {
         var reason: String
     }
 
+    /// The cluster's MaxArraySize: array indices must be below it.
+    let maxArraySize: Int
+
     init() throws {
         guard ChildProcess.isInstalled("sbatch"), ChildProcess.isInstalled("squeue") else {
             throw WinnowError.invalid("executor: slurm needs Slurm's client commands (sbatch, squeue, scancel) on PATH; install slurm-client or use executor: local")
         }
+        maxArraySize = Self.configuredMaxArraySize()
     }
 
     /// Submits a job array of `ranks` (nil: one job, not an array), to start once every job of
     /// `after` has succeeded (or with `afterEnding`, ended however); returns its job id.
     func submit(script: String, ranks: [Int]?, name: String, output: String, after dependencies: [String], afterEnding: Bool = false,
-                arguments: [String], workingDirectory: String) throws -> String {
+                environment: [String: String] = [:], arguments: [String], workingDirectory: String) throws -> String {
         var command = ["sbatch", "--parsable", "--job-name=\(name)", "--output=\(output)", "--open-mode=append",
                        "--chdir=\(workingDirectory)", "--kill-on-invalid-dep=yes"]
+        if !environment.isEmpty {
+            command.append("--export=" + (["ALL"] + environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }).joined(separator: ","))
+        }
         if let ranks { command.append("--array=\(ranks.map(String.init).joined(separator: ","))") }
         if !dependencies.isEmpty { command.append("--dependency=\(afterEnding ? "afterany" : "afterok"):\(dependencies.joined(separator: ":"))") }
         command += arguments + [script]
@@ -63,6 +70,15 @@ struct SlurmClient {
     static func states(of entries: [QueueEntry]) -> String {
         Dictionary(grouping: entries, by: \.state).map { "\($0.value.reduce(0) { $0 + max(1, $1.ranks.count) }) \($0.key.lowercased())" }
             .sorted().joined(separator: ", ")
+    }
+
+    /// MaxArraySize from scontrol, or Slurm's default, 1001, when it does not say.
+    private static func configuredMaxArraySize() -> Int {
+        guard let result = try? ChildProcess.run(["scontrol", "show", "config"]), result.succeeded else { return 1001 }
+        for line in result.stdout.split(separator: "\n") where line.hasPrefix("MaxArraySize") {
+            if let value = line.split(separator: "=").last.flatMap({ Int(String($0).trimming()) }), value >= 1 { return value }
+        }
+        return 1001
     }
 
     /// Cancels jobs (those that can no longer run); errors are ignored, the queue says the rest.

@@ -208,46 +208,69 @@ final class StepsOnSlurm {
         }
     }
 
-    /// Submits the unfinished ranks of every phase, each array waiting for the arrays of this
-    /// submission it depends on (through phases with nothing left to do); returns the jobs.
+    /// Submits the unfinished ranks of every phase, each phase's arrays waiting for the arrays
+    /// of this submission it depends on (through phases with nothing left to do); returns the
+    /// jobs.
     private func submit(_ undone: [Int: [Int]]) throws -> [String] {
-        var jobOf: [Int: String] = [:]
+        var jobsOf: [Int: [String]] = [:]
         /// The jobs of this submission that phase `k` must wait for.
         func waitsFor(_ k: Int) -> [String] {
             var jobs: [String] = []
-            for before in phases[k].after {
-                if let job = jobOf[before] { jobs.append(job) } else { jobs += waitsFor(before) }
-            }
+            for before in phases[k].after { jobs += jobsOf[before] ?? waitsFor(before) }
             return Array(Set(jobs)).sorted()
         }
         for (k, queued) in phases.enumerated() {
             guard let ranks = undone[k] else { continue }
             let phase = queued.phase
-            let script = try writeScript(queued)
             let logs = "\(pipelineRun.workdir.stepDirectory(phase.step))/logs"
             try makeDirectories(logs)
+            let stem = phase.phases == 1 ? "" : "p\(phase.phase)-"
+            let script = try writeScript(queued, logPrefix: "\(logs)/\(stem)")
             let after = waitsFor(k)
-            // Slurm's %a is the array index, the rank: the same log names as a local run's.
-            let stem = phase.phases == 1 ? "%a" : "p\(phase.phase)-%a"
-            let job = try slurm.submit(script: script, ranks: ranks, name: jobName(phase),
-                                       output: "\(logs)/\(stem).log", after: after,
-                                       arguments: queued.step.slurm.arguments(memory: queued.step.memoryLimit), workingDirectory: currentDirectory())
-            try ledger.recordJob(job, step: phase.ledgerID, ranks: ranks)
-            let waiting = after.isEmpty ? "" : ", after job\(after.count == 1 ? "" : "s") \(after.joined(separator: ", "))"
-            display.note("step \(phase.ledgerID): submitted job \(job) (\(ranks.count) task(s)\(waiting))")
-            jobOf[k] = job
+            let limit = min(queued.step.slurm.maxArraySize ?? slurm.maxArraySize, slurm.maxArraySize)
+            var jobs: [String] = []
+            for array in Self.arrays(ranks, limit: limit) {
+                // Slurm's %a is the array index: in the first array it is the rank, so Slurm
+                // writes the rank's log as a local run names it. Later arrays start at an
+                // offset; their tasks write the rank's log themselves (the script), and
+                // Slurm's own messages go beside it.
+                let output = array.offset == 0 ? "\(logs)/\(stem)%a.log" : "\(logs)/\(stem)slurm-%A_%a.log"
+                let job = try slurm.submit(script: script, ranks: array.ranks.map { $0 - array.offset }, name: jobName(phase),
+                                           output: output, after: after, environment: [SlurmScript.rankOffsetVariable: String(array.offset)],
+                                           arguments: queued.step.slurm.arguments(memory: queued.step.memoryLimit), workingDirectory: currentDirectory())
+                try ledger.recordJob(job, step: phase.ledgerID, ranks: array.ranks)
+                jobs.append(job)
+            }
+            let waiting = after.isEmpty ? "" : ", after job\(after.count == 1 ? "" : "s") \(Self.spans(after))"
+            display.note("step \(phase.ledgerID): submitted job\(jobs.count == 1 ? "" : "s") \(Self.spans(jobs)) (\(ranks.count) task(s)\(waiting))")
+            jobsOf[k] = jobs
         }
-        return Array(jobOf.values)
+        return jobsOf.values.flatMap { $0 }
     }
 
-    /// The batch script of a phase: one array task is `winnow task` for rank SLURM_ARRAY_TASK_ID.
-    private func writeScript(_ queued: QueuedPhase) throws -> String {
+    /// Splits ranks into job arrays whose indices (rank - offset) stay below `limit`: the first
+    /// takes every rank below the limit at offset 0, each later one starts at its first rank.
+    static func arrays(_ ranks: [Int], limit: Int) -> [(offset: Int, ranks: [Int])] {
+        var arrays: [(offset: Int, ranks: [Int])] = []
+        for rank in ranks.sorted() {
+            if let last = arrays.last, rank - last.offset < limit {
+                arrays[arrays.count - 1].ranks.append(rank)
+            } else {
+                arrays.append((rank < limit ? 0 : rank, [rank]))
+            }
+        }
+        return arrays
+    }
+
+    /// The batch script of a phase: one array task is `winnow task` for its rank.
+    private func writeScript(_ queued: QueuedPhase, logPrefix: String) throws -> String {
         let phase = queued.phase
         let path = "\(pipelineRun.workdir.root)/slurm/\(phase.ledgerID.split(separator: "#").joined(separator: "-p")).sh"
-        let command = pipelineRun.taskArguments(phase, rank: SlurmScript.arrayIndex, world: queued.world)
+        let command = pipelineRun.taskArguments(phase, rank: SlurmScript.rank, world: queued.world)
             + ["--results", "--input-shards", String(queued.inputShards)]
         return try SlurmScript.write(path, command: command,
-                                     comment: "Written by winnow run (executor: slurm): array task SLURM_ARRAY_TASK_ID runs task RANK of \(phase.ledgerID).")
+                                     comment: "Written by winnow run (executor: slurm): each array task runs task RANK of \(phase.ledgerID).",
+                                     arrayLogPrefix: logPrefix)
     }
 
     /// This workdir's jobs of these steps still in the queue.
@@ -344,25 +367,6 @@ final class StepsOnSlurm {
                 }
             }
         }
-    }
-}
-
-/// A batch script that runs one command.
-enum SlurmScript {
-    /// The argument the shell replaces by the array index (the task's rank).
-    static let arrayIndex = "${SLURM_ARRAY_TASK_ID}"
-
-    /// Writes the script; returns its path.
-    static func write(_ path: String, command: [String], comment: String, environment: [String: String] = [:]) throws -> String {
-        // Single quotes keep every argument as it is, but the rank, which the shell fills in.
-        func quoted(_ text: String) -> String {
-            text == arrayIndex ? "\"\(text)\"" : "'" + text.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
-        }
-        let exports = environment.sorted { $0.key < $1.key }.map { "export \($0.key)=\(quoted($0.value))\n" }.joined()
-        let text = "#!/bin/bash\n# \(comment)\n\(exports)exec \(command.map(quoted).joined(separator: " "))\n"
-        try writeFileAtomically(path, Array(text.utf8))
-        chmod(path, 0o755)
-        return path
     }
 }
 

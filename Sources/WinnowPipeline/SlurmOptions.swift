@@ -10,6 +10,9 @@ public struct SlurmOptions: Sendable, Equatable {
     public var time: String?
     /// Further sbatch arguments, as written (`--qos=high`, `--account=data`).
     public var options: [String] = []
+    /// The most tasks one job array may hold (`max_array_size`); the cluster's MaxArraySize
+    /// when not set or larger. A step with more tasks is submitted as several arrays.
+    public var maxArraySize: Int?
 
     public init() {}
 
@@ -23,6 +26,10 @@ public struct SlurmOptions: Sendable, Equatable {
         guard cpus >= 1 else { throw settings.error("cpus", "must be at least 1") }
         time = try settings.string("time") ?? time
         options += try settings.strings("options") ?? []
+        if let size = try settings.int("max_array_size") {
+            guard size >= 1 else { throw settings.error("max_array_size", "must be at least 1") }
+            maxArraySize = size
+        }
         for option in options where !option.hasPrefix("--") {
             throw settings.error("options", "lists sbatch options such as --qos=high, not '\(option)'")
         }

@@ -44,13 +44,13 @@ struct SlurmExecutorTests {
 
     /// The test pipeline run by the local executor (what the Slurm runs must write), and the
     /// same pipeline for Slurm in a folder of its own: its file and its workdir.
-    func localRunAndSlurmPipeline(_ name: String) throws -> (expected: [String: Data], path: String, workdir: String) {
+    func localRunAndSlurmPipeline(_ name: String, extra: String = "") throws -> (expected: [String: Data], path: String, workdir: String) {
         let dir = try CLI.temporaryDirectory(name)
-        let local = try CLI.writePipeline(pipeline(dir, workdir: "\(dir)/local", executor: "local"), in: dir)
+        let local = try CLI.writePipeline(pipeline(dir, workdir: "\(dir)/local", executor: "local", extra: extra), in: dir)
         #expect(try CLI.run(["run", local]).status == 0)
         let slurmDir = "\(dir)/on-slurm"
         try FileManager.default.createDirectory(atPath: slurmDir, withIntermediateDirectories: true)
-        let path = try CLI.writePipeline(pipeline(slurmDir, workdir: "\(slurmDir)/run", executor: "slurm"), in: slurmDir)
+        let path = try CLI.writePipeline(pipeline(slurmDir, workdir: "\(slurmDir)/run", executor: "slurm", extra: extra), in: slurmDir)
         return (try results("\(dir)/local"), path, "\(slurmDir)/run")
     }
 
@@ -69,7 +69,8 @@ struct SlurmExecutorTests {
     }
 
     @Test func writesTheSameBytesAsTheLocalExecutor() throws {
-        let (expected, slurm, slurmRun) = try localRunAndSlurmPipeline("slurm")
+        // At most 5 tasks per array: the 14 matching tasks of dedup#1 go in 3 arrays.
+        let (expected, slurm, slurmRun) = try localRunAndSlurmPipeline("slurm", extra: "slurm:\n  max_array_size: 5")
         let result = try CLI.run(["run", slurm])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(expected.keys.contains { $0.hasPrefix("dedup/output/") } && expected.keys.contains { $0.hasPrefix("filter/rejected/") })
@@ -78,9 +79,16 @@ struct SlurmExecutorTests {
         // One job array per phase, in the ledger and in status, and no SQLite writes from tasks.
         let ledger = try Ledger(workdir: slurmRun)
         let jobs = try ledger.jobs()
-        #expect(jobs.map(\.step) == ["filter", "dedup#0", "dedup#1", "dedup#2", "dedup#3"])
+        #expect(jobs.map(\.step) == ["filter", "dedup#0", "dedup#1", "dedup#1", "dedup#1", "dedup#2", "dedup#3"])
+        #expect(jobs.filter { $0.step == "dedup#1" }.map(\.ranks) == [Array(0..<5), Array(5..<10), Array(10..<14)])
+        // Tasks of arrays that start at an offset write their rank's log themselves.
+        for rank in [0, 7, 13] {
+            let log = try String(contentsOfFile: "\(slurmRun)/dedup/logs/p1-\(rank).log", encoding: .utf8)
+            #expect(log.contains("step dedup#1 task \(rank)/14"), "\(log)")
+        }
         // Both steps were queued at once, the dedup's first array waiting for the filter's.
         #expect(result.stderr.contains("step dedup#0: submitted job \(jobs[1].job) (3 task(s), after job \(jobs[0].job))"), "\(result.stderr)")
+        #expect(result.stderr.contains("step dedup#1: submitted jobs \(jobs[2].job)-\(jobs[4].job) (14 task(s), after job \(jobs[1].job))"), "\(result.stderr)")
         #expect(result.stderr.range(of: "step dedup#3: submitted job")!.lowerBound < result.stderr.range(of: "jobs \(jobs[0].job)")!.lowerBound,
                 "the whole chain is submitted before the first job is watched")
         #expect(try ledger.tasks(step: "dedup#1").count == 14)

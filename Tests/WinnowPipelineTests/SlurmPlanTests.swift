@@ -84,6 +84,14 @@ import WinnowCore
         try? FileManager.default.removeItem(atPath: dir)
     }
 
+    @Test func largePhasesAreSplitIntoArraysBelowTheLimit() {
+        let arrays = StepsOnSlurm.arrays(Array(0..<14), limit: 5)
+        #expect(arrays.map(\.offset) == [0, 5, 10] && arrays.map(\.ranks) == [Array(0..<5), Array(5..<10), Array(10..<14)])
+        // Resubmitted stragglers of a large phase: ranks below the limit keep offset 0 (index = rank).
+        let stragglers = StepsOnSlurm.arrays([2300, 3, 1500, 7, 1200], limit: 1001)
+        #expect(stragglers.map(\.offset) == [0, 1200, 2300] && stragglers.map(\.ranks) == [[3, 7], [1200, 1500], [2300]])
+    }
+
     @Test func jobListsAreShortSpans() {
         #expect(StepsOnSlurm.spans(["369", "356", "357", "358", "371"]) == "356-358, 369, 371")
     }
