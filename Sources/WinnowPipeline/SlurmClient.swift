@@ -25,15 +25,12 @@ struct SlurmClient {
     /// Submits a job array of `ranks` (nil: one job, not an array), to start once every job of
     /// `after` has succeeded (or with `afterEnding`, ended however); returns its job id.
     func submit(script: String, ranks: [Int]?, name: String, output: String, after dependencies: [String], afterEnding: Bool = false,
-                environment: [String: String] = [:], arguments: [String], workingDirectory: String) throws -> String {
+                scriptArguments: [String] = [], arguments: [String], workingDirectory: String) throws -> String {
         var command = ["sbatch", "--parsable", "--job-name=\(name)", "--output=\(output)", "--open-mode=append",
                        "--chdir=\(workingDirectory)", "--kill-on-invalid-dep=yes"]
-        if !environment.isEmpty {
-            command.append("--export=" + (["ALL"] + environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }).joined(separator: ","))
-        }
         if let ranks { command.append("--array=\(ranks.map(String.init).joined(separator: ","))") }
         if !dependencies.isEmpty { command.append("--dependency=\(afterEnding ? "afterany" : "afterok"):\(dependencies.joined(separator: ":"))") }
-        command += arguments + [script]
+        command += arguments + [script] + scriptArguments
         let result = try ChildProcess.run(command)
         let job = result.stdout.split(separator: "\n").last.map { String($0.split(separator: ";")[0]).trimming() } ?? ""
         guard result.succeeded, !job.isEmpty, job.allSatisfy(\.isNumber) else {

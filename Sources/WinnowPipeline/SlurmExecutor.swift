@@ -236,7 +236,7 @@ final class StepsOnSlurm {
                 // Slurm's own messages go beside it.
                 let output = array.offset == 0 ? "\(logs)/\(stem)%a.log" : "\(logs)/\(stem)slurm-%A_%a.log"
                 let job = try slurm.submit(script: script, ranks: array.ranks.map { $0 - array.offset }, name: jobName(phase),
-                                           output: output, after: after, environment: [SlurmScript.rankOffsetVariable: String(array.offset)],
+                                           output: output, after: after, scriptArguments: [String(array.offset)],
                                            arguments: queued.step.slurm.arguments(memory: queued.step.memoryLimit), workingDirectory: currentDirectory())
                 try ledger.recordJob(job, step: phase.ledgerID, ranks: array.ranks)
                 jobs.append(job)
