@@ -98,6 +98,29 @@ struct SlurmExecutorTests {
         #expect(fileExists("\(slurmRun)/dedup/results/p3-0.json"))
     }
 
+    /// Every stage, queued at once: the pack's arrays wait for the mix it reads and for the
+    /// tokenizer its settings name.
+    @Test func theQuickstartRunsOnSlurmAsItDoesLocally() throws {
+        let dir = try CLI.temporaryDirectory("slurm-quickstart")
+        let quickstart = try String(contentsOfFile: "\(CLI.repoRoot)/Pipelines/quickstart.yaml", encoding: .utf8)
+        func copy(_ name: String, executor: String) throws -> String {
+            let text = quickstart.replacingOccurrences(of: "workdir: runs/quickstart", with: "workdir: \(dir)/\(name)\nexecutor: \(executor)")
+            let path = "\(dir)/\(name).yaml"
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            return path
+        }
+        #expect(try CLI.run(["run", try copy("local", executor: "local")]).status == 0)
+        let result = try CLI.run(["run", try copy("slurm", executor: "slurm")])
+        #expect(result.status == 0, "\(result.stderr)")
+        let expected = try results("\(dir)/local")
+        #expect(expected.keys.contains { $0.hasPrefix("pack/output/") } && expected.keys.contains { $0.hasPrefix("dedup/rejected/") })
+        #expect(try results("\(dir)/slurm") == expected)
+        let jobs = try Ledger(workdir: "\(dir)/slurm").jobs()
+        let job = { (step: String) in jobs.first { $0.step == step }!.job }
+        let packLine = "step pack#0: submitted job \(job("pack#0")) (4 task(s), after jobs \(job("mix#3"))-\(job("tokenizer")))"
+        #expect(result.stderr.contains(packLine), "\(packLine)")
+    }
+
     @Test func aFailingTaskIsRetriedThenReportedWithItsLog() throws {
         let dir = try CLI.temporaryDirectory("slurm-fail")
         // A truncated shard fails its task every time.
