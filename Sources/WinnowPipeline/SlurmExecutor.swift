@@ -68,7 +68,8 @@ public final class SlurmExecutor {
         guard number <= limit else {
             throw WinnowError.invalid("\(number - 1) follow-up jobs have not finished the pipeline; see winnow status \(pipeline.workdir) and the logs")
         }
-        let name = Self.jobPrefix(run.workdir) + "follow-up"
+        // A dot: no step id has one, so no step's job takes this name.
+        let name = Self.jobPrefix(run.workdir) + ".follow-up"
         // One follow-up at a time: a second `winnow run --detach` while one waits adds none.
         let own = getenv("SLURM_JOB_ID").map { String(cString: $0) }
         if let waiting = try slurm.queue(namesStartingWith: name).first(where: { $0.name == name && $0.job != own }) {
