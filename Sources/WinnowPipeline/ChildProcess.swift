@@ -1,7 +1,7 @@
 import WinnowCore
 
 /// Starts child processes: task processes with their output appended to a log file, and the
-/// scheduler's commands (sbatch, squeue, scancel), whose output the executor reads.
+/// scheduler's commands (sbatch, squeue, scontrol), whose output the executor reads.
 enum ChildProcess {
     /// This program's own executable, so tasks run the same binary as the runner.
     static var selfExecutable: String {
@@ -57,13 +57,13 @@ enum ChildProcess {
 
     /// Runs a command to its end; its output goes through temporary files, so neither stream
     /// can block the other.
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Output {
+    static func run(_ arguments: [String]) throws -> Output {
         let base = "/tmp/winnow-command-\(getpid())-\(UInt64(monotonicSeconds() * 1e9))"
         defer {
             unlink(base + ".out")
             unlink(base + ".err")
         }
-        let pid = try spawn(arguments: arguments, logPath: base + ".out", errorPath: base + ".err", environment: environment)
+        let pid = try spawn(arguments: arguments, logPath: base + ".out", errorPath: base + ".err", environment: [:])
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0, errno == EINTR {}
         let read = { (path: String) in String(decoding: (try? readFile(path)) ?? [], as: UTF8.self) }

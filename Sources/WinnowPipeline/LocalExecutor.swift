@@ -4,21 +4,18 @@ import WinnowCore
 /// `workers` at a time, step after step in dependency order. Finished tasks (per the ledger) are
 /// skipped, so running again after a crash or a kill redoes only what was unfinished.
 public final class LocalExecutor {
-    public typealias Options = ExecutionOptions
-    public typealias Failure = TaskFailure
-
     let pipeline: Pipeline
-    let options: Options
+    let options: ExecutionOptions
     let display: ProgressDisplay
 
-    public init(pipeline: Pipeline, options: Options, display: ProgressDisplay) {
+    public init(pipeline: Pipeline, options: ExecutionOptions, display: ProgressDisplay) {
         self.pipeline = pipeline
         self.options = options
         self.display = display
     }
 
     /// Runs the pipeline; returns the tasks that failed (empty on success).
-    public func run() throws -> [Failure] {
+    public func run() throws -> [TaskFailure] {
         let run = try PipelineRun(pipeline: pipeline, options: options)
         for step in try run.steps() {
             let failures = try runStep(step, run)
@@ -27,7 +24,7 @@ public final class LocalExecutor {
         return []
     }
 
-    private func runStep(_ step: Pipeline.Step, _ run: PipelineRun) throws -> [Failure] {
+    private func runStep(_ step: Pipeline.Step, _ run: PipelineRun) throws -> [TaskFailure] {
         let shards = try run.inputs(of: step)
         let phases = StepPhase.all(of: step.id, phases: step.stage.phaseCount)
         var next = 0
@@ -51,14 +48,14 @@ public final class LocalExecutor {
         return []
     }
 
-    private func runPhase(_ phase: StepPhase, of step: Pipeline.Step, world: Int, shards: [String], _ run: PipelineRun) throws -> [Failure] {
+    private func runPhase(_ phase: StepPhase, of step: Pipeline.Step, world: Int, shards: [String], _ run: PipelineRun) throws -> [TaskFailure] {
         let id = phase.ledgerID
         let ledger = run.ledger, workdir = run.workdir
         let done = try run.plan(phase, of: step, world: world)
         var queue = (0..<world).filter { !done.contains($0) }
         var attempts: [Int: Int] = [:]
         var running: [pid_t: Int] = [:]
-        var failures: [Failure] = []
+        var failures: [TaskFailure] = []
         let workers = options.workers ?? pipeline.workers
         let tracker = StepProgress(phase: phase, world: world, alreadyDone: done, shards: shards, workdir: workdir)
         display.stepStarted(id, stage: step.stageName, world: world, skipped: done.count)
@@ -93,7 +90,7 @@ public final class LocalExecutor {
                 display.note("step \(id) task \(rank) failed (\(reason)); retrying")
                 queue.append(rank)
             } else {
-                failures.append(Failure(step: id, rank: rank, error: reason, log: workdir.log(phase, rank: rank)))
+                failures.append(TaskFailure(step: id, rank: rank, error: reason, log: workdir.log(phase, rank: rank)))
             }
         }
         display.stepFinished(tracker.snapshot(), failed: failures.count)

@@ -1,15 +1,15 @@
 import WinnowCore
 
-/// The Slurm commands the Slurm executor uses — sbatch, squeue, scancel — with errors that say
+/// The Slurm commands the Slurm executor uses — sbatch, squeue, scontrol — with errors that say
 /// what to do.
 struct SlurmClient {
     /// One line of squeue: an array task (`123_4`), or pending ones still grouped (`123_[5-7]`).
     struct QueueEntry {
         var job: String
+        /// Array indices.
         var ranks: [Int]
         var name: String
         var state: String
-        var reason: String
     }
 
     /// The cluster's MaxArraySize: array indices must be below it.
@@ -17,7 +17,7 @@ struct SlurmClient {
 
     init() throws {
         guard ChildProcess.isInstalled("sbatch"), ChildProcess.isInstalled("squeue") else {
-            throw WinnowError.invalid("executor: slurm needs Slurm's client commands (sbatch, squeue, scancel) on PATH; install slurm-client or use executor: local")
+            throw WinnowError.invalid("executor: slurm needs Slurm's client commands (sbatch, squeue) on PATH; install slurm-client or use executor: local")
         }
         maxArraySize = Self.configuredMaxArraySize()
     }
@@ -44,11 +44,10 @@ struct SlurmClient {
     func queue(namesStartingWith prefix: String) throws -> [QueueEntry] {
         var last = ""
         for attempt in 0..<10 {
-            let result = try ChildProcess.run(["squeue", "-h", "-u", Self.currentUser, "-o", "%i|%j|%T|%r"])
-            if result.succeeded {
-                return result.stdout.split(separator: "\n").compactMap { Self.entry(String($0)) }.filter { $0.name.hasPrefix(prefix) }
+            switch try Self.lookAtQueue() {
+            case let .success(entries): return entries.filter { $0.name.hasPrefix(prefix) }
+            case let .failure(error): last = error.message
             }
-            last = result.stderr.trimming()
             if attempt < 9 { sleep(3) }
         }
         throw WinnowError.invalid("the Slurm controller does not answer (squeue: \(last)); submitted jobs may still run — run winnow run again when it answers")
@@ -57,10 +56,20 @@ struct SlurmClient {
     /// The states of this user's jobs in the queue, by job id ("2 running, 1 pending"), for
     /// `winnow status`: one look, nil when squeue is missing or the controller does not answer.
     static func jobStates() -> [String: String]? {
-        guard ChildProcess.isInstalled("squeue"),
-              let result = try? ChildProcess.run(["squeue", "-h", "-u", currentUser, "-o", "%i|%j|%T|%r"]), result.succeeded else { return nil }
-        let entries = result.stdout.split(separator: "\n").compactMap { entry(String($0)) }
+        guard ChildProcess.isInstalled("squeue"), case let .success(entries)? = try? lookAtQueue() else { return nil }
         return Dictionary(grouping: entries, by: \.job).mapValues { states(of: $0) }
+    }
+
+    /// squeue's error output, when it has no answer.
+    struct QueueUnavailable: Error {
+        var message: String
+    }
+
+    /// This user's jobs, as squeue lists them once.
+    private static func lookAtQueue() throws -> Result<[QueueEntry], QueueUnavailable> {
+        let result = try ChildProcess.run(["squeue", "-h", "-u", currentUser, "-o", "%i|%j|%T"])
+        guard result.succeeded else { return .failure(QueueUnavailable(message: result.stderr.trimming())) }
+        return .success(result.stdout.split(separator: "\n").compactMap { entry(String($0)) })
     }
 
     /// "3 pending, 2 running": how many array tasks of `entries` are in each state.
@@ -78,24 +87,18 @@ struct SlurmClient {
         return 1001
     }
 
-    /// Cancels jobs (those that can no longer run); errors are ignored, the queue says the rest.
-    func cancel(_ jobs: [String]) {
-        guard !jobs.isEmpty else { return }
-        _ = try? ChildProcess.run(["scancel"] + jobs)
-    }
-
     private static var currentUser: String {
         if let name = getenv("USER") { return String(cString: name) }
         return getpwuid(getuid()).map { String(cString: $0.pointee.pw_name) } ?? "root"
     }
 
-    /// Parses `123_4|name|RUNNING|None` or `123_[5-7,9]|name|PENDING|Dependency`.
+    /// Parses `123_4|name|RUNNING` or `123_[5-7,9]|name|PENDING`.
     static func entry(_ line: String) -> QueueEntry? {
         let fields = line.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
-        guard fields.count >= 4 else { return nil }
+        guard fields.count >= 3 else { return nil }
         let id = fields[0]
         guard let underscore = id.firstIndex(of: "_") else {
-            return QueueEntry(job: id, ranks: [], name: fields[1], state: fields[2], reason: fields[3])
+            return QueueEntry(job: id, ranks: [], name: fields[1], state: fields[2])
         }
         let job = String(id[..<underscore])
         var spec = String(id[id.index(after: underscore)...])
@@ -105,6 +108,6 @@ struct SlurmClient {
             let bounds = part.split(separator: "-").compactMap { Int($0) }
             if bounds.count == 2 { ranks += Array(bounds[0]...bounds[1]) } else if let one = bounds.first { ranks.append(one) }
         }
-        return QueueEntry(job: job, ranks: ranks, name: fields[1], state: fields[2], reason: fields[3])
+        return QueueEntry(job: job, ranks: ranks, name: fields[1], state: fields[2])
     }
 }

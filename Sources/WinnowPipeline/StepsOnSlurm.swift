@@ -176,7 +176,7 @@ final class StepsOnSlurm {
             if queue.isEmpty { break }
             let line = SlurmClient.states(of: queue)
             if line != lastLine {
-                display.note("step\(phases.count > 1 && names.contains(",") ? "s" : "") \(names): jobs \(Self.spans(jobs)): \(line)")
+                display.note("step\(names.contains(",") ? "s" : "") \(names): jobs \(Self.spans(jobs)): \(line)")
                 lastLine = line
             }
             sleep(pollInterval)

@@ -29,7 +29,7 @@ import WinnowPipeline
         return try Pipeline.load(path: path)
     }
 
-    func run(_ pipeline: Pipeline, executable: String = CLI.binary, from: String? = nil) throws -> [LocalExecutor.Failure] {
+    func run(_ pipeline: Pipeline, executable: String = CLI.binary, from: String? = nil) throws -> [TaskFailure] {
         try LocalExecutor(pipeline: pipeline, options: .init(from: from, executable: executable),
                           display: ProgressDisplay(live: false)).run()
     }
