@@ -105,7 +105,7 @@ public enum KeepRule: Sendable, Equatable {
     func priority(_ doc: Document) -> Double {
         switch self {
         case .first: return 0
-        case let .highest(field): return Self.number(doc, field).map { $0 } ?? -.infinity
+        case let .highest(field): return Self.number(doc, field) ?? -.infinity
         case let .lowest(field): return Self.number(doc, field).map { -$0 } ?? -.infinity
         }
     }

@@ -5,7 +5,6 @@ import WinnowCore
 /// them. The method decides what a duplicate is and how the work is split into phases.
 public struct DedupStage: Stage {
     public static let name = "dedup"
-    public let settings: DedupSettings
     private let method: any Stage
 
     public init(settings reader: SettingsReader, embedders: EmbedderLoader = .unavailable) throws {
@@ -13,7 +12,6 @@ public struct DedupStage: Stage {
     }
 
     public init(settings: DedupSettings) {
-        self.settings = settings
         switch settings.method {
         case .exact, .url, .minhash: method = ClusterDedup(plan: ClusterPlan(settings: settings))
         case .bloom: method = BloomDedup(settings: settings.bloom, mode: settings.mode)

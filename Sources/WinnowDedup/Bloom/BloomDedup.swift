@@ -32,10 +32,12 @@ struct BloomDedup: Stage {
                                      characters: item.characters)
                     continue
                 }
+                var characters = item.characters
                 if mode == .drop, !finding.duplicateLines.isEmpty {
                     doc.text = finding.text(without: finding.duplicateLines, of: doc.text)
+                    characters = scalarCount(doc.text) // counted again only when text was cut
                 }
-                try shard.keep(doc, in: out, characters: scalarCount(doc.text))
+                try shard.keep(doc, in: out, characters: characters)
             }
             try out.finish()
             try shard.finish()

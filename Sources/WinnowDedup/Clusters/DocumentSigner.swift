@@ -4,11 +4,9 @@ import WinnowCore
 /// and two documents that share the key of any band are joined (transitively) into a cluster.
 /// Exact and URL dedup have one band; MinHash has one per LSH band.
 protocol DocumentSigner {
-    /// Keys per signed document.
-    var bands: Int { get }
     /// Why a document has no keys, for the counters ("documents without url").
     var unsignedReason: String { get }
-    /// Replaces `keys` with the document's keys (`bands` of them); false when it has none, so
+    /// Replaces `keys` with the document's keys (one per band); false when it has none, so
     /// it is nobody's duplicate.
     mutating func sign(_ doc: Document, into keys: inout [StableHash.Digest]) -> Bool
 }
@@ -16,7 +14,6 @@ protocol DocumentSigner {
 /// `method: exact`: the digest of the text after `normalize`.
 struct ExactSigner: DocumentSigner {
     let normalization: TextNormalization
-    var bands: Int { 1 }
     var unsignedReason: String { "" }
 
     mutating func sign(_ doc: Document, into keys: inout [StableHash.Digest]) -> Bool {
@@ -28,7 +25,6 @@ struct ExactSigner: DocumentSigner {
 /// `method: url`: the digest of a metadata field's string value.
 struct FieldSigner: DocumentSigner {
     let field: String
-    var bands: Int { 1 }
     var unsignedReason: String { "documents without \(field)" }
 
     mutating func sign(_ doc: Document, into keys: inout [StableHash.Digest]) -> Bool {

@@ -51,33 +51,30 @@ public struct TextNormalization: Sendable, Equatable {
             if pendingSpace { out.append(0x20); pendingSpace = false }
             bytes()
         }
-        do {
-            let bytes = source
-            var i = 0
-            while i < bytes.count {
-                let b = bytes[i]
-                if b < 0x80 {
-                    // ASCII on bytes: the usual case, and the one that decides the speed.
-                    i += 1
-                    let punctuation = dropPunctuation && Self.asciiPunctuation[Int(b)]
-                    let space = b == 0x20 || (0x09...0x0D).contains(b) || punctuation
-                    emit(isSpace: space) { out.append(punctuation ? 0x20 : lower && (0x41...0x5A).contains(b) ? b | 0x20 : b) }
-                    continue
-                }
-                // Other scalars one at a time (the text is valid UTF-8: the reader checked it).
-                let length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
-                let end = min(i + length, bytes.count)
-                var scalarBytes = UnsafeBufferPointer(rebasing: bytes[i..<end]).makeIterator()
-                var decoder = UTF8()
-                guard case let .scalarValue(scalar) = decoder.decode(&scalarBytes) else { i = end; continue }
-                let start = i
-                i = end
-                let punctuation = dropPunctuation && Self.isPunctuation(scalar)
-                emit(isSpace: scalar.properties.isWhitespace || punctuation) {
-                    if punctuation { out.append(0x20) }
-                    else if lower, scalar.properties.changesWhenLowercased { out.append(contentsOf: scalar.properties.lowercaseMapping.utf8) }
-                    else { out.append(contentsOf: bytes[start..<end]) }
-                }
+        var i = 0
+        while i < source.count {
+            let b = source[i]
+            if b < 0x80 {
+                // ASCII on bytes: the usual case, and the one that decides the speed.
+                i += 1
+                let punctuation = dropPunctuation && Self.asciiPunctuation[Int(b)]
+                let space = b == 0x20 || (0x09...0x0D).contains(b) || punctuation
+                emit(isSpace: space) { out.append(punctuation ? 0x20 : lower && (0x41...0x5A).contains(b) ? b | 0x20 : b) }
+                continue
+            }
+            // Other scalars one at a time (the text is valid UTF-8: the reader checked it).
+            let length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
+            let end = min(i + length, source.count)
+            var scalarBytes = UnsafeBufferPointer(rebasing: source[i..<end]).makeIterator()
+            var decoder = UTF8()
+            guard case let .scalarValue(scalar) = decoder.decode(&scalarBytes) else { i = end; continue }
+            let start = i
+            i = end
+            let punctuation = dropPunctuation && Self.isPunctuation(scalar)
+            emit(isSpace: scalar.properties.isWhitespace || punctuation) {
+                if punctuation { out.append(0x20) }
+                else if lower, scalar.properties.changesWhenLowercased { out.append(contentsOf: scalar.properties.lowercaseMapping.utf8) }
+                else { out.append(contentsOf: source[start..<end]) }
             }
         }
         return out.withUnsafeBytes(body)

@@ -60,12 +60,4 @@ public struct MinHashSettings: Sendable, Equatable {
         words = Words(rawValue: try settings.choice("words", Words.allCases.map(\.rawValue), default: words.rawValue))!
         if shingle == .chars, settings.node("words") != nil { throw settings.error("words", "applies to shingle: words") }
     }
-
-    /// P(two documents of Jaccard similarity `s` share a band) = 1 − (1 − s^rows)^bands.
-    public func candidateProbability(similarity s: Double) -> Double {
-        1 - pow(1 - pow(s, Double(rows)), Double(bands))
-    }
-
-    /// The similarity where the S-curve is steepest, about (1/bands)^(1/rows).
-    public var threshold: Double { pow(1 / Double(bands), 1 / Double(rows)) }
 }

@@ -15,7 +15,6 @@ struct MinHashSigner: DocumentSigner {
         hasher = MinHasher(count: settings.bands * settings.rows, seed: settings.seed, precision: settings.precision)
     }
 
-    var bands: Int { settings.bands }
     var unsignedReason: String { "documents shorter than one shingle" }
 
     mutating func sign(_ doc: Document, into keys: inout [StableHash.Digest]) -> Bool {

@@ -29,7 +29,7 @@ struct MinHasher {
 
     /// Writes the `count` hashes of a document with these shingle hashes (at least one).
     func signature(_ shingles: [UInt64], into out: inout [UInt64]) {
-        out = [UInt64](repeating: 0, count: count)
+        if out.count != count { out = [UInt64](repeating: 0, count: count) } // every element is overwritten
         shingles.withUnsafeBufferPointer { xs in
             a.withUnsafeBufferPointer { a in
                 b.withUnsafeBufferPointer { b in

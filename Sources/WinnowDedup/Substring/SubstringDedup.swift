@@ -117,6 +117,7 @@ struct SubstringDedup: Stage {
             let out = try ShardWriter(path: "\(task.outputDirectory)/\(shard.name)", level: task.compressionLevel)
             while let item = try shard.next() {
                 var doc = item.document
+                var characters = item.characters
                 if let found = spans[item.lineNumber] {
                     let repeated = found.reduce(0) { $0 + $1.count }
                     doc.metadata["substring_duplicate_fraction"] = JSONValue((Double(repeated) / Double(max(1, doc.text.count)) * 1e4).rounded() / 1e4)
@@ -124,6 +125,7 @@ struct SubstringDedup: Stage {
                         doc.metadata["substring_duplicate_spans"] = TextCuts.characterSpans(found, of: doc.text)
                     } else {
                         doc.text = TextCuts.removing(found, from: doc.text)
+                        characters = scalarCount(doc.text) // counted again only when text was cut
                         removedBytes += Int64(repeated)
                         if doc.text.allSatisfy({ $0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D) }) {
                             try shard.reject(item.document, label: "dedup: repeated text only", characters: item.characters)
@@ -132,7 +134,7 @@ struct SubstringDedup: Stage {
                     }
                     edited += 1
                 }
-                try shard.keep(doc, in: out, characters: scalarCount(doc.text))
+                try shard.keep(doc, in: out, characters: characters)
             }
             try out.finish()
             try shard.finish()
