@@ -22,6 +22,12 @@ public struct TextNormalizer: Sendable, Equatable {
 
     public var isEmpty: Bool { steps.isEmpty }
 
+    /// Whether encoders may skip `apply`: no steps, or Unicode forms only on ASCII text (the
+    /// same in every form; the usual document of NFC tokenizers).
+    func leavesUnchanged(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        steps.isEmpty || (steps.allSatisfy { [.nfc, .nfd, .nfkc, .nfkd].contains($0) } && !text.contains { $0 >= 0x80 })
+    }
+
     /// The normalized UTF-8 of `text` (malformed bytes read as U+FFFD).
     func apply(_ text: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         var string = String(decoding: text, as: UTF8.self)

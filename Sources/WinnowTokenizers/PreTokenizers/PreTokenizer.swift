@@ -133,11 +133,14 @@ enum DigitSplitter {
         }
     }
 
-    /// The scalar at `i` of valid UTF-8 and its length in bytes.
+    /// The scalar at `i` of UTF-8 text and its length in bytes.
     @inline(__always)
     static func decode(_ text: UnsafeBufferPointer<UInt8>, at i: Int) -> (Unicode.Scalar, Int) {
         let b0 = UInt32(text[i])
         if b0 < 0x80 { return (Unicode.Scalar(b0)!, 1) }
+        // A sequence cut short by the end of the text (raw input, not a checked document) is one
+        // replacement character, never a read past the end.
+        guard i + (b0 < 0xE0 ? 2 : b0 < 0xF0 ? 3 : 4) <= text.count else { return ("\u{FFFD}", 1) }
         if b0 < 0xE0 { return (Unicode.Scalar((b0 & 0x1F) << 6 | UInt32(text[i + 1]) & 0x3F) ?? "\u{FFFD}", 2) }
         if b0 < 0xF0 {
             return (Unicode.Scalar((b0 & 0x0F) << 12 | (UInt32(text[i + 1]) & 0x3F) << 6 | UInt32(text[i + 2]) & 0x3F) ?? "\u{FFFD}", 3)

@@ -109,7 +109,7 @@ struct BPEEncoder: TokenEncoder {
         var refused: (any Error)?
         try specials.segments(of: text, policy: policy, ids: &ids) { segment, _, ids in
             guard refused == nil else { return }
-            let normalized = normalizer.isEmpty ? Array(segment) : normalizer.apply(segment)
+            let normalized = normalizer.leavesUnchanged(segment) ? Array(segment) : normalizer.apply(segment)
             do {
                 try normalized.withUnsafeBufferPointer { text in
                     try normalizedSpecials.segments(of: text, policy: policy, ids: &ids) { piece, _, ids in encodeNormalized(piece, into: &ids) }
@@ -120,10 +120,11 @@ struct BPEEncoder: TokenEncoder {
     }
 
     private mutating func encodeOrdinary(_ text: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32]) {
-        guard !normalizer.isEmpty || (prefixSpace && text.first != nil && text.first != 0x20) else {
+        let normalizes = !normalizer.leavesUnchanged(text)
+        guard normalizes || (prefixSpace && text.first != nil && text.first != 0x20) else {
             return splitAndEncode(text, into: &ids)
         }
-        let normalized = normalizer.isEmpty ? Array(text) : normalizer.apply(text)
+        let normalized = normalizes ? normalizer.apply(text) : Array(text)
         normalized.withUnsafeBufferPointer { encodeNormalized($0, into: &ids) }
     }
 
