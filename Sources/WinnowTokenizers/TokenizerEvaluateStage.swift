@@ -33,16 +33,17 @@ public struct TokenizerEvaluateStage: Stage {
         let start = monotonicSeconds()
         let workdir = task.stepDirectory.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
         let named = steps.map { (name: $0, path: "\(workdir)/\($0)/output/tokenizer.json") } + files.map { (name: $0, path: $0) }
-        var results: [(name: String, vocabulary: Int, evaluation: TokenizerEvaluation)] = []
-        var stats = TaskStats()
-        for (name, path) in named {
-            let tokenizer = try TokenizerFiles.load(path: path)
-            var corpus = try TextCorpus(inputs: task.inputShards, byteBudget: byteBudget)
-            corpus.task = task
-            let evaluation = try TokenizerEvaluation.run(tokenizer, corpus: corpus, threads: availableCores)
-            if results.isEmpty { stats = evaluation.reading }
-            results.append((name, tokenizer.vocabularySize, evaluation))
+        // Every tokenizer loads first, so a missing one fails before the corpus is read.
+        let tokenizers = try named.map { (name: $0.name, tokenizer: try TokenizerFiles.load(path: $0.path)) }
+        var corpus = try TextCorpus(inputs: task.inputShards, byteBudget: byteBudget)
+        corpus.task = task
+        // Read and words counted once, for every tokenizer.
+        let loaded = try TokenizerEvaluation.LoadedCorpus(corpus, threads: availableCores)
+        let results = try tokenizers.map { named in
+            (name: named.name, vocabulary: named.tokenizer.vocabularySize,
+             evaluation: try TokenizerEvaluation.run(named.tokenizer, on: loaded, threads: availableCores))
         }
+        var stats = loaded.reading
         let markdown = Self.table(results), json = Self.json(results)
         try writeFileAtomically(task.outputDirectory + "/report.md", Array(markdown.utf8))
         try writeFileAtomically(task.outputDirectory + "/report.json", Array(json.utf8))

@@ -36,17 +36,61 @@ public struct TokenizerEvaluation: Sendable {
 
     public var megabytesPerSecond: Double { encodeSeconds > 0 ? Double(total.bytes) / 1e6 / encodeSeconds : 0 }
 
+    /// A corpus read into memory, with its words counted per language when fertility is asked
+    /// for: what several tokenizers are evaluated on, read and counted once.
+    public struct LoadedCorpus: Sendable {
+        var batches: [TextBatch]
+        /// What reading the corpus counted (documents, bytes, rejected lines).
+        var reading: TaskStats
+        /// Words by `metadata.language`; nil without fertility.
+        var words: [String: Int64]?
+
+        /// Reads `corpus` into memory, then counts its words on `threads` threads if `fertility`.
+        public init(_ corpus: TextCorpus, threads: Int = availableCores, fertility: Bool = true) throws {
+            var loaded: [TextBatch] = []
+            let source = corpus.batches(targetBytes: 256 << 10)
+            while let batch = try source.next() { loaded.append(batch) }
+            batches = loaded
+            reading = try source.finish()
+            words = fertility ? try Self.countWords(loaded, threads: max(1, threads)) : nil
+        }
+
+        private static func countWords(_ batches: [TextBatch], threads: Int) throws -> [String: Int64] {
+            let words = Mutex<[String: Int64]>([:])
+            let next = Mutex(0)
+            let failure = Mutex<(any Error)?>(nil)
+            DispatchQueue.concurrentPerform(iterations: threads) { _ in
+                guard let segmenter = try? WordSegmenter() else {
+                    failure.withLock { $0 = WinnowError.invalid("ICU word segmenter could not be opened") }
+                    return
+                }
+                var local: [String: Int64] = [:]
+                while case let b = next.withLock({ n -> Int in defer { n += 1 }; return n }), b < batches.count {
+                    let batch = batches[b]
+                    for k in 0..<batch.count {
+                        local[batch.languages[k] ?? "?", default: 0] += Int64(segmenter.wordCount(Array(batch.bytes[batch.range(k)])))
+                    }
+                }
+                words.withLock { $0.merge(local, uniquingKeysWith: +) }
+            }
+            if let error = failure.withLock({ $0 }) { throw error }
+            return words.withLock { $0 }
+        }
+    }
+
     /// Reads `corpus` into memory, encodes it on `threads` threads (timed), then counts words
     /// if `fertility` is asked for (not timed).
     public static func run(_ tokenizer: any Tokenizer, corpus: TextCorpus, threads: Int = availableCores,
                            specials: SpecialTokenPolicy = .ordinary, fertility: Bool = true) throws -> TokenizerEvaluation {
-        var loaded: [TextBatch] = []
-        let source = corpus.batches(targetBytes: 256 << 10)
-        while let batch = try source.next() { loaded.append(batch) }
-        let batches = loaded
+        try run(tokenizer, on: try LoadedCorpus(corpus, threads: threads, fertility: fertility), threads: threads, specials: specials)
+    }
 
+    /// Encodes a loaded corpus on `threads` threads (timed).
+    public static func run(_ tokenizer: any Tokenizer, on corpus: LoadedCorpus, threads: Int = availableCores,
+                           specials: SpecialTokenPolicy = .ordinary) throws -> TokenizerEvaluation {
+        let batches = corpus.batches
         var evaluation = TokenizerEvaluation()
-        evaluation.reading = try source.finish()
+        evaluation.reading = corpus.reading
         evaluation.threads = max(1, threads)
         let next = Mutex(0)
         let parts = Mutex<[[String: Row]]>([])
@@ -79,31 +123,9 @@ public struct TokenizerEvaluation: Sendable {
         for part in parts.withLock({ $0 }) {
             for (language, row) in part { evaluation.languages[language, default: Row()].add(row) }
         }
-        if fertility { try evaluation.countWords(batches, threads: evaluation.threads) }
+        for (language, count) in corpus.words ?? [:] { evaluation.languages[language]?.words = count }
         for row in evaluation.languages.values { evaluation.total.add(row) }
         return evaluation
-    }
-
-    private mutating func countWords(_ batches: [TextBatch], threads: Int) throws {
-        let words = Mutex<[String: Int64]>([:])
-        let next = Mutex(0)
-        let failure = Mutex<(any Error)?>(nil)
-        DispatchQueue.concurrentPerform(iterations: threads) { _ in
-            guard let segmenter = try? WordSegmenter() else {
-                failure.withLock { $0 = WinnowError.invalid("ICU word segmenter could not be opened") }
-                return
-            }
-            var local: [String: Int64] = [:]
-            while case let b = next.withLock({ n -> Int in defer { n += 1 }; return n }), b < batches.count {
-                let batch = batches[b]
-                for k in 0..<batch.count {
-                    local[batch.languages[k] ?? "?", default: 0] += Int64(segmenter.wordCount(Array(batch.bytes[batch.range(k)])))
-                }
-            }
-            words.withLock { $0.merge(local, uniquingKeysWith: +) }
-        }
-        if let error = failure.withLock({ $0 }) { throw error }
-        for (language, count) in words.withLock({ $0 }) { languages[language]?.words = count }
     }
 
     /// The report as text: totals, speed, and the fertility table sorted by tokens per word.
