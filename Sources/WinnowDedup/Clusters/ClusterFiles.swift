@@ -21,15 +21,21 @@ struct ClusterFiles {
     var clusters: String { "\(root)/clusters" }
     func decisions(shard: Int) -> String { "\(clusters)/\(ShardNaming.fiveDigits(shard)).bin" }
 
+    /// The manifests phase 0's ranks have written, as they are.
+    func writtenManifests() throws -> [SignatureManifest] {
+        try listDirectory(signatures).filter { $0.hasPrefix("manifest-") && $0.hasSuffix(".bin") }.compactMap { name in
+            guard let rank = Int(name.dropFirst("manifest-".count).dropLast(".bin".count)) else { return nil }
+            return try SignatureManifest.read(manifest(rank: rank), rank: rank)
+        }
+    }
+
     /// Every rank's manifest, checked to cover each input shard exactly once, so a missing or
     /// stale manifest cannot make a later phase work on part of the corpus.
     func manifests(inputShards: [String]) throws -> [SignatureManifest] {
-        let names = listDirectory(signatures).filter { $0.hasPrefix("manifest-") && $0.hasSuffix(".bin") }
         var manifests: [SignatureManifest] = []
         var owner = [Int?](repeating: nil, count: inputShards.count)
-        for name in names {
-            guard let rank = Int(name.dropFirst("manifest-".count).dropLast(".bin".count)) else { continue }
-            let manifest = try SignatureManifest.read(manifest(rank: rank), rank: rank)
+        for manifest in try writtenManifests() {
+            let rank = manifest.rank
             for shard in manifest.shards {
                 guard shard.index < inputShards.count, inputShards[shard.index] == shard.path, owner[shard.index] == nil else {
                     throw DamagedIntermediate(path: self.manifest(rank: rank), reason: "does not match the step's input shards",

@@ -54,15 +54,12 @@ public struct ClusterInspection {
 
     /// Input shards by index, from the signature manifests the step wrote.
     private static func inputShards(_ files: ClusterFiles) throws -> [Int: String] {
-        let names = listDirectory(files.signatures).filter { $0.hasPrefix("manifest-") && $0.hasSuffix(".bin") }
-        guard !names.isEmpty else {
+        let manifests = try files.writtenManifests()
+        guard !manifests.isEmpty else {
             throw WinnowError.invalid("\(files.root): not the folder of a dedup step with clusters (exact, url or minhash), or its first phase has not run")
         }
         var paths: [Int: String] = [:]
-        for name in names {
-            guard let rank = Int(name.dropFirst("manifest-".count).dropLast(".bin".count)) else { continue }
-            for shard in try SignatureManifest.read(files.manifest(rank: rank), rank: rank).shards { paths[shard.index] = shard.path }
-        }
+        for shard in manifests.flatMap(\.shards) { paths[shard.index] = shard.path }
         return paths
     }
 
