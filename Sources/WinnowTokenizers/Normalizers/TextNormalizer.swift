@@ -83,11 +83,7 @@ public struct TextNormalizer: Sendable, Equatable {
     /// The normalizer's JSON, for writing a tokenizer.json.
     var json: String {
         func one(_ step: Step) -> String {
-            func quoted(_ s: String) -> String {
-                var out: [UInt8] = []
-                JSONWriter.appendString(s, to: &out)
-                return String(decoding: out, as: UTF8.self)
-            }
+            func quoted(_ s: String) -> String { JSONWriter.string(.string(s)) }
             switch step {
             case .nfc: return #"{"type": "NFC"}"#
             case .nfd: return #"{"type": "NFD"}"#

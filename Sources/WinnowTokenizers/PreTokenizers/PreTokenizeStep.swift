@@ -38,11 +38,7 @@ public enum PreTokenizeStep: Sendable, Equatable {
 
     /// The step's tokenizer.json object.
     var json: String {
-        func quoted(_ s: String) -> String {
-            var out: [UInt8] = []
-            JSONWriter.appendString(s, to: &out)
-            return String(decoding: out, as: UTF8.self)
-        }
+        func quoted(_ s: String) -> String { JSONWriter.string(.string(s)) }
         switch self {
         case let .split(pattern, isRegex, behavior, invert):
             return #"{"type": "Split", "pattern": {"\#(isRegex ? "Regex" : "String")": \#(quoted(pattern))}, "behavior": "\#(behavior.rawValue)", "invert": \#(invert)}"#
