@@ -41,6 +41,8 @@ public struct Pipeline: Sendable {
     public var retries: Int
     public var compressionLevel: Int32
     public var maxDocBytes: Int
+    /// How rows of Parquet input become documents (`text_key`, `id_key`, `columns`).
+    public var rows: RowMapping
     /// In dependency order: every step comes after the step it reads from.
     public var steps: [Step]
 
@@ -55,7 +57,7 @@ public struct Pipeline: Sendable {
 
     public static let topLevelKeys: Set<String> = [
         "name", "workdir", "seed", "input", "executor", "slurm", "workers", "retries", "compression_level",
-        "max_doc_bytes", "steps",
+        "max_doc_bytes", "text_key", "id_key", "columns", "steps",
     ]
     static let stepFrameworkKeys: Set<String> = ["id", "stage", "from", "tasks", "memory", "slurm"]
 
@@ -82,6 +84,8 @@ public struct Pipeline: Sendable {
         let level = try top.int("compression_level", default: 3)
         guard (-7...22).contains(level) else { throw top.error("compression_level", "must be a zstd level from -7 to 22") }
         let maxDocBytes = try top.int("max_doc_bytes", default: 0)
+        let rows = RowMapping(textKey: try top.string("text_key", default: "text"), idKey: try top.string("id_key", default: "id"),
+                              columns: try top.strings("columns"))
         guard let stepsNode = top.node("steps"), case let .sequence(stepNodes) = stepsNode.value, !stepNodes.isEmpty else {
             throw top.error("steps", "must be a non-empty list of steps")
         }
@@ -141,7 +145,7 @@ public struct Pipeline: Sendable {
         let ordered = try order(parsed, path: path, input: input, seed: seed)
         return Pipeline(path: path, name: name, workdir: workdir, seed: seed, input: input, executor: executor, slurm: slurm,
                         workers: workers, retries: retries, compressionLevel: Int32(level), maxDocBytes: maxDocBytes,
-                        steps: ordered)
+                        rows: rows, steps: ordered)
     }
 
     /// Orders steps so each follows the steps it depends on; rejects unknown steps and cycles.

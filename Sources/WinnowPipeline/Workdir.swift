@@ -56,7 +56,7 @@ public struct StepPhase: Sendable, Equatable {
 /// The input shards of a step: the pipeline's `input` patterns, or the output of the step it
 /// reads from.
 public enum StepInputs {
-    static let shardSuffixes = [".jsonl", ".jsonl.zst", ".jsonl.zstd", ".jsonl.gz", ".json", ".json.gz", ".json.zst"]
+    static let shardSuffixes = [".jsonl", ".jsonl.zst", ".jsonl.zstd", ".jsonl.gz", ".json", ".json.gz", ".json.zst", ".parquet"]
 
     public static func shards(for step: Pipeline.Step, in pipeline: Pipeline) throws -> [String] {
         var seen: Set<String> = []
@@ -78,11 +78,11 @@ public enum StepInputs {
             var matches = expandGlob(pattern)
             if matches.count == 1, isDirectory(matches[0]) {
                 let directory = matches[0]
-                matches = listDirectory(directory).map { "\(directory)/\($0)" }.filter(isShardName)
+                matches = listDirectory(directory).map { "\(directory)/\($0)" }.filter(isShardFile)
             } else if pattern.contains(where: { "*?[".contains($0) }) {
                 // A wildcard may sweep up READMEs and checksums beside the shards; a file named
                 // outright is read whatever its name.
-                matches = matches.filter(isShardName)
+                matches = matches.filter(isShardFile)
             }
             if matches.isEmpty {
                 throw WinnowError.config(path: pipeline.path, line: nil, detail: "input '\(pattern)' matches no shard")
@@ -94,5 +94,10 @@ public enum StepInputs {
 
     public static func isShardName(_ path: String) -> Bool {
         shardSuffixes.contains { path.hasSuffix($0) }
+    }
+
+    /// A file named like a shard; a folder named like one (`x.jsonl/`) is not a shard.
+    public static func isShardFile(_ path: String) -> Bool {
+        isShardName(path) && !isDirectory(path)
     }
 }

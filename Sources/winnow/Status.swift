@@ -23,9 +23,9 @@ struct Status: ParsableCommand {
 
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Summarise a JSONL shard or a folder of shards (counts, lengths, metadata keys, invalid lines), or check a token shard (Megatron .idx/.bin, datatrove .ds, nanoGPT .bin).")
+        abstract: "Summarise a JSONL shard or a folder of shards (counts, lengths, metadata keys, invalid lines), show a Parquet file's schema and row groups, or check a token shard (Megatron .idx/.bin, datatrove .ds, nanoGPT .bin).")
 
-    @Argument(help: "A .jsonl, .jsonl.zst or .jsonl.gz file, or a folder of them; or a token shard's .idx, .bin, .ds or .ds.index.")
+    @Argument(help: "A .jsonl, .jsonl.zst, .jsonl.gz or .parquet file, or a folder of them; or a token shard's .idx, .bin, .ds or .ds.index.")
     var path: String
 
     @Option(help: "Token shards: the tokenizer (tokenizer.json, …) to check ids and EOS against and to decode with.")
@@ -37,8 +37,11 @@ struct Inspect: ParsableCommand {
     @Flag(help: "Print JSON instead of text.")
     var json = false
 
-    @Option(help: "Also print the first N documents.")
+    @Option(help: "Also print the first N documents (with --rows: print only the first N rows).")
     var head = 0
+
+    @Flag(help: "Parquet: print every row as one JSON object with every column (docs/formats/parquet.md has the type mapping).")
+    var rows = false
 
     @Option(help: "With a dedup step's folder: list the members of this cluster (its id, SHARD:LINE, from minhash_cluster_id or a document's metadata).")
     var cluster: String?
@@ -57,8 +60,31 @@ struct Inspect: ParsableCommand {
             if !inspection.problems.isEmpty { throw ExitCode(1) }
             return
         }
+        let parquet = !isDirectory(path) && (try? ShardFormat.detect(path: path)) == .parquet
+        if rows {
+            guard parquet else { throw ValidationError("--rows shows the rows of a Parquet file; \(path) is not one") }
+            try reportingErrors { try printRows() }
+            return
+        }
+        if parquet, !json {
+            FileOutput.standardOutput(try reportingErrors { try ParquetInspection.describe(path: path) })
+        }
         let inspection = try reportingErrors { try ShardInspection(path: path, headCount: head) }
         FileOutput.standardOutput(json ? JSONWriter.string(inspection.json) + "\n" : inspection.text)
         if !inspection.unreadable.isEmpty { throw ExitCode(1) }
+    }
+
+    /// Streams a Parquet file's rows to standard output, one JSON object a line.
+    private func printRows() throws {
+        var out: [UInt8] = []
+        try ParquetInspection.rows(path: path, head: head > 0 ? head : nil) { row in
+            JSONWriter.append(.object(row), to: &out)
+            out.append(0x0A)
+            if out.count >= 1 << 20 {
+                try out.withUnsafeBytes { try writeFully(1, $0, path: "standard output") }
+                out.removeAll(keepingCapacity: true)
+            }
+        }
+        try out.withUnsafeBytes { try writeFully(1, $0, path: "standard output") }
     }
 }

@@ -38,6 +38,20 @@ public final class FileSource: ByteSource {
         }
     }
 
+    /// Up to `count` bytes at `offset`, without moving the read position (fewer at the end).
+    public func peek(count: Int, at offset: Int64 = 0) throws -> [UInt8] {
+        try [UInt8](unsafeUninitializedCapacity: count) { buffer, filled in
+            filled = 0
+            while filled < count {
+                let n = pread(fd, buffer.baseAddress! + filled, count - filled, off_t(offset) + off_t(filled))
+                if n < 0, errno == EINTR { continue }
+                if n < 0 { throw WinnowError.io(path: path, operation: "read", errno: errno) }
+                if n == 0 { break }
+                filled += n
+            }
+        }
+    }
+
     /// The size of the file in bytes, for progress estimates.
     public var size: Int64 {
         var st = stat()
@@ -45,21 +59,22 @@ public final class FileSource: ByteSource {
     }
 }
 
-/// The compression of a shard, decided by its file name as datatrove and Dolma do.
-public enum ShardCompression: Sendable {
+/// The compression of a JSONL shard, recognised by the magic bytes it starts with (not its
+/// name: a gzip file named `.zst` is still gzip).
+public enum ShardCompression: Sendable, Equatable {
     case none, zstd, gzip
 
-    public init(path: String) {
-        if path.hasSuffix(".zst") || path.hasSuffix(".zstd") { self = .zstd }
-        else if path.hasSuffix(".gz") { self = .gzip }
+    public init(magic: some Collection<UInt8>) {
+        if magic.starts(with: [0x28, 0xB5, 0x2F, 0xFD]) { self = .zstd }
+        else if magic.starts(with: [0x1F, 0x8B]) { self = .gzip }
         else { self = .none }
     }
 }
 
-/// Opens `path` and puts the decompressor its name calls for in front of it.
+/// Opens `path` and puts the decompressor its first bytes call for in front of it.
 public func openByteSource(path: String) throws -> any ByteSource {
     let file = try FileSource(path: path)
-    switch ShardCompression(path: path) {
+    switch ShardCompression(magic: try file.peek(count: 4)) {
     case .none: return file
     case .zstd: return try ZstdSource(file: file)
     case .gzip: return try GzipSource(file: file)

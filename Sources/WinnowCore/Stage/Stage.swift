@@ -94,6 +94,8 @@ public struct TaskAssignment: Sendable {
     public var compressionLevel: Int32
     /// Documents whose line is longer are rejected rather than processed (0: no limit).
     public var maxDocBytes: Int
+    /// How rows of Parquet shards become documents (`text_key`, `id_key`, `columns`).
+    public var rows = RowMapping()
     /// The step's `tasks:` setting, so a stage can work out how many tasks another of its
     /// phases ran (`taskCount(phase:inputShards:requested:)`) and which of them wrote a file.
     public var requestedTasks: Int?

@@ -31,6 +31,7 @@ public final class TaskReader {
     private let rejects: Rejects
     private let compressionLevel: Int32
     fileprivate let maxDocBytes: Int
+    private let rows: RowMapping
     private let progress: (@Sendable (TaskProgress) -> Void)?
     /// The counters; documents are counted as they are read and as the stage settles them.
     public internal(set) var stats = TaskStats()
@@ -53,13 +54,14 @@ public final class TaskReader {
         self.rejects = rejects
         compressionLevel = task.compressionLevel
         maxDocBytes = task.maxDocBytes
+        rows = task.rows
         progress = task.progress
         lastReport = started
         totalInput = list.reduce(Int64(0)) { $0 + fileSize($1) }
     }
 
     /// Reads shards outside a pipeline task: rejects are counted, not written.
-    public init(shards: [String], maxDocBytes: Int = 0) {
+    public init(shards: [String], maxDocBytes: Int = 0, rows: RowMapping = RowMapping()) {
         self.shards = shards
         names = shards.map { ShardNaming.outputName(for: $0, among: shards) }
         rejectedDirectory = ""
@@ -67,6 +69,7 @@ public final class TaskReader {
         rejects = .count
         compressionLevel = 3
         self.maxDocBytes = maxDocBytes
+        self.rows = rows
         progress = nil
         lastReport = started
         totalInput = shards.reduce(Int64(0)) { $0 + fileSize($1) }
@@ -87,7 +90,7 @@ public final class TaskReader {
             rejected = nil
         }
         return ShardPass(owner: self, path: shards[index], name: names[index],
-                         reader: try ShardReader(path: shards[index]), rejected: rejected)
+                         reader: try ShardReader(path: shards[index], rows: rows), rejected: rejected)
     }
 
     /// The task's counters, with its time; reports the final progress.
@@ -175,7 +178,7 @@ public final class ShardPass {
                 owner.stats.rejectedBy["reader: \(line.reason)", default: 0] += 1
                 try rejected?.write(RejectedLine.document(for: line))
             case let .document(doc, lineNumber):
-                let lineBytes = doc.original.count
+                let lineBytes = reader.recordBytes
                 owner.stats.bytesIn += Int64(lineBytes) + 1
                 let characters = scalarCount(doc.text)
                 owner.stats.charsIn += Int64(characters)

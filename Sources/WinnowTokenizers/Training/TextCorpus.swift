@@ -22,7 +22,7 @@ public struct TextCorpus: Sendable {
             if matches.isEmpty { throw WinnowError.invalid("\(input): no such file") }
             matches = matches.flatMap { path in
                 isDirectory(path)
-                    ? listDirectory(path).filter { Self.isShard($0) || $0.hasSuffix(".txt") }.map { "\(path)/\($0)" }
+                    ? listDirectory(path).filter { Self.isShard($0) || $0.hasSuffix(".txt") }.map { "\(path)/\($0)" }.filter { !isDirectory($0) }
                     : [path]
             }
             paths += matches.sorted()
@@ -33,7 +33,7 @@ public struct TextCorpus: Sendable {
     }
 
     static func isShard(_ path: String) -> Bool {
-        [".jsonl", ".jsonl.zst", ".jsonl.zstd", ".jsonl.gz"].contains { path.hasSuffix($0) }
+        [".jsonl", ".jsonl.zst", ".jsonl.zstd", ".jsonl.gz", ".parquet"].contains { path.hasSuffix($0) }
     }
 
     /// Sequences in order, many at a time. Thread-safe: workers call `next()` until nil.

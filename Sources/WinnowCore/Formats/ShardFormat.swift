@@ -1,0 +1,43 @@
+/// What a shard holds, recognised by its bytes rather than its name, so a gzip file named
+/// `.zst`, a Parquet file named `.bin` or a JSONL file without a suffix all read as what they are.
+public enum ShardFormat: Sendable, Equatable {
+    /// JSON lines, plain or behind a compressor.
+    case jsonl(ShardCompression)
+    /// Apache Parquet: `PAR1` at the start and at the end.
+    case parquet
+
+    /// Looks at the first and last bytes of `path`. A directory is never a shard.
+    public static func detect(path: String) throws -> ShardFormat {
+        if isDirectory(path) { throw WinnowError.invalid("\(path): is a directory, not a shard") }
+        let file = try FileSource(path: path)
+        let head = try file.peek(count: 5)
+        if head.starts(with: parquetMagic) {
+            let size = file.size
+            if size >= 12, try file.peek(count: 4, at: size - 4) == parquetMagic { return .parquet }
+            throw WinnowError.corruptStream(path: path, offset: size,
+                                            detail: "starts like a Parquet file (PAR1) but does not end with PAR1: truncated or not Parquet")
+        }
+        if head == Array("WARC/".utf8) {
+            throw WinnowError.invalid("\(path): is a WARC file; Winnow does not read WARC shards yet")
+        }
+        return .jsonl(ShardCompression(magic: head))
+    }
+
+    static let parquetMagic: [UInt8] = Array("PAR1".utf8)
+}
+
+/// How rows of a columnar shard (Parquet) become documents, datatrove's convention: `text`
+/// from one column, `id` from another (or FILE/ROW when there is none), the other columns, or
+/// only those named, into `metadata`.
+public struct RowMapping: Sendable, Equatable {
+    public var textKey: String
+    public var idKey: String
+    /// The columns kept in `metadata`; nil keeps every column but text and id.
+    public var columns: [String]?
+
+    public init(textKey: String = "text", idKey: String = "id", columns: [String]? = nil) {
+        self.textKey = textKey
+        self.idKey = idKey
+        self.columns = columns
+    }
+}

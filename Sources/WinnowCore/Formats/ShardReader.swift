@@ -1,0 +1,47 @@
+/// A line of a shard that is not a document, with where it was found and its exact bytes.
+public struct InvalidLine: Sendable {
+    public var path: String
+    /// 1-based line number (row number for Parquet).
+    public var lineNumber: Int
+    /// Byte offset of the line's start in the (decompressed) shard.
+    public var byteOffset: Int64
+    /// Why the line is not a document (a short phrase, so reasons can be counted).
+    public var reason: String
+    /// Where in the line the problem was found.
+    public var offsetInLine: Int
+    public var bytes: [UInt8]
+}
+
+/// One record read from a shard.
+public enum ShardRecord: Sendable {
+    case document(Document, lineNumber: Int)
+    case invalid(InvalidLine)
+}
+
+/// Reads the documents of one shard, whatever its format (JSONL plain, zstd or gzip; Parquet),
+/// which it recognises by the file's bytes.
+public final class ShardReader {
+    public let path: String
+    public let format: ShardFormat
+    private let source: any DocumentSource
+
+    public init(path: String, rows: RowMapping = RowMapping()) throws {
+        self.path = path
+        format = try ShardFormat.detect(path: path)
+        switch format {
+        case .jsonl: source = try JSONLDocumentSource(path: path)
+        case .parquet: source = try ParquetDocumentSource(path: path, rows: rows)
+        }
+    }
+
+    /// See `DocumentSource.next()`.
+    public func next() throws -> ShardRecord? { try source.next() }
+    /// Bytes of the file consumed so far, for progress against the file's size.
+    public var fileOffset: Int64 { source.fileOffset }
+    /// Uncompressed bytes read so far.
+    public var bytesRead: Int64 { source.bytesRead }
+    /// See `DocumentSource.recordBytes`.
+    public var recordBytes: Int { source.recordBytes }
+    /// Lines that held only white space, skipped.
+    public var blankLines: Int { source.blankLines }
+}
