@@ -86,7 +86,7 @@ func configError(_ yaml: String) -> WinnowError? {
     @Test func unknownTopLevelKeyNamesKeyAndLine() {
         let error = configError(valid.replacingOccurrences(of: "seed: 7", with: "seeed: 7"))
         #expect(error == .config(path: "p.yaml", line: 3, detail:
-            "pipeline: unknown key 'seeed' (known keys: compression_level, executor, input, max_doc_bytes, name, retries, seed, slurm, steps, workdir, workers)"))
+            "pipeline: unknown key 'seeed' (known keys: columns, compression_level, executor, id_key, input, max_doc_bytes, name, retries, seed, slurm, steps, text_key, workdir, workers)"))
     }
 
     @Test func unknownStepKeyNamesKeyAndLine() {

@@ -177,7 +177,7 @@ public enum ShardNaming {
         let prefix = commonDirectory(all)
         var relative = shard.hasPrefix(prefix) ? String(shard.dropFirst(prefix.count)) : shard
         relative = relative.split(separator: "/", omittingEmptySubsequences: false).joined(separator: "__")
-        for suffix in [".jsonl.zst", ".jsonl.zstd", ".jsonl.gz", ".jsonl", ".json.zst", ".json.gz", ".json", ".zst", ".gz"]
+        for suffix in [".jsonl.zst", ".jsonl.zstd", ".jsonl.gz", ".jsonl", ".json.zst", ".json.gz", ".json", ".parquet", ".zst", ".gz"]
         where relative.hasSuffix(suffix) {
             relative.removeLast(suffix.count)
             break
