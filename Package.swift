@@ -18,6 +18,8 @@ let package = Package(
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CSQLite3", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // Parquet page codec (snappy); zstd and zlib are above.
+        .systemLibrary(name: "CSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"])]),
         .systemLibrary(name: "CDivSufSort", pkgConfig: "libdivsufsort", providers: [.apt(["libdivsufsort-dev"])]),
         // Loads OpenBLAS at run time (see its header); its cblas.h comes from libopenblas-dev.
         .target(name: "COpenBLAS", linkerSettings: [.linkedLibrary("dl")]),
@@ -28,7 +30,7 @@ let package = Package(
         // Linux calls Swift cannot make directly (variadic prctl).
         .systemLibrary(name: "CLinux"),
 
-        .target(name: "WinnowCore", dependencies: ["CZstd", "CZlib", "CLinux"]),
+        .target(name: "WinnowCore", dependencies: ["CZstd", "CZlib", "CSnappy", "CLinux"]),
         .target(name: "WinnowText", dependencies: ["WinnowCore", "CWinnowICU"]),
         .target(name: "WinnowFilters", dependencies: ["WinnowCore", "WinnowText"]),
         .target(name: "WinnowClassifier", dependencies: ["WinnowCore", "CLinux"]),

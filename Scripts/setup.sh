@@ -6,9 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # C libraries Winnow links (zstd, zlib, SQLite, ICU, libdivsufsort for suffix arrays, OpenBLAS
-# for semantic dedup's matrix products), pkg-config to find them, and the zstd command-line tool
+# for semantic dedup's matrix products), snappy for Parquet pages, pkg-config to find them, and the zstd command-line tool
 # that the sample and benchmark scripts use.
-packages=(libzstd-dev zlib1g-dev libsqlite3-dev libicu-dev libdivsufsort-dev libopenblas-dev pkg-config zstd)
+packages=(libzstd-dev zlib1g-dev libsqlite3-dev libicu-dev libdivsufsort-dev libopenblas-dev libsnappy-dev pkg-config zstd)
 
 missing=()
 for p in "${packages[@]}"; do

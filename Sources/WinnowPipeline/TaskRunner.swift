@@ -38,7 +38,7 @@ public enum TaskRunner {
                 throw WinnowError.invalid("step '\(stepID)' was planned for \(expected) input shard(s) but finds \(shards.count): a step it reads from wrote another number of shards than it said it would; run winnow run again to plan the step anew")
             }
             let progressPath = workdir.progress(phase, rank: rank)
-            let assignment = TaskAssignment(
+            var assignment = TaskAssignment(
                 stepID: stepID, phase: phaseNumber, rank: rank, world: world, inputShards: shards,
                 outputDirectory: workdir.output(stepID), rejectedDirectory: workdir.rejected(stepID),
                 stepDirectory: workdir.stepDirectory(stepID),
@@ -46,6 +46,7 @@ public enum TaskRunner {
                 compressionLevel: pipeline.compressionLevel, maxDocBytes: pipeline.maxDocBytes,
                 requestedTasks: step.tasks, memoryLimit: step.memoryLimit, memoryInUse: memoryInUse,
                 progress: { progress in try? ProgressFile.write(progress, to: progressPath) })
+            assignment.outputFormat = step.outputFormat
             try makeDirectories(assignment.outputDirectory)
             log("\(name)\(writingResult ? "" : " attempt \(attempt)"): \(assignment.shards.count) shard(s)")
             var stats = try step.stage.run(assignment)

@@ -30,6 +30,7 @@ public final class TaskReader {
     private let rejectedSuffix: String
     private let rejects: Rejects
     private let compressionLevel: Int32
+    private let outputFormat: ShardOutputFormat
     fileprivate let maxDocBytes: Int
     private let progress: (@Sendable (TaskProgress) -> Void)?
     /// The counters; documents are counted as they are read and as the stage settles them.
@@ -52,6 +53,7 @@ public final class TaskReader {
         self.rejectedSuffix = rejectedSuffix
         self.rejects = rejects
         compressionLevel = task.compressionLevel
+        outputFormat = task.outputFormat
         maxDocBytes = task.maxDocBytes
         progress = task.progress
         lastReport = started
@@ -66,6 +68,7 @@ public final class TaskReader {
         rejectedSuffix = ""
         rejects = .count
         compressionLevel = 3
+        outputFormat = .jsonl
         self.maxDocBytes = maxDocBytes
         progress = nil
         lastReport = started
@@ -82,7 +85,8 @@ public final class TaskReader {
         switch rejects {
         case .write:
             let base = String(names[index].dropLast(".jsonl.zst".count))
-            rejected = RejectedShard(path: "\(rejectedDirectory)/\(base)\(rejectedSuffix).jsonl.zst", level: compressionLevel)
+            rejected = RejectedShard(directory: rejectedDirectory, jsonlName: "\(base)\(rejectedSuffix).jsonl.zst",
+                                     format: outputFormat, level: compressionLevel)
         case .skip, .count:
             rejected = nil
         }
@@ -199,7 +203,7 @@ public final class ShardPass {
     public func kept(characters: Int, bytesOut: Int64 = 0) { owner.kept(characters: characters, bytesOut: bytesOut) }
 
     /// Writes a kept document to `out` and counts it with the bytes it took.
-    public func keep(_ doc: Document, in out: ShardWriter, characters: Int) throws {
+    public func keep(_ doc: Document, in out: any DocumentShardWriter, characters: Int) throws {
         let before = out.bytesWritten
         try out.write(doc)
         kept(characters: characters, bytesOut: out.bytesWritten - before)
