@@ -8,7 +8,8 @@ final class ParquetPageCompressor {
     let codec: ParquetCodec
     private let level: Int32
     private var zstd: OpaquePointer?
-    private var deflater: z_stream?
+    /// zlib's stream, at a fixed address: its state points back to it.
+    private var deflater: UnsafeMutablePointer<z_stream>?
     private var output: [UInt8] = []
 
     /// `level`: zstd's level for zstd, zlib's (1–9) for gzip; unused otherwise.
@@ -24,7 +25,10 @@ final class ParquetPageCompressor {
 
     deinit {
         if let zstd { ZSTD_freeCCtx(zstd) }
-        if deflater != nil { deflateEnd(&deflater!) }
+        if let deflater {
+            deflateEnd(deflater)
+            deflater.deallocate()
+        }
     }
 
     /// The compressed page (UNCOMPRESSED hands back the input).
@@ -66,25 +70,31 @@ final class ParquetPageCompressor {
 
     /// One gzip member per page (windowBits 31 asks zlib for the gzip wrapper).
     private func compressGzip(_ page: [UInt8], path: String) throws -> [UInt8] {
-        if deflater == nil {
-            var stream = z_stream()
-            let status = deflateInit2_(&stream, level, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
-            guard status == Z_OK else { throw WinnowError.invalid("\(path): cannot start gzip compression (zlib status \(status))") }
-            deflater = stream
+        let stream: UnsafeMutablePointer<z_stream>
+        if let deflater {
+            stream = deflater
+            deflateReset(stream)
         } else {
-            deflateReset(&deflater!)
+            stream = .allocate(capacity: 1)
+            stream.initialize(to: z_stream())
+            let status = deflateInit2_(stream, level, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+            guard status == Z_OK else {
+                stream.deallocate()
+                throw WinnowError.invalid("\(path): cannot start gzip compression (zlib status \(status))")
+            }
+            deflater = stream
         }
-        let bound = Int(deflateBound(&deflater!, uLong(page.count)))
+        let bound = Int(deflateBound(stream, uLong(page.count)))
         if output.count < bound { output = [UInt8](repeating: 0, count: bound) }
         var input = page
         let (status, produced) = input.withUnsafeMutableBytes { src in
             output.withUnsafeMutableBytes { dst -> (Int32, Int) in
-                deflater!.next_in = src.baseAddress?.assumingMemoryBound(to: Bytef.self)
-                deflater!.avail_in = uInt(src.count)
-                deflater!.next_out = dst.baseAddress?.assumingMemoryBound(to: Bytef.self)
-                deflater!.avail_out = uInt(bound)
-                let status = deflate(&deflater!, Z_FINISH)
-                return (status, bound - Int(deflater!.avail_out))
+                stream.pointee.next_in = src.baseAddress?.assumingMemoryBound(to: Bytef.self)
+                stream.pointee.avail_in = uInt(src.count)
+                stream.pointee.next_out = dst.baseAddress?.assumingMemoryBound(to: Bytef.self)
+                stream.pointee.avail_out = uInt(bound)
+                let status = deflate(stream, Z_FINISH)
+                return (status, bound - Int(stream.pointee.avail_out))
             }
         }
         guard status == Z_STREAM_END else { throw WinnowError.invalid("\(path): gzip compression failed (zlib status \(status))") }
