@@ -25,6 +25,8 @@ import datasets
 import duckdb
 import pyarrow.parquet as pq
 
+from parquet_schema_rule import expected_row
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 # step id -> (Parquet settings, declared columns)
@@ -61,39 +63,6 @@ def run(winnow, directory, name, parquet, workers=2, tasks=None):
     path.write_text(pipeline(directory / name, parquet, tasks))
     subprocess.run([winnow, "run", str(path), "--workers", str(workers)], check=True, capture_output=True)
     return directory / name
-
-
-def fits(value, kind):
-    if value is None:
-        return False
-    if kind == "string":
-        return isinstance(value, str)
-    if kind == "int64":
-        return isinstance(value, int) and not isinstance(value, bool) and -2**63 <= value < 2**63
-    if kind == "double":
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
-    if kind == "boolean":
-        return isinstance(value, bool)
-    return True  # json
-
-
-def expected_row(doc, columns):
-    """The row the schema rule makes of a JSONL document: declared columns take fitting values,
-    the rest (and top-level fields besides id/text/metadata) stays in `metadata`."""
-    meta = dict(doc.get("metadata", {}))
-    for key, value in doc.items():
-        if key not in ("id", "text", "metadata") and key not in meta:
-            meta[key] = value
-    row = {"text": doc["text"], "id": doc["id"]}
-    for key, kind in columns.items():
-        value = meta.get(key)
-        if fits(value, kind):
-            row[key] = float(value) if kind == "double" else value
-            del meta[key]
-        else:
-            row[key] = None
-    row["metadata"] = meta or None
-    return row
 
 
 def normalise(row, columns):
