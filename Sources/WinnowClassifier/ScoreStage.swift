@@ -52,6 +52,7 @@ public struct ScoreStage: Stage {
     }
 
     public func outputShards(inputShards: Int) -> Int? { inputShards }
+    public var writesDocumentShards: Bool { true }
 
     public func taskCount(phase: Int, inputShards: Int, requested: Int?) -> Int {
         phaseCount == 3 && phase == 1 ? 1 : TaskPlan.perShard(inputShards: inputShards, requested: requested)
@@ -72,10 +73,10 @@ public struct ScoreStage: Stage {
             throw WinnowError.invalid("\(modelPath): the model has no label '\(label)' (labels: \(model.labels.prefix(20).joined(separator: ", ")))")
         }
         let scorer = DocumentScorer(model: model, labelIndex: labelIndex, text: text)
-        var context = task
         var weights = BinaryWriter()
-        if case .top = selection { context.outputDirectory = "\(task.stepDirectory)/scored" }
-        let stats = try DocumentLoop(task: context).run { doc in
+        var scored: String?
+        if case .top = selection { scored = "\(task.stepDirectory)/scored" }
+        let stats = try DocumentLoop(task: task, keptFolder: scored).run { doc in
             let probability = scorer.score(doc)
             doc.metadata[field] = JSONValue(Double(probability))
             switch selection {

@@ -24,6 +24,7 @@ public struct DedupStage: Stage {
 
     /// Every method's last phase writes each input shard's survivors under its name.
     public func outputShards(inputShards: Int) -> Int? { inputShards }
+    public var writesDocumentShards: Bool { true }
 
     public func taskCount(phase: Int, inputShards: Int, requested: Int?) -> Int {
         method.taskCount(phase: phase, inputShards: inputShards, requested: requested)

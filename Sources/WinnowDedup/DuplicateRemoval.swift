@@ -13,7 +13,7 @@ enum DuplicateRemoval {
         let input = TaskReader(task: task)
         while let shard = try input.nextShard() {
             let index = shardIndex[shard.path]!
-            let out = try ShardWriter(path: "\(task.outputDirectory)/\(shard.name)", level: task.compressionLevel)
+            let out = try task.openOutputShard(shard.name)
             while let item = try shard.next() {
                 var doc = item.document
                 if let duplicate = try mark(index, item.lineNumber, &doc) {

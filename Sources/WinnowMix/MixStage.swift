@@ -33,6 +33,7 @@ public struct MixStage: Stage {
 
     /// Phase 3 writes one shard per bucket and data-schedule phase, empty or not.
     public func outputShards(inputShards: Int) -> Int? { settings.phases.count * settings.buckets }
+    public var writesDocumentShards: Bool { true }
 
     public func taskCount(phase: Int, inputShards: Int, requested: Int?) -> Int {
         switch phase {
@@ -218,7 +219,7 @@ public struct MixStage: Stage {
             }
             var random = SplitMix64(seed: plan.seed ^ SplitMix64.finalize(UInt64(task.rank) &+ 1))
             documents.shuffle(using: &random)
-            let writer = try ShardWriter(path: "\(task.outputDirectory)/\(phase)-\(ShardNaming.fiveDigits(task.rank)).jsonl.zst", level: task.compressionLevel)
+            let writer = try task.openOutputShard("\(phase)-\(ShardNaming.fiveDigits(task.rank)).jsonl.zst")
             for item in documents {
                 let before = writer.bytesWritten
                 try writer.write(item.document)

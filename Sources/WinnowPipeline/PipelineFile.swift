@@ -17,6 +17,8 @@ public struct Pipeline: Sendable {
         /// What its tasks ask a Slurm cluster for (the pipeline's `slurm:`, then the step's).
         public var slurm: SlurmOptions
         public var stage: any Stage
+        /// What its `output/` and `rejected/` shards are written as (`output_format:`).
+        public var outputFormat = ShardOutputFormat.jsonl
         /// Changes whenever the step's settings or anything upstream changes.
         public var fingerprint: String
         public var line: Int
@@ -59,7 +61,7 @@ public struct Pipeline: Sendable {
         "name", "workdir", "seed", "input", "executor", "slurm", "workers", "retries", "compression_level",
         "max_doc_bytes", "text_key", "id_key", "columns", "steps",
     ]
-    static let stepFrameworkKeys: Set<String> = ["id", "stage", "from", "tasks", "memory", "slurm"]
+    static let stepFrameworkKeys: Set<String> = Set(["id", "stage", "from", "tasks", "memory", "slurm"]).union(OutputFormatSettings.keys)
 
     public static func load(path: String, registry: StageRegistry = .builtin) throws -> Pipeline {
         let bytes: [UInt8]
@@ -136,8 +138,9 @@ public struct Pipeline: Sendable {
             let stepSlurm = try SlurmOptions(settings.node("slurm"), owner: owner, over: slurm)
             let stage = try factory(stepSettings)
             try stepSettings.finish()
+            let outputFormat = try OutputFormatSettings.read(stepSettings, stage: stage, stageName: stageName, zstdLevel: Int32(level))
             parsed.append(Step(id: id, stageName: stageName, from: from, tasks: tasks, memoryLimit: memoryLimit, slurm: stepSlurm, stage: stage,
-                               fingerprint: YAMLTree.canonical(node, leavingOut: ["slurm"]), line: node.line))
+                               outputFormat: outputFormat, fingerprint: YAMLTree.canonical(node, leavingOut: ["slurm"]), line: node.line))
         }
         if input.isEmpty, parsed.contains(where: { $0.from.contains("input") }) {
             throw WinnowError.config(path: path, line: root.line, detail: "pipeline: 'input' must be given (a step reads from it)")
@@ -156,6 +159,11 @@ public struct Pipeline: Sendable {
             for source in step.from where source != "input" && byID[source] == nil {
                 throw WinnowError.config(path: path, line: step.line,
                                          detail: "step '\(step.id)': 'from' names '\(source)', which is neither 'input' nor a step")
+            }
+            // TODO(parquet-read): drop this check once steps read Parquet shards.
+            for source in step.from where byID[source].map({ $0.outputFormat != .jsonl }) == true {
+                throw WinnowError.config(path: path, line: step.line,
+                                         detail: "step '\(step.id)': 'from' names '\(source)', which writes Parquet (output_format: parquet); steps cannot read Parquet shards yet, so only a last step may write them")
             }
             for used in step.stage.stepsRead where byID[used] == nil || used == step.id {
                 throw WinnowError.config(path: path, line: step.line,

@@ -47,6 +47,7 @@ public enum TaskRunner {
                 requestedTasks: step.tasks, memoryLimit: step.memoryLimit, memoryInUse: memoryInUse,
                 progress: { progress in try? ProgressFile.write(progress, to: progressPath) })
             assignment.rows = pipeline.rows
+            assignment.outputFormat = step.outputFormat
             try makeDirectories(assignment.outputDirectory)
             log("\(name)\(writingResult ? "" : " attempt \(attempt)"): \(assignment.shards.count) shard(s)")
             var stats = try step.stage.run(assignment)

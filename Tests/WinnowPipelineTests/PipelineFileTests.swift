@@ -135,3 +135,42 @@ func configError(_ yaml: String) -> WinnowError? {
         #expect(ShardNaming.outputName(for: "/x/a/p.jsonl.gz", among: ["/x/a/p.jsonl.gz", "/x/b/p.jsonl.gz"]) == "a__p.jsonl.zst")
     }
 }
+
+/// A step's output settings (`output_format` and the Parquet ones): read, and refused where
+/// they cannot apply.
+@Suite struct OutputFormatSettingsTests {
+    func pipeline(_ step: String, stage: String = "filter", next: String = "") -> String {
+        """
+        name: demo
+        input: [a/*.jsonl.zst]
+        steps:
+          - id: first
+            stage: \(stage)
+        \(step.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"))
+        \(next)
+        """
+    }
+
+    @Test func readsParquetSettings() throws {
+        let p = try load(pipeline("from: input\noutput_format: parquet\ncompression: gzip\nrow_group_size: 64MB\noutput_columns:\n  url: string\n  score: double"))
+        let schema = ParquetDocumentSchema(declared: [.init(key: "url", type: .string), .init(key: "score", type: .double)])
+        #expect(p.steps[0].outputFormat == .parquet(schema, ParquetWriteOptions(codec: .gzip, level: 6, rowGroupSize: .bytes(64 << 20))))
+        let rows = try load(pipeline("from: input\noutput_format: parquet\nrow_group_size: 10_000"))
+        #expect(rows.steps[0].outputFormat == .parquet(ParquetDocumentSchema(), ParquetWriteOptions(codec: .zstd, level: 3, rowGroupSize: .rows(10_000))))
+        #expect(try load(pipeline("from: input")).steps[0].outputFormat == .jsonl)
+    }
+
+    @Test func refusesWhatCannotApply() {
+        func message(_ yaml: String) -> String { configError(yaml)?.description ?? "" }
+        #expect(message(pipeline("from: input\ncompression: snappy")).contains("'compression' applies only to Parquet output"))
+        #expect(message(pipeline("from: input\noutput_format: parquet\ncompression: lzo")).contains("'compression' must be one of zstd, snappy, gzip, none"))
+        #expect(message(pipeline("from: input\noutput_format: parquet\nrow_group_size: lots")).contains("'row_group_size' must be a number of rows"))
+        #expect(message(pipeline("from: input\noutput_format: parquet\noutput_columns:\n  text: string")).contains("may not declare 'text'"))
+        #expect(message(pipeline("from: input\noutput_format: parquet\noutput_columns:\n  n: integer")).contains("gives 'n' the type 'integer'"))
+        #expect(message(pipeline("from: input\noutput_format: parquet\noutput_columns: [url]")).contains("must map metadata keys to column types"))
+        #expect(message(pipeline("from: input\noutput_format: parquet\nvocab_size: 300", stage: "tokenizer-train"))
+            .contains("'output_format' does not apply to the tokenizer-train stage"))
+        let reading = message(pipeline("from: input\noutput_format: parquet", next: "  - id: second\n    stage: filter\n    from: first"))
+        #expect(reading.contains("step 'second': 'from' names 'first', which writes Parquet"))
+    }
+}

@@ -2,17 +2,22 @@
 /// leaves no file), and the counting of what a stage drops. Stages reach it through the read
 /// loop (`ShardPass.reject`), which settles every document it hands out.
 public final class RejectedShard {
-    public let path: String
+    let directory: String
+    let jsonlName: String
+    let format: ShardOutputFormat
     let level: Int32
-    private var writer: ShardWriter?
+    private var writer: (any DocumentShardWriter)?
 
-    public init(path: String, level: Int32) {
-        self.path = path
+    /// The shard `directory/jsonlName`, named and written in `format` (`level`: zstd's, for JSONL).
+    public init(directory: String, jsonlName: String, format: ShardOutputFormat, level: Int32) {
+        self.directory = directory
+        self.jsonlName = jsonlName
+        self.format = format
         self.level = level
     }
 
     public func write(_ doc: Document) throws {
-        if writer == nil { writer = try ShardWriter(path: path, level: level) }
+        if writer == nil { writer = try format.open(directory: directory, jsonlName: jsonlName, zstdLevel: level) }
         try writer!.write(doc)
     }
 

@@ -7,16 +7,21 @@ public struct DocumentLoop {
     /// Inserted before `.jsonl.zst` in rejected shard names, for a stage whose phases each
     /// reject documents of the same shard.
     public let rejectedSuffix: String
+    /// A folder of the step where kept documents wait, as `.jsonl.zst`, for a later phase to
+    /// read them (instead of `output/`, in the step's `output_format`).
+    public let keptFolder: String?
 
-    public init(task: TaskAssignment, rejectedSuffix: String = "") {
+    public init(task: TaskAssignment, rejectedSuffix: String = "", keptFolder: String? = nil) {
         self.task = task
         self.rejectedSuffix = rejectedSuffix
+        self.keptFolder = keptFolder
     }
 
     public func run(_ decide: (inout Document) -> Verdict) throws -> TaskStats {
         let input = TaskReader(task: task, rejectedSuffix: rejectedSuffix)
         while let shard = try input.nextShard() {
-            let kept = try ShardWriter(path: "\(task.outputDirectory)/\(shard.name)", level: task.compressionLevel)
+            let kept: any DocumentShardWriter = try keptFolder.map { try ShardWriter(path: "\($0)/\(shard.name)", level: task.compressionLevel) }
+                ?? task.openOutputShard(shard.name)
             while var item = try shard.next() {
                 switch decide(&item.document) {
                 case .keep:

@@ -17,12 +17,16 @@ public protocol Stage: Sendable {
     /// known before it runs (nil: only once it has run). The Slurm executor queues the steps
     /// after one with a known count at once, each waiting for the one before.
     func outputShards(inputShards: Int) -> Int?
+    /// Whether the stage's `output/` holds document shards, which a step's `output_format:`
+    /// may make Parquet (false: tokenizers, token shards).
+    var writesDocumentShards: Bool { get }
 }
 
 extension Stage {
     public var phaseCount: Int { 1 }
     public var stepsRead: [String] { [] }
     public func outputShards(inputShards: Int) -> Int? { nil }
+    public var writesDocumentShards: Bool { false }
 }
 
 /// What a per-document stage decides about a document.
@@ -58,6 +62,7 @@ extension DocumentStage {
     }
 
     public func outputShards(inputShards: Int) -> Int? { inputShards }
+    public var writesDocumentShards: Bool { true }
 
     public func run(_ task: TaskAssignment) throws -> TaskStats {
         var processor = try makeProcessor(task)
@@ -96,6 +101,8 @@ public struct TaskAssignment: Sendable {
     public var maxDocBytes: Int
     /// How rows of Parquet shards become documents (`text_key`, `id_key`, `columns`).
     public var rows = RowMapping()
+    /// The format of the document shards the step writes (`output_format:`).
+    public var outputFormat = ShardOutputFormat.jsonl
     /// The step's `tasks:` setting, so a stage can work out how many tasks another of its
     /// phases ran (`taskCount(phase:inputShards:requested:)`) and which of them wrote a file.
     public var requestedTasks: Int?

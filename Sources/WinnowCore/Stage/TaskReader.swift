@@ -30,6 +30,7 @@ public final class TaskReader {
     private let rejectedSuffix: String
     private let rejects: Rejects
     private let compressionLevel: Int32
+    private let outputFormat: ShardOutputFormat
     fileprivate let maxDocBytes: Int
     private let rows: RowMapping
     private let progress: (@Sendable (TaskProgress) -> Void)?
@@ -53,6 +54,7 @@ public final class TaskReader {
         self.rejectedSuffix = rejectedSuffix
         self.rejects = rejects
         compressionLevel = task.compressionLevel
+        outputFormat = task.outputFormat
         maxDocBytes = task.maxDocBytes
         rows = task.rows
         progress = task.progress
@@ -68,6 +70,7 @@ public final class TaskReader {
         rejectedSuffix = ""
         rejects = .count
         compressionLevel = 3
+        outputFormat = .jsonl
         self.maxDocBytes = maxDocBytes
         self.rows = rows
         progress = nil
@@ -85,7 +88,8 @@ public final class TaskReader {
         switch rejects {
         case .write:
             let base = String(names[index].dropLast(".jsonl.zst".count))
-            rejected = RejectedShard(path: "\(rejectedDirectory)/\(base)\(rejectedSuffix).jsonl.zst", level: compressionLevel)
+            rejected = RejectedShard(directory: rejectedDirectory, jsonlName: "\(base)\(rejectedSuffix).jsonl.zst",
+                                     format: outputFormat, level: compressionLevel)
         case .skip, .count:
             rejected = nil
         }
@@ -202,7 +206,7 @@ public final class ShardPass {
     public func kept(characters: Int, bytesOut: Int64 = 0) { owner.kept(characters: characters, bytesOut: bytesOut) }
 
     /// Writes a kept document to `out` and counts it with the bytes it took.
-    public func keep(_ doc: Document, in out: ShardWriter, characters: Int) throws {
+    public func keep(_ doc: Document, in out: any DocumentShardWriter, characters: Int) throws {
         let before = out.bytesWritten
         try out.write(doc)
         kept(characters: characters, bytesOut: out.bytesWritten - before)

@@ -21,7 +21,7 @@ struct BloomDedup: Stage {
         var tally = BloomTally()
         let input = TaskReader(task: task)
         while let shard = try input.nextShard() {
-            let out = try ShardWriter(path: "\(task.outputDirectory)/\(shard.name)", level: task.compressionLevel)
+            let out = try task.openOutputShard(shard.name)
             while let item = try shard.next() {
                 var doc = item.document
                 let finding = keys.check(doc.text, in: &filter)

@@ -114,7 +114,7 @@ struct SubstringDedup: Stage {
         var edited: Int64 = 0, removedBytes: Int64 = 0
         while let shard = try input.nextShard() {
             let spans = try Self.readSpans(Self.spansFile(task, shard: shardIndex[shard.path]!))
-            let out = try ShardWriter(path: "\(task.outputDirectory)/\(shard.name)", level: task.compressionLevel)
+            let out = try task.openOutputShard(shard.name)
             while let item = try shard.next() {
                 var doc = item.document
                 var characters = item.characters
