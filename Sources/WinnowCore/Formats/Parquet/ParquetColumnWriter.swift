@@ -1,5 +1,5 @@
 /// Buffers one column's values for the current row group and turns them into pages: data pages
-/// (v1) of about `pageSize` bytes, compressed one by one as they fill, so a row group is held
+/// (v1 or v2) of about `pageSize` bytes, compressed one by one as they fill, so a row group is held
 /// compressed. A BYTE_ARRAY column starts dictionary-encoded and falls back to PLAIN for the
 /// rest of the chunk once its dictionary passes `dictionaryLimit` bytes, as parquet-cpp (and
 /// so pyarrow) does: low-cardinality columns (language, dump, domain) shrink to a few bits a
@@ -10,6 +10,8 @@ final class ParquetColumnWriter {
     private let path: String
     private let pageSize: Int
     private let dictionaryLimit: Int
+    /// Data page version: 1 (DataPageHeader) or 2 (DataPageHeaderV2).
+    private let pageVersion: Int
 
     /// The chunk's data pages so far (headers and compressed bodies), and their uncompressed size.
     private var dataPages: [UInt8] = []
@@ -29,12 +31,13 @@ final class ParquetColumnWriter {
     /// Bits of pending booleans (PLAIN booleans are bit-packed).
     private var booleanBits = 0
 
-    init(spec: ParquetColumnSpec, compressor: ParquetPageCompressor, path: String, pageSize: Int, dictionaryLimit: Int) {
+    init(spec: ParquetColumnSpec, compressor: ParquetPageCompressor, path: String, pageSize: Int, dictionaryLimit: Int, pageVersion: Int) {
         self.spec = spec
         self.compressor = compressor
         self.path = path
         self.pageSize = pageSize
         self.dictionaryLimit = dictionaryLimit
+        self.pageVersion = pageVersion
         startChunk()
     }
 
@@ -145,34 +148,48 @@ final class ParquetColumnWriter {
 
     private func closePage() throws {
         guard pageValues > 0 else { return }
-        var page: [UInt8] = []
-        if spec.optional {
-            var encoded: [UInt8] = []
-            levels.withUnsafeBufferPointer { ParquetRLEEncoder.encode($0, bitWidth: 1, into: &encoded) }
-            withUnsafeBytes(of: UInt32(encoded.count).littleEndian) { page.append(contentsOf: $0) }
-            page.append(contentsOf: encoded)
-        }
+        var levelBytes: [UInt8] = []
+        if spec.optional { levels.withUnsafeBufferPointer { ParquetRLEEncoder.encode($0, bitWidth: 1, into: &levelBytes) } }
+        var values: [UInt8] = []
         let encoding: ParquetEncoding
         if let dictionary, !indices.isEmpty || (!dictionaryFrozen && dictionary.count > 0) {
             let width = ParquetRLEEncoder.bitWidth(forMaximum: dictionary.count - 1)
-            page.append(UInt8(width))
-            indices.withUnsafeBufferPointer { ParquetRLEEncoder.encode($0, bitWidth: width, into: &page) }
+            values.append(UInt8(width))
+            indices.withUnsafeBufferPointer { ParquetRLEEncoder.encode($0, bitWidth: width, into: &values) }
             encoding = .rleDictionary
             usedDictionary = true
         } else {
-            page.append(contentsOf: plain)
+            swap(&values, &plain)
             encoding = .plain
             usedPlain = true
         }
-        guard page.count <= Int(Int32.max) else {
-            throw WinnowError.invalid("\(path): column \(spec.name) has a page of \(page.count) bytes, over Parquet's 2 GB page limit")
+        let uncompressed = levelBytes.count + values.count + (spec.optional && pageVersion == 1 ? 4 : 0)
+        guard uncompressed <= Int(Int32.max) else {
+            throw WinnowError.invalid("\(path): column \(spec.name) has a page of \(uncompressed) bytes, over Parquet's 2 GB page limit")
         }
-        let body = try compressor.compress(page, path: path)
-        let header = ParquetPageHeader.dataPage(uncompressed: page.count, compressed: body.count, values: pageValues, encoding: encoding)
+        let header: [UInt8], body: [UInt8]
+        if pageVersion == 2 {
+            // v2: the levels stay uncompressed, without a length prefix (the header has it).
+            body = levelBytes + (try compressor.compress(values, path: path))
+            header = ParquetPageHeader.dataPageV2(uncompressed: uncompressed, compressed: body.count, values: pageValues,
+                                                  nulls: levels.count(where: { $0 == 0 }), encoding: encoding, levelBytes: levelBytes.count,
+                                                  isCompressed: compressor.codec != .uncompressed)
+        } else {
+            var page: [UInt8] = []
+            page.reserveCapacity(uncompressed)
+            if spec.optional {
+                withUnsafeBytes(of: UInt32(levelBytes.count).littleEndian) { page.append(contentsOf: $0) }
+                page.append(contentsOf: levelBytes)
+            }
+            page.append(contentsOf: values)
+            body = try compressor.compress(page, path: path)
+            header = ParquetPageHeader.dataPage(uncompressed: uncompressed, compressed: body.count, values: pageValues, encoding: encoding)
+        }
         dataPages.append(contentsOf: header)
         dataPages.append(contentsOf: body)
-        dataPagesUncompressed += Int64(header.count + page.count)
+        dataPagesUncompressed += Int64(header.count + uncompressed)
         levels.removeAll(keepingCapacity: true)
+        swap(&values, &plain) // keeps the buffer's capacity for the next page
         plain.removeAll(keepingCapacity: true)
         indices.removeAll(keepingCapacity: true)
         pageValues = 0
