@@ -93,11 +93,7 @@ public final class ParquetFileWriter {
         guard groupRows > 0 else { return }
         let start = file.size
         var chunks: [WrittenColumnChunk] = []
-        for writer in writers {
-            let (bytes, chunk) = try writer.finishChunk(at: file.size)
-            try bytes.withUnsafeBytes { try file.append($0) }
-            chunks.append(chunk)
-        }
+        for writer in writers { chunks.append(try writer.finishChunk(into: file)) }
         rowGroups.append(WrittenRowGroup(columns: chunks, numRows: Int64(groupRows), fileOffset: start))
         groupRows = 0
         groupBytes = 0
