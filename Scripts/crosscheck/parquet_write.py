@@ -6,8 +6,9 @@
 
 Runs one pipeline on Samples/web (plus Samples/broken/bad-lines.jsonl, for rejected lines) twice:
 once writing JSONL (the reference) and once with `output_format: parquet`, in steps that cover
-every codec, row groups by rows and by bytes, declared columns of each type and a declared type
-that does not fit (the value must stay in `metadata`). Every Parquet shard of output/ and
+every codec, row groups by rows and by bytes, data pages v1 and v2, declared string, int64,
+double and json columns, and a declared type that does not fit (the value must stay in
+`metadata`); booleans are in the writer's fixtures (Scripts/fixtures/parquet_written.py). Every Parquet shard of output/ and
 rejected/ is read with pyarrow, with DuckDB, and each folder with
 `datasets.load_dataset("parquet", data_dir=...)`; every row must equal the JSONL document under
 the schema rule of docs/pipelines.md. The Parquet run is repeated with other task and worker
@@ -34,7 +35,7 @@ STEPS = {
     "zstd": ({"compression": "zstd"}, {"url": "string", "language_score": "double", "source_line": "int64", "locale": "json"}),
     "snappy": ({"compression": "snappy", "row_group_size": 7}, {"language": "string", "source_file": "string"}),
     "gzip": ({"compression": "gzip", "row_group_size": "1MB"}, {"language_score": "string", "url": "json"}),
-    "none": ({"compression": "none"}, {}),
+    "none": ({"compression": "none", "page_version": 2}, {}),
 }
 
 

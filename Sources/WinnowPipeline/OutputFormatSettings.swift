@@ -1,15 +1,15 @@
 import WinnowCore
 
 /// A step's output settings: `output_format: jsonl | parquet`, and for Parquet `compression`,
-/// `row_group_size` and `output_columns` (docs/pipelines.md, "Output format").
+/// `row_group_size`, `page_version` and `output_columns` (docs/pipelines.md, "Output format").
 enum OutputFormatSettings {
-    static let keys: Set<String> = ["output_format", "compression", "row_group_size", "output_columns"]
+    static let keys: Set<String> = ["output_format", "compression", "row_group_size", "page_version", "output_columns"]
 
     /// `zstdLevel`: the pipeline's `compression_level`, which Parquet's zstd pages use too.
     static func read(_ settings: SettingsReader, stage: any Stage, stageName: String, zstdLevel: Int32) throws -> ShardOutputFormat {
         let format = try settings.choice("output_format", ["jsonl", "parquet"], default: "jsonl")
         guard format == "parquet" else {
-            for key in ["compression", "row_group_size", "output_columns"] where settings.node(key) != nil {
+            for key in keys.subtracting(["output_format"]).sorted() where settings.node(key) != nil {
                 throw settings.error(key, "applies only to Parquet output (output_format: parquet)")
             }
             return .jsonl
@@ -34,6 +34,7 @@ enum OutputFormatSettings {
                 throw settings.error("row_group_size", "must be a number of rows (10000) or a size of at least 1MB (128MB), not '\(text)'")
             }
         }
+        options.pageVersion = Int(try settings.choice("page_version", ["1", "2"], default: "1"))!
         return .parquet(try columns(settings), options)
     }
 

@@ -20,6 +20,8 @@ import Testing
         ("snappy", ParquetWriteOptions(codec: .snappy)),
         ("gzip-byte-row-groups", ParquetWriteOptions(codec: .gzip, level: 6, rowGroupSize: .bytes(4096))),
         ("none-no-dictionary", ParquetWriteOptions(codec: .uncompressed, dictionaryLimit: 0)),
+        ("zstd-v2-pages", ParquetWriteOptions(codec: .zstd, level: 1, rowGroupSize: .rows(25), pageSize: 700, dictionaryLimit: 300, pageVersion: 2)),
+        ("none-v2-pages", ParquetWriteOptions(codec: .uncompressed, pageSize: 900, pageVersion: 2)),
     ]
 
     static func documents() throws -> [Document] {

@@ -1,5 +1,5 @@
 /// Buffers one column's values for the current row group and turns them into pages: data pages
-/// (v1) of about `pageSize` bytes, compressed one by one as they fill, so a row group is held
+/// (v1 or v2) of about `pageSize` bytes, compressed one by one as they fill, so a row group is held
 /// compressed. A BYTE_ARRAY column starts dictionary-encoded and falls back to PLAIN for the
 /// rest of the chunk once its dictionary passes `dictionaryLimit` bytes, as parquet-cpp (and
 /// so pyarrow) does: low-cardinality columns (language, dump, domain) shrink to a few bits a
@@ -10,12 +10,18 @@ final class ParquetColumnWriter {
     private let path: String
     private let pageSize: Int
     private let dictionaryLimit: Int
+    /// Data page version: 1 (DataPageHeader) or 2 (DataPageHeaderV2).
+    private let pageVersion: Int
 
     /// The chunk's data pages so far (headers and compressed bodies), and their uncompressed size.
     private var dataPages: [UInt8] = []
     private var dataPagesUncompressed: Int64 = 0
     private var usedPlain = false
     private var usedDictionary = false
+    /// Buffers reused from page to page: encoded levels, encoded indices, a page put together.
+    private var levelBytes: [UInt8] = []
+    private var encodedIndices: [UInt8] = []
+    private var pageBuffer: [UInt8] = []
     /// The current page: definition levels (optional columns), then PLAIN values or dictionary
     /// indices.
     private var levels: [UInt32] = []
@@ -29,12 +35,13 @@ final class ParquetColumnWriter {
     /// Bits of pending booleans (PLAIN booleans are bit-packed).
     private var booleanBits = 0
 
-    init(spec: ParquetColumnSpec, compressor: ParquetPageCompressor, path: String, pageSize: Int, dictionaryLimit: Int) {
+    init(spec: ParquetColumnSpec, compressor: ParquetPageCompressor, path: String, pageSize: Int, dictionaryLimit: Int, pageVersion: Int) {
         self.spec = spec
         self.compressor = compressor
         self.path = path
         self.pageSize = pageSize
         self.dictionaryLimit = dictionaryLimit
+        self.pageVersion = pageVersion
         startChunk()
     }
 
@@ -79,41 +86,43 @@ final class ParquetColumnWriter {
         try valueAdded()
     }
 
-    /// Closes the chunk: its bytes (dictionary page first, then the data pages) and what the
-    /// footer records about it, given the file offset it will be written at.
-    func finishChunk(at offset: Int64) throws -> (bytes: [UInt8], chunk: WrittenColumnChunk) {
+    /// Closes the chunk and appends it to `file` (dictionary page first, then the data pages);
+    /// returns what the footer records about it.
+    func finishChunk(into file: AtomicFile) throws -> WrittenColumnChunk {
         if pageValues > 0 { try closePage() }
-        var bytes: [UInt8] = []
+        let start = file.size
         var uncompressed = dataPagesUncompressed
         var dictionaryOffset: Int64?
         if let dictionary, usedDictionary {
-            var page: [UInt8] = []
-            page.reserveCapacity(dictionary.arena.count + 4 * dictionary.count)
+            pageBuffer.removeAll(keepingCapacity: true)
             for entry in 0..<dictionary.count {
                 let value = dictionary.key(entry)
-                withUnsafeBytes(of: UInt32(value.count).littleEndian) { page.append(contentsOf: $0) }
-                page.append(contentsOf: value)
+                withUnsafeBytes(of: UInt32(value.count).littleEndian) { pageBuffer.append(contentsOf: $0) }
+                pageBuffer.append(contentsOf: value)
             }
-            let body = try compressor.compress(page, path: path)
-            let header = ParquetPageHeader.dictionaryPage(uncompressed: page.count, compressed: body.count, values: dictionary.count)
-            bytes = header + body
-            uncompressed += Int64(header.count + page.count)
-            dictionaryOffset = offset
+            try pageBuffer.withUnsafeBytes { page in
+                let body = try compressor.compress(page, path: path)
+                let header = ParquetPageHeader.dictionaryPage(uncompressed: page.count, compressed: body.count, values: dictionary.count)
+                try header.withUnsafeBytes { try file.append($0) }
+                try file.append(body)
+                uncompressed += Int64(header.count + page.count)
+            }
+            dictionaryOffset = start
         }
         // As parquet-cpp lists them: the dictionary page's and PLAIN pages' encoding, the levels', the indices'.
         var encodings: [ParquetEncoding] = usedDictionary || usedPlain ? [.plain, .rle] : [.rle]
         if usedDictionary { encodings.append(.rleDictionary) }
-        let dataOffset = offset + Int64(bytes.count)
-        bytes.append(contentsOf: dataPages)
+        let dataOffset = file.size
+        try dataPages.withUnsafeBytes { try file.append($0) }
         let chunk = WrittenColumnChunk(spec: spec, codec: compressor.codec, encodings: encodings, numValues: chunkValues,
-                                       uncompressedSize: uncompressed, compressedSize: Int64(bytes.count),
+                                       uncompressedSize: uncompressed, compressedSize: file.size - start,
                                        dictionaryPageOffset: dictionaryOffset, dataPageOffset: dataOffset)
         startChunk()
-        return (bytes, chunk)
+        return chunk
     }
 
     private func startChunk() {
-        dataPages = []
+        dataPages.removeAll(keepingCapacity: true)
         dataPagesUncompressed = 0
         usedPlain = false
         usedDictionary = false
@@ -145,37 +154,60 @@ final class ParquetColumnWriter {
 
     private func closePage() throws {
         guard pageValues > 0 else { return }
-        var page: [UInt8] = []
-        if spec.optional {
-            var encoded: [UInt8] = []
-            levels.withUnsafeBufferPointer { ParquetRLEEncoder.encode($0, bitWidth: 1, into: &encoded) }
-            withUnsafeBytes(of: UInt32(encoded.count).littleEndian) { page.append(contentsOf: $0) }
-            page.append(contentsOf: encoded)
-        }
+        levelBytes.removeAll(keepingCapacity: true)
+        if spec.optional { levels.withUnsafeBufferPointer { ParquetRLEEncoder.encode($0, bitWidth: 1, into: &levelBytes) } }
+        // The values: PLAIN in `plain`, or dictionary indices encoded into `encodedIndices`.
         let encoding: ParquetEncoding
         if let dictionary, !indices.isEmpty || (!dictionaryFrozen && dictionary.count > 0) {
             let width = ParquetRLEEncoder.bitWidth(forMaximum: dictionary.count - 1)
-            page.append(UInt8(width))
-            indices.withUnsafeBufferPointer { ParquetRLEEncoder.encode($0, bitWidth: width, into: &page) }
+            encodedIndices.removeAll(keepingCapacity: true)
+            encodedIndices.append(UInt8(width))
+            indices.withUnsafeBufferPointer { ParquetRLEEncoder.encode($0, bitWidth: width, into: &encodedIndices) }
             encoding = .rleDictionary
             usedDictionary = true
         } else {
-            page.append(contentsOf: plain)
             encoding = .plain
             usedPlain = true
         }
-        guard page.count <= Int(Int32.max) else {
-            throw WinnowError.invalid("\(path): column \(spec.name) has a page of \(page.count) bytes, over Parquet's 2 GB page limit")
+        let valueCount = encoding == .plain ? plain.count : encodedIndices.count
+        let v1Prefix = spec.optional && pageVersion == 1 ? 4 : 0
+        let uncompressed = v1Prefix + levelBytes.count + valueCount
+        guard uncompressed <= Int(Int32.max) else {
+            throw WinnowError.invalid("\(path): column \(spec.name) has a page of \(uncompressed) bytes, over Parquet's 2 GB page limit")
         }
-        let body = try compressor.compress(page, path: path)
-        let header = ParquetPageHeader.dataPage(uncompressed: page.count, compressed: body.count, values: pageValues, encoding: encoding)
-        dataPages.append(contentsOf: header)
-        dataPages.append(contentsOf: body)
-        dataPagesUncompressed += Int64(header.count + page.count)
+        let nulls = pageVersion == 2 ? levels.count(where: { $0 == 0 }) : 0
+        try (encoding == .plain ? plain : encodedIndices).withUnsafeBytes { values in
+            if pageVersion == 2 {
+                // v2: the levels stay uncompressed, without a length prefix (the header has it).
+                let body = try compressor.compress(values, path: path)
+                let header = ParquetPageHeader.dataPageV2(uncompressed: uncompressed, compressed: levelBytes.count + body.count,
+                                                          values: pageValues, nulls: nulls, encoding: encoding,
+                                                          levelBytes: levelBytes.count, isCompressed: compressor.codec != .uncompressed)
+                dataPages.append(contentsOf: header)
+                dataPages.append(contentsOf: levelBytes)
+                dataPages.append(contentsOf: body)
+                dataPagesUncompressed += Int64(header.count + uncompressed)
+                return
+            }
+            guard spec.optional else { return try appendPageV1(values, uncompressed: uncompressed, encoding: encoding) }
+            pageBuffer.removeAll(keepingCapacity: true)
+            withUnsafeBytes(of: UInt32(levelBytes.count).littleEndian) { pageBuffer.append(contentsOf: $0) }
+            pageBuffer.append(contentsOf: levelBytes)
+            pageBuffer.append(contentsOf: values)
+            try pageBuffer.withUnsafeBytes { try appendPageV1($0, uncompressed: uncompressed, encoding: encoding) }
+        }
         levels.removeAll(keepingCapacity: true)
         plain.removeAll(keepingCapacity: true)
         indices.removeAll(keepingCapacity: true)
         pageValues = 0
         booleanBits = 0
+    }
+
+    private func appendPageV1(_ page: UnsafeRawBufferPointer, uncompressed: Int, encoding: ParquetEncoding) throws {
+        let body = try compressor.compress(page, path: path)
+        let header = ParquetPageHeader.dataPage(uncompressed: uncompressed, compressed: body.count, values: pageValues, encoding: encoding)
+        dataPages.append(contentsOf: header)
+        dataPages.append(contentsOf: body)
+        dataPagesUncompressed += Int64(header.count + uncompressed)
     }
 }

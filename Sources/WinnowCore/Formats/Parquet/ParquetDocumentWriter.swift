@@ -76,7 +76,8 @@ public final class ParquetDocumentWriter: DocumentShardWriter {
         try id.withUTF8 { try file.column(1).append(bytes: $0) }
 
         let others = doc.otherFields
-        taken = [Bool](repeating: false, count: doc.metadata.count + others.count)
+        taken.removeAll(keepingCapacity: true)
+        taken.append(contentsOf: repeatElement(false, count: doc.metadata.count + others.count))
         for (index, column) in schema.declared.enumerated() {
             let writer = file.column(2 + index)
             let value: JSONValue?

@@ -16,16 +16,19 @@ public struct ParquetWriteOptions: Sendable, Equatable {
     /// Bytes of a column chunk's dictionary beyond which the chunk falls back to PLAIN
     /// (parquet-cpp's `dictionary_pagesize_limit`); 0 writes no dictionaries.
     public var dictionaryLimit: Int
+    /// Data pages v1 (what pyarrow writes by default, read everywhere) or v2.
+    public var pageVersion: Int
 
     public static let defaultRowGroupSize = RowGroupSize.bytes(128 << 20)
 
     public init(codec: ParquetCodec = .zstd, level: Int32 = 3, rowGroupSize: RowGroupSize = defaultRowGroupSize,
-                pageSize: Int = 1 << 20, dictionaryLimit: Int = 1 << 20) {
+                pageSize: Int = 1 << 20, dictionaryLimit: Int = 1 << 20, pageVersion: Int = 1) {
         self.codec = codec
         self.level = level
         self.rowGroupSize = rowGroupSize
         self.pageSize = pageSize
         self.dictionaryLimit = dictionaryLimit
+        self.pageVersion = pageVersion
     }
 }
 
@@ -56,7 +59,8 @@ public final class ParquetFileWriter {
         file = try AtomicFile(path: path)
         writers = try columns.map {
             ParquetColumnWriter(spec: $0, compressor: try ParquetPageCompressor(codec: options.codec, level: options.level),
-                                path: path, pageSize: options.pageSize, dictionaryLimit: options.dictionaryLimit)
+                                path: path, pageSize: options.pageSize, dictionaryLimit: options.dictionaryLimit,
+                                pageVersion: options.pageVersion)
         }
         try ParquetFileWriter.magic.withUnsafeBytes { try file.append($0) }
     }
@@ -89,11 +93,7 @@ public final class ParquetFileWriter {
         guard groupRows > 0 else { return }
         let start = file.size
         var chunks: [WrittenColumnChunk] = []
-        for writer in writers {
-            let (bytes, chunk) = try writer.finishChunk(at: file.size)
-            try bytes.withUnsafeBytes { try file.append($0) }
-            chunks.append(chunk)
-        }
+        for writer in writers { chunks.append(try writer.finishChunk(into: file)) }
         rowGroups.append(WrittenRowGroup(columns: chunks, numRows: Int64(groupRows), fileOffset: start))
         groupRows = 0
         groupBytes = 0

@@ -3,14 +3,15 @@ import CZlib
 import CZstd
 
 /// Compresses Parquet pages, each on its own (a page is one zstd frame, one snappy block or one
-/// gzip member), with the codec's context kept across pages.
+/// gzip member), with the codec's context and the output buffer kept across pages: a page is
+/// about a megabyte, and a fresh buffer for each would be mapped and faulted in every time.
 final class ParquetPageCompressor {
     let codec: ParquetCodec
     private let level: Int32
     private var zstd: OpaquePointer?
     /// zlib's stream, at a fixed address: its state points back to it.
     private var deflater: UnsafeMutablePointer<z_stream>?
-    private var output: [UInt8] = []
+    private var output: UnsafeMutableRawBufferPointer = .init(start: nil, count: 0)
 
     /// `level`: zstd's level for zstd, zlib's (1–9) for gzip; unused otherwise.
     init(codec: ParquetCodec, level: Int32) throws {
@@ -29,10 +30,12 @@ final class ParquetPageCompressor {
             deflateEnd(deflater)
             deflater.deallocate()
         }
+        output.deallocate()
     }
 
-    /// The compressed page (UNCOMPRESSED hands back the input).
-    func compress(_ page: [UInt8], path: String) throws -> [UInt8] {
+    /// The compressed page: a view of this compressor's buffer, valid until the next call
+    /// (UNCOMPRESSED hands back `page` itself).
+    func compress(_ page: UnsafeRawBufferPointer, path: String) throws -> UnsafeRawBufferPointer {
         switch codec {
         case .uncompressed: return page
         case .zstd: return try compressZstd(page, path: path)
@@ -41,35 +44,32 @@ final class ParquetPageCompressor {
         }
     }
 
-    private func compressZstd(_ page: [UInt8], path: String) throws -> [UInt8] {
-        let bound = ZSTD_compressBound(page.count)
-        if output.count < bound { output = [UInt8](repeating: 0, count: bound) }
-        let written = page.withUnsafeBytes { src in
-            output.withUnsafeMutableBytes { dst in
-                ZSTD_compress2(zstd, dst.baseAddress, bound, src.baseAddress, src.count)
-            }
-        }
+    private func reserve(_ bytes: Int) {
+        guard output.count < bytes else { return }
+        output.deallocate()
+        output = .allocate(byteCount: max(bytes, output.count * 2), alignment: 16)
+    }
+
+    private func compressZstd(_ page: UnsafeRawBufferPointer, path: String) throws -> UnsafeRawBufferPointer {
+        reserve(ZSTD_compressBound(page.count))
+        let written = ZSTD_compress2(zstd, output.baseAddress, output.count, page.baseAddress, page.count)
         if ZSTD_isError(written) != 0 {
             throw WinnowError.invalid("\(path): zstd compression failed: \(String(cString: ZSTD_getErrorName(written)))")
         }
-        return Array(output[0..<written])
+        return UnsafeRawBufferPointer(rebasing: output[0..<written])
     }
 
-    private func compressSnappy(_ page: [UInt8], path: String) throws -> [UInt8] {
-        var length = snappy_max_compressed_length(page.count)
-        if output.count < length { output = [UInt8](repeating: 0, count: length) }
-        let status = page.withUnsafeBytes { src in
-            output.withUnsafeMutableBytes { dst in
-                snappy_compress(src.baseAddress?.assumingMemoryBound(to: CChar.self), src.count,
-                                dst.baseAddress?.assumingMemoryBound(to: CChar.self), &length)
-            }
-        }
+    private func compressSnappy(_ page: UnsafeRawBufferPointer, path: String) throws -> UnsafeRawBufferPointer {
+        reserve(snappy_max_compressed_length(page.count))
+        var length = output.count
+        let status = snappy_compress(page.baseAddress?.assumingMemoryBound(to: CChar.self), page.count,
+                                     output.baseAddress?.assumingMemoryBound(to: CChar.self), &length)
         guard status == SNAPPY_OK else { throw WinnowError.invalid("\(path): snappy compression failed (status \(status.rawValue))") }
-        return Array(output[0..<length])
+        return UnsafeRawBufferPointer(rebasing: output[0..<length])
     }
 
     /// One gzip member per page (windowBits 31 asks zlib for the gzip wrapper).
-    private func compressGzip(_ page: [UInt8], path: String) throws -> [UInt8] {
+    private func compressGzip(_ page: UnsafeRawBufferPointer, path: String) throws -> UnsafeRawBufferPointer {
         let stream: UnsafeMutablePointer<z_stream>
         if let deflater {
             stream = deflater
@@ -84,20 +84,14 @@ final class ParquetPageCompressor {
             }
             deflater = stream
         }
-        let bound = Int(deflateBound(stream, uLong(page.count)))
-        if output.count < bound { output = [UInt8](repeating: 0, count: bound) }
-        var input = page
-        let (status, produced) = input.withUnsafeMutableBytes { src in
-            output.withUnsafeMutableBytes { dst -> (Int32, Int) in
-                stream.pointee.next_in = src.baseAddress?.assumingMemoryBound(to: Bytef.self)
-                stream.pointee.avail_in = uInt(src.count)
-                stream.pointee.next_out = dst.baseAddress?.assumingMemoryBound(to: Bytef.self)
-                stream.pointee.avail_out = uInt(bound)
-                let status = deflate(stream, Z_FINISH)
-                return (status, bound - Int(stream.pointee.avail_out))
-            }
-        }
+        reserve(Int(deflateBound(stream, uLong(page.count))))
+        // zlib reads through a mutable pointer but does not write the input.
+        stream.pointee.next_in = UnsafeMutablePointer(mutating: page.baseAddress?.assumingMemoryBound(to: Bytef.self))
+        stream.pointee.avail_in = uInt(page.count)
+        stream.pointee.next_out = output.baseAddress?.assumingMemoryBound(to: Bytef.self)
+        stream.pointee.avail_out = uInt(output.count)
+        let status = deflate(stream, Z_FINISH)
         guard status == Z_STREAM_END else { throw WinnowError.invalid("\(path): gzip compression failed (zlib status \(status))") }
-        return Array(output[0..<produced])
+        return UnsafeRawBufferPointer(rebasing: output[0..<(output.count - Int(stream.pointee.avail_out))])
     }
 }

@@ -1,6 +1,7 @@
 /// What the writer records about a Parquet file as it writes it, and its encoding as the
 /// footer's Thrift structs (parquet.thrift: FileMetaData, SchemaElement, RowGroup, ColumnChunk,
-/// ColumnMetaData) and page headers (PageHeader, DataPageHeader, DictionaryPageHeader).
+/// ColumnMetaData) and page headers (PageHeader, DataPageHeader, DataPageHeaderV2,
+/// DictionaryPageHeader).
 /// Enum values and field ids are the format's.
 
 /// A leaf column of a flat schema, as the writer lays it out.
@@ -129,6 +130,24 @@ enum ParquetPageHeader {
             d.i32(2, encoding.rawValue)
             d.i32(3, ParquetEncoding.rle.rawValue) // definition levels
             d.i32(4, ParquetEncoding.rle.rawValue) // repetition levels
+        }
+        return w.finish()
+    }
+
+    static func dataPageV2(uncompressed: Int, compressed: Int, values: Int, nulls: Int, encoding: ParquetEncoding,
+                           levelBytes: Int, isCompressed: Bool) -> [UInt8] {
+        var w = ThriftCompactWriter()
+        w.i32(1, 3) // DATA_PAGE_V2
+        w.i32(2, Int32(uncompressed))
+        w.i32(3, Int32(compressed))
+        w.structure(8) { d in
+            d.i32(1, Int32(values))
+            d.i32(2, Int32(nulls))
+            d.i32(3, Int32(values)) // rows: flat columns have one value (or null) a row
+            d.i32(4, encoding.rawValue)
+            d.i32(5, Int32(levelBytes)) // definition levels
+            d.i32(6, 0) // repetition levels
+            d.bool(7, isCompressed)
         }
         return w.finish()
     }
