@@ -30,6 +30,7 @@ public final class ShardReader {
     public private(set) var bytesRead: Int64 = 0
 
     public init(path: String) throws {
+        CrashReport.reading(path)
         self.path = path
         lines = LineReader(source: try openByteSource(path: path))
         idPrefix = String(path.split(separator: "/").last ?? Substring(path))
