@@ -357,11 +357,12 @@ public final class FastTextDictionary: Sendable {
         let nlabels = try r.int32("nlabels")
         let ntokens = try r.int64("ntokens")
         let pruneSize = try r.int64("pruneidx_size")
-        guard size >= 0, nwords >= 0, nlabels >= 0, nwords + nlabels == size else {
+        guard size >= 0, nwords >= 0, nlabels >= 0, Int64(nwords) + Int64(nlabels) == Int64(size) else {
             throw r.error("implausible dictionary sizes (size \(size), nwords \(nwords), nlabels \(nlabels))")
         }
+        // An entry takes at least 10 bytes (NUL, int64 count, type byte).
         var entries: [Entry] = []
-        entries.reserveCapacity(Int(size))
+        entries.reserveCapacity(try r.count(size, of: 10, "dictionary size"))
         for i in 0..<Int(size) {
             let word = Array(try r.cString("word \(i)"))
             let count = try r.int64("count of word \(i)")
@@ -372,7 +373,7 @@ public final class FastTextDictionary: Sendable {
         var prune: [Int32: Int32]?
         if pruneSize >= 0 {
             var index: [Int32: Int32] = [:]
-            for _ in 0..<pruneSize {
+            for _ in 0..<(try r.count(pruneSize, of: 8, "pruneidx_size")) {
                 let from = try r.int32("pruneidx key")
                 index[from] = try r.int32("pruneidx value")
             }

@@ -42,11 +42,14 @@ final class DenseMatrix: FastTextMatrix, @unchecked Sendable {
     deinit { if mapping == nil { data.deallocate() } }
 
     static func read(_ r: inout BinaryReader, what: String) throws -> DenseMatrix {
+        let rowsAt = r.offset
         let m = try r.int64("\(what) rows"), n = try r.int64("\(what) columns")
-        guard m >= 0, n >= 0, m * n * 4 <= Int64(r.remaining) else {
-            throw r.error("\(what) of \(m) × \(n) floats does not fit in the \(r.remaining) bytes left (truncated file?)")
+        // Checked before multiplying: both counts come from the file.
+        let (floats, overflow) = m.multipliedReportingOverflow(by: n)
+        guard m >= 0, n >= 0, !overflow, floats <= Int64(r.remaining / 4) else {
+            throw WinnowError.invalid("\(r.path): \(what) of \(m) rows × \(n) columns (read at byte offset \(rowsAt)) does not fit in the \(r.remaining) bytes left (damaged or truncated file?)")
         }
-        let values = try r.raw(Int(m * n) * 4, what)
+        let values = try r.raw(Int(floats) * 4, what)
         guard let start = values.baseAddress, Int(bitPattern: start) % MemoryLayout<Float>.alignment == 0, m * n > 0 else {
             // Unaligned in the file (the dictionary before it has any length): copy.
             let matrix = DenseMatrix(rows: Int(m), cols: Int(n))
@@ -199,15 +202,17 @@ final class QuantMatrix: FastTextMatrix {
         let qnorm = try r.uint8("\(what) qnorm flag") != 0
         let m = try r.int64("\(what) rows"), n = try r.int64("\(what) columns")
         let codesize = try r.int32("\(what) code size")
-        let codes = Array(try r.raw(Int(codesize), "\(what) codes"))
+        let codes = Array(try r.raw(try r.count(codesize, of: 1, "\(what) code size"), "\(what) codes"))
         let pq = try ProductQuantizer.read(&r)
-        guard m >= 0, Int64(pq.dim) == n, Int64(codesize) == m * Int64(pq.nsubq) else {
+        // Checked before multiplying: the row count comes from the file.
+        let (expectedCodes, overflow) = m.multipliedReportingOverflow(by: Int64(pq.nsubq))
+        guard m >= 0, Int64(pq.dim) == n, !overflow, Int64(codesize) == expectedCodes else {
             throw r.error("\(what): \(codesize) codes do not fit \(m) rows of \(n) values in \(pq.nsubq) sub-vectors")
         }
         var normCodes: [UInt8]?
         var normQuantizer: ProductQuantizer?
         if qnorm {
-            normCodes = Array(try r.raw(Int(m), "\(what) norm codes"))
+            normCodes = Array(try r.raw(try r.count(m, of: 1, "\(what) rows (one norm code each)"), "\(what) norm codes"))
             normQuantizer = try ProductQuantizer.read(&r)
         }
         return QuantMatrix(rows: Int(m), cols: Int(n), codes: codes, pq: pq, normCodes: normCodes, normQuantizer: normQuantizer)

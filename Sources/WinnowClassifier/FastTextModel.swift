@@ -57,6 +57,18 @@ public final class FastTextModel: @unchecked Sendable {
               dictionary.pruneIndex != nil || input.rows == expectedRows else {
             throw WinnowError.invalid("\(path): matrix shapes (input \(input.rows)×\(input.cols), output \(output.rows)×\(output.cols)) do not fit dim \(args.dim), \(dictionary.nwords) words, \(dictionary.nlabels) labels, bucket \(args.bucket)")
         }
+        guard dictionary.nlabels > 0 else { throw WinnowError.invalid("\(path): the model has no labels, so it cannot classify") }
+        // Rows are looked up without bounds checks when predicting: a pruned index's rows
+        // (after the words' rows) must be inside the input matrix.
+        if let prune = dictionary.pruneIndex {
+            let ngramRows = input.rows - Int(dictionary.nwords)
+            guard ngramRows >= 0 else {
+                throw WinnowError.invalid("\(path): the input matrix's \(input.rows) rows are fewer than the \(dictionary.nwords) words")
+            }
+            if let bad = prune.first(where: { $0.value < 0 || Int($0.value) >= ngramRows }) {
+                throw WinnowError.invalid("\(path): pruned n-gram bucket \(bad.key) points at row \(bad.value), outside the input matrix's \(max(ngramRows, 0)) n-gram rows")
+            }
+        }
         self.init(args: args, dictionary: dictionary, input: input, output: output)
     }
 

@@ -26,8 +26,7 @@ public struct ScoreStage: Stage {
     public let selection: Selection
 
     public init(settings: SettingsReader) throws {
-        guard let model = try settings.string("model") else { throw settings.error("model", "must name a fastText .bin or .ftz file") }
-        guard fileExists(model) else { throw settings.error("model", "names '\(model)', which does not exist") }
+        guard let model = try settings.existingPath("model") else { throw settings.missing("model", "must name a fastText .bin or .ftz file") }
         modelPath = model
         guard let label = try settings.string("label") else { throw settings.error("label", "must name the label to score, e.g. __label__1") }
         self.label = label

@@ -21,13 +21,15 @@ public struct FieldRule: FilterRule {
     }
 
     public init(settings: SettingsReader, loaders: RuleLoaders) throws {
-        guard let key = try settings.string("key") else { throw settings.error("key", "must be given") }
+        guard let key = try settings.string("key") else { throw settings.missing("key", "must be given") }
         self.key = key
         var predicates: [Predicate] = []
         if let values = try settings.strings("in") { predicates.append(.oneOf(values)) }
         if let values = try settings.strings("not_in") { predicates.append(.noneOf(values)) }
         if let value = try settings.string("equals") { predicates.append(.oneOf([value])) }
-        let min = try settings.double("min"), max = try settings.double("max")
+        // A metadata field may hold any number, negative ones included.
+        let any = -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude
+        let min = try settings.double("min", in: any), max = try settings.double("max", in: any)
         if min != nil || max != nil { predicates.append(.range(min: min, max: max)) }
         if let node = settings.node("exists") {
             predicates.append(.exists(try SettingsReader.parseBool(node, owner: settings.owner, key: "exists")))

@@ -15,8 +15,7 @@ public struct LanguageRule: FilterRule {
     public var alwaysRecords: Bool { true }
 
     public init(settings: SettingsReader, loaders: RuleLoaders) throws {
-        guard let path = try settings.string("model") else { throw settings.error("model", "must name a language-identification model") }
-        guard fileExists(path) else { throw settings.error("model", "names '\(path)', which does not exist") }
+        guard let path = try settings.existingPath("model") else { throw settings.missing("model", "must name a language-identification model") }
         model = try loaders.classifiers.load(path)
         languages = try settings.strings("languages").map(Set.init)
         minScore = try settings.double("min_score") ?? 0.65

@@ -23,7 +23,7 @@ public struct LengthRule: FilterRule {
         unit = Unit(rawValue: unitName)!
         min = try settings.int("min")
         max = try settings.int("max")
-        if min == nil && max == nil { throw settings.error("min", "or 'max' must be given") }
+        if min == nil && max == nil { throw settings.missing("min", "or 'max' must be given") }
         if let min, let max, min > max { throw settings.error("min", "is larger than max") }
     }
 

@@ -28,8 +28,7 @@ public struct ToxicityRule: FilterRule {
             }
         }
         lexicons = perLanguage
-        if let path = try settings.string("model") {
-            guard fileExists(path) else { throw settings.error("model", "names '\(path)', which does not exist") }
+        if let path = try settings.existingPath("model") {
             model = try loaders.classifiers.load(path)
         } else {
             model = nil
@@ -39,7 +38,7 @@ public struct ToxicityRule: FilterRule {
         maxLineRatio = try settings.double("max_line_ratio")
         maxScore = try settings.double("max_score")
         if defaultLexicon == nil && lexicons.isEmpty && model == nil {
-            throw settings.error("lexicon", "or 'lexicons' or 'model' must be given")
+            throw settings.missing("lexicon", "or 'lexicons' or 'model' must be given")
         }
     }
 

@@ -44,10 +44,9 @@ public struct MixSettings: Sendable, Equatable {
         total = try settings.double("total")
         if let total, total <= 0 { throw settings.error("total", "must be positive") }
         measure = Measure(rawValue: try settings.choice("measure", Measure.allCases.map(\.rawValue), default: "bytes"))!
-        tokenizer = try settings.string("tokenizer")
+        tokenizer = try settings.existingPath("tokenizer")
         if measure == .tokens {
-            guard let tokenizer else { throw settings.error("tokenizer", "must name a tokenizer file when measure is tokens") }
-            guard fileExists(tokenizer) else { throw settings.error("tokenizer", "names '\(tokenizer)', which does not exist") }
+            guard tokenizer != nil else { throw settings.missing("tokenizer", "must name a tokenizer file when measure is tokens") }
         } else if tokenizer != nil {
             throw settings.error("tokenizer", "is only used with measure: tokens")
         }
@@ -62,7 +61,7 @@ public struct MixSettings: Sendable, Equatable {
             phases = try items.map { item in
                 let phase = try SettingsReader(item, owner: "\(settings.owner) phase")
                 guard let name = try phase.string("name"), !name.isEmpty, !name.contains("/") else {
-                    throw phase.error("name", "must be given (a file-name-safe word such as main or cooldown)")
+                    throw phase.missing("name", "must be given (a file-name-safe word such as main or cooldown)")
                 }
                 guard let fraction = try phase.double("fraction"), fraction > 0, fraction <= 1 else {
                     throw phase.error("fraction", "must be in (0, 1]")

@@ -41,15 +41,13 @@ public struct TagStage: DocumentStage {
             throw settings.error("domain_default", "'\(domainDefault)' is not one of the labels")
         }
         minProbability = Float(try settings.double("min_probability") ?? 0)
-        let rules = try settings.string("domain_rules")
-        let model = try settings.string("domain_model")
+        let rules = try settings.existingPath("domain_rules")
+        let model = try settings.existingPath("domain_model")
         switch (rules, model) {
         case (nil, nil): domainSource = .none
         case let (path?, nil):
-            guard fileExists(path) else { throw settings.error("domain_rules", "names '\(path)', which does not exist") }
             domainSource = .rules(try DomainRules(path: path, labels: labels))
         case let (nil, path?):
-            guard fileExists(path) else { throw settings.error("domain_model", "names '\(path)', which does not exist") }
             domainSource = .classifier(path: path)
         default: throw settings.error("domain_rules", "and 'domain_model' cannot both be given")
         }

@@ -40,7 +40,7 @@ public struct PackSettings: Sendable {
     public init() {}
 
     public init(settings: SettingsReader) throws {
-        tokenizerPath = try settings.string("tokenizer")
+        tokenizerPath = try settings.existingPath("tokenizer")
         tokenizerStep = try settings.string("tokenizer_step")
         guard (tokenizerPath == nil) != (tokenizerStep == nil) else {
             throw settings.error("tokenizer", "or 'tokenizer_step' (the id of a tokenizer-train step) must be given, not both")

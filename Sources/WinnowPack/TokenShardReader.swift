@@ -54,16 +54,21 @@ public final class TokenShardReader {
                 throw index.error("dtype code \(code) is not a token type Winnow reads (8 uint16, 4 int32)")
             }
             self.width = width
-            let count = try index.scalar(UInt64.self, "sequence count")
-            let documents = try index.scalar(UInt64.self, "document count")
-            let expected = UInt64(MegatronIndex.headerSize) &+ 12 &* count &+ 8 &* documents
+            // Both counts bounded by the bytes left before anything is computed from them.
+            let count = UInt64(try index.count(try index.scalar(UInt64.self, "sequence count"), of: 12, "sequence count"))
+            let documents = UInt64(try index.count(try index.scalar(UInt64.self, "document count"), of: 8, "document count"))
+            let expected = UInt64(MegatronIndex.headerSize) + 12 * count + 8 * documents
             guard UInt64(index.bytes.count) == expected || UInt64(index.bytes.count) == expected &+ count else {
                 throw index.error("index holds \(index.bytes.count) bytes; \(count) sequences and \(documents) document boundaries need \(expected)")
             }
             let s = Int(count)
             var ends: [Int64] = [0]
             ends.reserveCapacity(s + 1)
-            for _ in 0..<s { ends.append(ends.last! + Int64(try index.int32("sequence length"))) }
+            for i in 0..<s {
+                let length = try index.int32("sequence length")
+                guard length >= 0 else { throw index.error("sequence \(i) has length \(length)") }
+                ends.append(ends.last! + Int64(length))
+            }
             for i in 0..<s {
                 let pointer = try index.int64("sequence pointer")
                 guard pointer == ends[i] * Int64(width.byteCount) else {
@@ -87,7 +92,7 @@ public final class TokenShardReader {
             guard index.bytes.count % 8 == 0 else { throw index.error("index size \(index.bytes.count) is not a multiple of 8") }
             var ends: [Int64] = [0]
             while index.remaining > 0 {
-                let end = Int64(try index.scalar(UInt64.self, "document end"))
+                let end = try index.int64("document end")
                 guard end >= ends.last! else { throw index.error("document end \(end) is before the previous one \(ends.last!)") }
                 ends.append(end)
             }

@@ -182,6 +182,12 @@ public final class Ledger {
         }
     }
 
+    /// The process id of a task's latest attempt, if it ran on this machine (not in a cluster job).
+    public func latestAttemptProcess(step: String, rank: Int) throws -> Int32? {
+        try db.query("SELECT pid FROM attempts WHERE step = ? AND rank = ? AND job IS NULL ORDER BY attempt DESC LIMIT 1",
+                     [.text(step), .int(Int64(rank))]).first?[0].int.map { Int32(truncatingIfNeeded: $0) }
+    }
+
     /// The job of a task's latest attempt, if it ran on a cluster.
     public func latestAttemptJob(step: String, rank: Int) throws -> String? {
         try db.query("SELECT job FROM attempts WHERE step = ? AND rank = ? ORDER BY attempt DESC LIMIT 1",

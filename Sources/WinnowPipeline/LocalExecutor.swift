@@ -83,7 +83,8 @@ public final class LocalExecutor {
                 tracker.finished(rank, stats: record?.stats)
                 continue
             }
-            let reason = record?.error ?? (exitCode == 0 ? "exited without recording its result" : describe(status))
+            let reason = record?.error ?? (exitCode == 0 ? "exited without recording its result"
+                                                         : describe(status) + CrashReport.runnerNote(log: workdir.log(phase, rank: rank)))
             try ledger.failTask(step: id, rank: rank, attempt: nil, exitCode: exitCode == 0 ? 1 : exitCode, error: reason)
             tracker.stopped(rank)
             if exitCode != Int(TaskRunner.damagedIntermediateExitCode), attempts[rank, default: 0] <= pipeline.retries {

@@ -36,6 +36,8 @@ public struct Pipeline: Sendable {
     public var workdir: String
     public var seed: UInt64
     public var input: [String]
+    /// The line of `input:`, for errors about what it matches.
+    public var inputLine: Int?
     /// `local` or `slurm`.
     public var executor: String
     public var slurm: SlurmOptions
@@ -74,17 +76,16 @@ public struct Pipeline: Sendable {
     public static func parse(yaml: String, path: String, registry: StageRegistry = .builtin) throws -> Pipeline {
         let root = try YAMLTree.parse(yaml, path: path)
         let top = try SettingsReader(root, owner: "pipeline")
-        guard let name = try top.string("name") else { throw top.error("name", "must be given") }
+        guard let name = try top.string("name") else { throw top.missing("name", "must be given") }
         let workdir = try top.string("workdir", default: "runs/\(name)")
         let seed = UInt64(try top.int("seed", default: 0))
         let input = try top.strings("input") ?? []
+        let inputLine = top.node("input")?.line
         let executor = try top.choice("executor", ["local", "slurm"], default: "local")
         let slurm = try SlurmOptions(top.node("slurm"), owner: "pipeline", over: SlurmOptions())
-        let workers = try top.int("workers", default: 2)
-        guard workers >= 1 else { throw top.error("workers", "must be at least 1") }
-        let retries = try top.int("retries", default: 1)
-        let level = try top.int("compression_level", default: 3)
-        guard (-7...22).contains(level) else { throw top.error("compression_level", "must be a zstd level from -7 to 22") }
+        let workers = try top.int("workers", default: 2, in: 1...4096)
+        let retries = try top.int("retries", default: 1, in: 0...100)
+        let level = try top.int("compression_level", default: 3, in: -7...22)
         let maxDocBytes = try top.int("max_doc_bytes", default: 0)
         let rows = RowMapping(textKey: try top.string("text_key", default: "text"), idKey: try top.string("id_key", default: "id"),
                               columns: try top.strings("columns"))
@@ -123,11 +124,8 @@ public struct Pipeline: Sendable {
                 from = items.compactMap(\.scalar)
             default: throw stepSettings.error("from", "must be 'input', a step id, or a list of them")
             }
-            var tasks: Int?
-            if let text = settings.node("tasks")?.scalar {
-                guard let n = Int(text), n >= 1 else { throw stepSettings.error("tasks", "must be a whole number of at least 1") }
-                tasks = n
-            }
+            // A task is a process: a million is already more than any executor runs.
+            let tasks = try stepSettings.int("tasks", in: 1...1_000_000)
             var memoryLimit = ByteSize.defaultMemoryLimit
             if let text = settings.node("memory")?.scalar {
                 guard let bytes = ByteSize.parse(text), bytes >= ByteSize.minimumMemoryLimit else {
@@ -146,7 +144,7 @@ public struct Pipeline: Sendable {
             throw WinnowError.config(path: path, line: root.line, detail: "pipeline: 'input' must be given (a step reads from it)")
         }
         let ordered = try order(parsed, path: path, input: input, seed: seed)
-        return Pipeline(path: path, name: name, workdir: workdir, seed: seed, input: input, executor: executor, slurm: slurm,
+        return Pipeline(path: path, name: name, workdir: workdir, seed: seed, input: input, inputLine: inputLine, executor: executor, slurm: slurm,
                         workers: workers, retries: retries, compressionLevel: Int32(level), maxDocBytes: maxDocBytes,
                         rows: rows, steps: ordered)
     }

@@ -45,6 +45,10 @@ final class PipelineRun {
         self.pipeline = pipeline
         self.options = options
         workdir = Workdir(pipeline.workdir)
+        // Everything that can refuse the run is checked before the workdir is touched, so a
+        // refused run leaves nothing behind.
+        if !pipeline.input.isEmpty { _ = try StepInputs.sourceShards("input", in: pipeline) }
+        for id in [options.from, options.only].compactMap({ $0 }) where pipeline.step(id) == nil { throw Self.unknownStep(id, in: pipeline) }
         try makeDirectories(workdir.root)
         lock = try WorkdirLock(path: workdir.lockFile)
         ledger = try Ledger(workdir: workdir.root)
@@ -59,20 +63,20 @@ final class PipelineRun {
     /// The steps to run, after forgetting and deleting what `--from` redoes.
     func steps() throws -> [Pipeline.Step] {
         if let from = options.from {
-            guard pipeline.step(from) != nil else { throw unknownStep(from) }
+            guard pipeline.step(from) != nil else { throw Self.unknownStep(from, in: pipeline) }
             for step in pipeline.downstream(of: from) {
                 for phase in StepPhase.all(of: step.id, phases: step.stage.phaseCount) { try ledger.forgetStep(phase.ledgerID) }
                 try removeTree(workdir.stepDirectory(step.id))
             }
         }
         if let only = options.only {
-            guard let step = pipeline.step(only) else { throw unknownStep(only) }
+            guard let step = pipeline.step(only) else { throw Self.unknownStep(only, in: pipeline) }
             return [step]
         }
         return pipeline.steps
     }
 
-    private func unknownStep(_ id: String) -> WinnowError {
+    private static func unknownStep(_ id: String, in pipeline: Pipeline) -> WinnowError {
         .invalid("\(pipeline.path): no step '\(id)' (steps: \(pipeline.steps.map(\.id).joined(separator: ", ")))")
     }
 

@@ -24,10 +24,18 @@ final class SQLiteDatabase {
 
     private var errorMessage: String { String(cString: sqlite3_errmsg(handle)) }
 
-    func execute(_ sql: String) throws {
-        if sqlite3_exec(handle, sql, nil, nil, nil) != SQLITE_OK {
-            throw WinnowError.invalid("\(path): ledger error: \(errorMessage) in \(sql)")
+    /// The error of a failed statement. A full disk is said in words (the SQL means nothing
+    /// to the user, and the fix is theirs: free space, run again).
+    private func failure(_ sql: String) -> WinnowError {
+        let code = sqlite3_errcode(handle) & 0xFF
+        if code == SQLITE_FULL || (code == SQLITE_IOERR && sqlite3_system_errno(handle) == ENOSPC) {
+            return .invalid("\(path): the disk holding the workdir is full, so the ledger could not be updated; free some space and run again (finished tasks are kept)")
         }
+        return .invalid("\(path): ledger error: \(errorMessage) in \(sql)")
+    }
+
+    func execute(_ sql: String) throws {
+        if sqlite3_exec(handle, sql, nil, nil, nil) != SQLITE_OK { throw failure(sql) }
     }
 
     enum Value {
@@ -38,9 +46,7 @@ final class SQLiteDatabase {
     @discardableResult
     func query(_ sql: String, _ parameters: [Value] = []) throws -> [[Value]] {
         var statement: OpaquePointer?
-        guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK else {
-            throw WinnowError.invalid("\(path): ledger error: \(errorMessage) in \(sql)")
-        }
+        guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK else { throw failure(sql) }
         defer { sqlite3_finalize(statement) }
         let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
         for (i, parameter) in parameters.enumerated() {
@@ -56,9 +62,7 @@ final class SQLiteDatabase {
         while true {
             let status = sqlite3_step(statement)
             if status == SQLITE_DONE { return rows }
-            guard status == SQLITE_ROW else {
-                throw WinnowError.invalid("\(path): ledger error: \(errorMessage) in \(sql)")
-            }
+            guard status == SQLITE_ROW else { throw failure(sql) }
             rows.append((0..<sqlite3_column_count(statement)).map { column in
                 switch sqlite3_column_type(statement, column) {
                 case SQLITE_INTEGER: return .int(sqlite3_column_int64(statement, column))

@@ -9,6 +9,9 @@ public struct StatusReport: Sendable {
         public var stage: String
         public var world: Int
         public var done = 0, failed = 0, running = 0, pending = 0
+        /// Tasks the ledger says are running whose process has gone (killed, or the machine
+        /// went down, or its last ledger write failed): they run again on the next `winnow run`.
+        public var interrupted = 0
         public var totals = TaskStats()
         public var wallSeconds: Double?
         public var finished: Bool
@@ -46,7 +49,12 @@ public struct StatusReport: Sendable {
                 case .failed:
                     status.failed += 1
                     status.failures.append((task.rank, task.attempts, task.error ?? "unknown error", task.log ?? ""))
-                case .running: status.running += 1
+                case .running:
+                    if let pid = try ledger.latestAttemptProcess(step: record.step, rank: task.rank), !Self.isAlive(pid) {
+                        status.interrupted += 1
+                    } else {
+                        status.running += 1
+                    }
                 }
                 lastFinish = max(lastFinish, task.finished ?? 0)
             }
@@ -79,6 +87,12 @@ public struct StatusReport: Sendable {
         return byRank.values.sorted { $0.rank < $1.rank }
     }
 
+    /// Whether a process of this machine still runs (signal 0 checks without sending; EPERM
+    /// means it exists under another user). The ledger records the pid of local tasks only.
+    private static func isAlive(_ pid: Int32) -> Bool {
+        pid > 0 && (kill(pid, 0) == 0 || errno == EPERM)
+    }
+
     public var text: String {
         var out = "workdir \(workdir)\n"
         if steps.isEmpty { out += "  no step has started\n" }
@@ -86,7 +100,7 @@ public struct StatusReport: Sendable {
             let t = s.totals
             let state = s.finished ? "finished" : (s.failed > 0 ? "FAILED" : "unfinished")
             out += "step \(s.step) (\(s.stage)): \(state); tasks \(s.done) done, \(s.failed) failed, "
-                + "\(s.running) running, \(s.pending) pending of \(s.world)\n"
+                + "\(s.running) running, \(s.interrupted > 0 ? "\(s.interrupted) interrupted, " : "")\(s.pending) pending of \(s.world)\n"
             out += Self.lines(t, wall: s.wallSeconds)
             if !s.jobs.isEmpty {
                 out += "  slurm jobs: " + s.jobs.map { "\($0.id) (\($0.tasks) task\($0.tasks == 1 ? "" : "s")\($0.state.map { ": \($0)" } ?? ""))" }
@@ -174,6 +188,7 @@ public struct StatusReport: Sendable {
                 o["tasks"] = .object(JSONObject([
                     .init(key: "total", value: JSONValue(s.world)), .init(key: "done", value: JSONValue(s.done)),
                     .init(key: "failed", value: JSONValue(s.failed)), .init(key: "running", value: JSONValue(s.running)),
+                    .init(key: "interrupted", value: JSONValue(s.interrupted)),
                     .init(key: "pending", value: JSONValue(s.pending)),
                 ]))
                 o["counters"] = s.totals.json

@@ -85,7 +85,7 @@ public enum StepInputs {
                 matches = matches.filter(isShardFile)
             }
             if matches.isEmpty {
-                throw WinnowError.config(path: pipeline.path, line: nil, detail: "input '\(pattern)' matches no shard")
+                throw WinnowError.config(path: pipeline.path, line: pipeline.inputLine, detail: "input '\(pattern)' matches no shard")
             }
             shards.append(contentsOf: matches)
         }

@@ -17,8 +17,11 @@ public struct TokenizerEvaluateStage: Stage {
     public init(settings: SettingsReader) throws {
         steps = try settings.strings("tokenizer_steps") ?? []
         files = try settings.strings("tokenizers") ?? []
+        if let missing = files.first(where: { !fileExists($0) }) {
+            throw settings.error("tokenizers", "names '\(missing)', which does not exist")
+        }
         guard !steps.isEmpty || !files.isEmpty else {
-            throw settings.error("tokenizer_steps", "or 'tokenizers' must name at least one tokenizer to evaluate")
+            throw settings.missing("tokenizer_steps", "or 'tokenizers' must name at least one tokenizer to evaluate")
         }
         byteBudget = try settings.int("byte_budget").map(Int64.init)
         try settings.finish()

@@ -22,7 +22,7 @@ public struct TokenizerTrainStage: Stage {
     public var defaultWeight = 1.0
 
     public init(settings: SettingsReader) throws {
-        guard let vocabSize = try settings.int("vocab_size") else { throw settings.error("vocab_size", "is required") }
+        guard let vocabSize = try settings.int("vocab_size") else { throw settings.missing("vocab_size", "is required") }
         let algorithm = try settings.choice("algorithm", ["bpe", "unigram"], default: "bpe")
         let name = try settings.choice("pre_tokenizer", SplitPattern.names + ["metaspace"], default: "llama3")
         if algorithm == "unigram" || name == "metaspace" {

@@ -57,7 +57,8 @@ struct Classifier: ParsableCommand {
             abstract: "Read lines from standard input and print `__label__X prob …` for each, as fastText's predict-prob does.")
 
         @Option(help: "A fastText .bin or .ftz model.") var model: String
-        @Option(help: "Labels to print per line (-1: all).") var k = 1
+        // `.unconditional` so `--k -1` reads -1 as the value rather than as an option.
+        @Option(parsing: .unconditional, help: "Labels to print per line (-1: all).") var k = 1
         @Option(help: "Only labels with at least this probability.") var threshold: Float = 0
 
         func run() throws {

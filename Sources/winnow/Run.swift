@@ -71,6 +71,7 @@ struct Task: ParsableCommand {
     var inputShards: Int?
 
     func run() throws {
+        CrashReport.install()
         TaskRunner.followParent()
         do {
             _ = try reportingErrors {

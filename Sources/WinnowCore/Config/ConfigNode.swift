@@ -72,6 +72,14 @@ public final class SettingsReader {
         try string(key) ?? fallback
     }
 
+    /// A path to a file or folder that must exist: checked when the pipeline loads, so a typo
+    /// is a `FILE:LINE` error before anything runs rather than a failed task.
+    public func existingPath(_ key: String) throws -> String? {
+        guard let path = try string(key) else { return nil }
+        guard fileExists(path) else { throw error(key, "names '\(path)', which does not exist") }
+        return path
+    }
+
     /// A string that must be one of `choices`.
     public func choice(_ key: String, _ choices: [String], default fallback: String) throws -> String {
         let value = try string(key, default: fallback)
@@ -81,22 +89,64 @@ public final class SettingsReader {
         return value
     }
 
-    public func int(_ key: String) throws -> Int? {
+    /// The largest whole number a setting takes unless its reader allows more: far above any
+    /// real count or size (256 TiB), and far enough below `Int.max` that arithmetic on it
+    /// cannot overflow.
+    public static let largestNumber = 1 << 48
+
+    /// A whole number in `range` (by default not negative and not absurd): the one reader every
+    /// numeric key goes through, so `-5` or `100000000000` is refused with its line instead of
+    /// being read as "no limit" somewhere downstream.
+    public func int(_ key: String, in range: ClosedRange<Int> = 0...SettingsReader.largestNumber) throws -> Int? {
         guard let text = try string(key) else { return nil }
         guard let value = Int(text.filter { $0 != "_" }) else {
             throw error(key, "must be a whole number, not '\(text)'")
         }
+        guard range.contains(value) else {
+            throw error(key, "must be a whole number from \(range.lowerBound) to \(range.upperBound), not \(text)")
+        }
         return value
     }
 
-    public func int(_ key: String, default fallback: Int) throws -> Int { try int(key) ?? fallback }
+    public func int(_ key: String, default fallback: Int, in range: ClosedRange<Int> = 0...SettingsReader.largestNumber) throws -> Int {
+        try int(key, in: range) ?? fallback
+    }
 
-    public func double(_ key: String) throws -> Double? {
+    /// A finite number in `range` (by default not negative).
+    public func double(_ key: String, in range: ClosedRange<Double> = 0...Double.greatestFiniteMagnitude) throws -> Double? {
         guard let text = try string(key) else { return nil }
-        guard let value = Double(text.filter { $0 != "_" }) else {
+        guard let value = Double(text.filter { $0 != "_" }), value.isFinite else {
             throw error(key, "must be a number, not '\(text)'")
         }
+        guard range.contains(value) else {
+            let bounds = range.upperBound == .greatestFiniteMagnitude ? "at least \(range.lowerBound)" : "from \(range.lowerBound) to \(range.upperBound)"
+            throw error(key, "must be a number \(bounds), not \(text)")
+        }
         return value
+    }
+
+    /// The error for a required key that is missing. A key given but never asked for that looks
+    /// like it (`minimum` for `min`) is the likelier mistake, so that one is named instead.
+    public func missing(_ key: String, _ detail: String) -> WinnowError {
+        if let typo = entries.first(where: { !used.contains($0.key) && SettingsReader.resembles($0.key, key) }) {
+            return typo.value.error("\(owner): unknown key '\(typo.key)' (did you mean '\(key)'?)")
+        }
+        return error(key, detail)
+    }
+
+    /// One name is a prefix of the other, or they differ by at most two edits.
+    static func resembles(_ a: String, _ b: String) -> Bool {
+        let a = Array(a.lowercased().utf8), b = Array(b.lowercased().utf8)
+        if a.starts(with: b) || b.starts(with: a) { return true }
+        var previous = Array(0...b.count)
+        for i in 1...max(a.count, 1) where !a.isEmpty {
+            var current = [i] + [Int](repeating: 0, count: b.count)
+            for j in stride(from: 1, through: b.count, by: 1) {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count] <= 2
     }
 
     public func bool(_ key: String, default fallback: Bool) throws -> Bool {

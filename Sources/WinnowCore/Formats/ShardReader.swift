@@ -26,6 +26,7 @@ public final class ShardReader {
     private let source: any DocumentSource
 
     public init(path: String, rows: RowMapping = RowMapping()) throws {
+        CrashReport.reading(path)
         self.path = path
         format = try ShardFormat.detect(path: path)
         switch format {

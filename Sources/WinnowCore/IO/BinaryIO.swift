@@ -7,6 +7,7 @@ public final class MappedFile: @unchecked Sendable {
     private let mapped: Bool
 
     public init(path: String) throws {
+        CrashReport.reading(path)
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 { throw WinnowError.io(path: path, operation: "open", errno: errno) }
         defer { close(fd) }
@@ -73,6 +74,15 @@ public struct BinaryReader {
         return T(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: T.self))
     }
 
+    /// A count read from the file, checked before anything is multiplied or allocated by it:
+    /// `value` items of `size` bytes each must fit in the bytes that remain.
+    public func count<T: BinaryInteger>(_ value: T, of size: Int, _ what: String) throws -> Int {
+        guard value >= 0, let n = Int(exactly: value), n <= remaining / max(size, 1) else {
+            throw error("\(what) is \(value), but \(remaining) bytes are left, room for at most \(remaining / max(size, 1)) of \(size) bytes")
+        }
+        return n
+    }
+
     public mutating func int32(_ what: String) throws -> Int32 { try scalar(Int32.self, what) }
     public mutating func int64(_ what: String) throws -> Int64 { try scalar(Int64.self, what) }
     public mutating func uint8(_ what: String) throws -> UInt8 { try scalar(UInt8.self, what) }
@@ -83,6 +93,7 @@ public struct BinaryReader {
 
     /// `count` little-endian float32 values.
     public mutating func float32s(_ count: Int, _ what: String) throws -> [Float] {
+        let count = try self.count(count, of: 4, what)
         let at = try take(count * 4, what)
         return Array(unsafeUninitializedCapacity: count) { buffer, initialized in
             // One copy (x86-64 and arm64 are little-endian, as the files are).

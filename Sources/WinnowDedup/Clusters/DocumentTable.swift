@@ -22,6 +22,16 @@ struct DocumentTable {
         prioritiesAt = offsetsAt + 4 * (lines + 1)
         idsAt = prioritiesAt + (hasPriorities ? 8 * lines : 0)
         guard reader.remaining >= idsAt - offsetsAt else { throw reader.error("document table is shorter than its line count") }
+        // `id(line:)` slices the ids by these offsets: they must rise and stay inside the file.
+        let idBytes = reader.remaining - (idsAt - offsetsAt)
+        var previous: UInt32 = 0
+        for k in 0...lines {
+            let next = offset(k)
+            guard next >= previous, Int(next) <= idBytes else {
+                throw reader.error("document table id offset \(k) is \(next), after \(previous) and within \(idBytes) bytes of ids")
+            }
+            previous = next
+        }
     }
 
     /// The id of the document on `line` (1-based).

@@ -24,7 +24,7 @@ public struct SemanticSettings: Sendable {
     public init() {}
 
     init(settings: SettingsReader, embedders: EmbedderLoader) throws {
-        guard let path = try settings.string("model") else {
+        guard let path = try settings.existingPath("model") else {
             throw settings.error("method", "semantic needs model: (a fastText .bin or .ftz file; its sentence vectors are the embeddings)")
         }
         model = path

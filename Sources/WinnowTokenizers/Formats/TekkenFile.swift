@@ -19,8 +19,13 @@ enum TekkenFile {
             throw reader.fail("tekken config: pattern, default_vocab_size and default_num_special_tokens are required")
         }
         let entries = (top["vocab"] ?? .null).arrayValue
+        // Both numbers come from the file: bounded before subtracting, and the special tokens
+        // (made up when not listed) no more than a tokenizer could use.
+        guard specialCount >= 0, specialCount <= 1 << 20, size >= 0, size <= entries.count + specialCount else {
+            throw reader.fail("tekken config: default_vocab_size \(size) and default_num_special_tokens \(specialCount) do not fit the \(entries.count) ranks")
+        }
         let inner = size - specialCount
-        guard specialCount >= 0, inner >= 256, inner <= entries.count else {
+        guard inner >= 256, inner <= entries.count else {
             throw reader.fail("tekken config: default_vocab_size \(size) less \(specialCount) special tokens leaves \(inner) of the \(entries.count) ranks")
         }
         var specials: [String]

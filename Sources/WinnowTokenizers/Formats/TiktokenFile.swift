@@ -18,7 +18,16 @@ public enum TiktokenFile {
             }
             ranked.append((rank, token))
         }
+        // Ranks are dense (a hole is an error below), so none can reach the number of tokens:
+        // checked before the table is allocated by the largest rank.
+        let total = ranked.count + specials.count
+        if let outside = ranked.firstIndex(where: { $0.rank >= total }) {
+            throw WinnowError.config(path: path, line: outside + 1, detail: "rank \(ranked[outside].rank) is beyond the \(total) tokens, so some ranks would be missing")
+        }
         let size = max(ranked.map(\.rank).max().map { $0 + 1 } ?? 0, (specials.values.max().map { Int($0) + 1 }) ?? 0)
+        guard size <= total else {
+            throw WinnowError.config(path: path, line: nil, detail: "special token id \(size - 1) is beyond the \(total) tokens, so some ids would be missing")
+        }
         var tokens = [[UInt8]?](repeating: nil, count: size)
         for (rank, token) in ranked {
             guard tokens[rank] == nil else { throw WinnowError.config(path: path, line: nil, detail: "rank \(rank) appears twice") }

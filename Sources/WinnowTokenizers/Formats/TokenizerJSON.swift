@@ -365,8 +365,11 @@ struct Reader {
 
         var addedTokens: [(content: String, id: UInt32)] = []
         for item in added.arrayValue {
-            guard case let .object(o) = item, let content = string(o, "content"), let id = o["id"]?.doubleValue else {
+            guard case let .object(o) = item, let content = string(o, "content"), let number = o["id"]?.doubleValue else {
                 throw fail("added_tokens: an entry without content or id")
+            }
+            guard number >= 0, number < 1e8, let id = UInt32(exactly: number) else {
+                throw fail("added_tokens '\(content)': id \(JSONWriter.string(o["id"]!)) is not a token id (0 to 99,999,999)")
             }
             for flag in ["single_word", "lstrip", "rstrip"] where !flags && bool(o, flag, default: false) {
                 throw fail("added_tokens '\(content)': \(flag) true is not supported with a sentencepiece-style BPE")
