@@ -237,6 +237,9 @@ struct EncodeText: ParsableCommand {
     @Option(help: "Special-token text in the input: recognize, refuse or ordinary.")
     var specials: SpecialTokenPolicy = .refuse
 
+    @Flag(help: "Add the special tokens the tokenizer's post-processor adds (HF's add_special_tokens=True; tokenizer.json files).")
+    var addSpecialTokens = false
+
     @Option(help: "Unigram models: print the N best segmentations of each text, best first, then an empty line.")
     var nbest: Int?
 
@@ -257,12 +260,12 @@ struct EncodeText: ParsableCommand {
         }
         guard !input.isEmpty else {
             let text = try reportingErrors { try readFile("/dev/stdin") }
-            FileOutput.standardOutput(format(try reportingErrors { try tokenizer.encode(text, specials: specials) }, tokenizer))
+            FileOutput.standardOutput(format(try reportingErrors { try tokenizer.encode(text, specials: specials, addSpecialTokens: addSpecialTokens) }, tokenizer))
             return
         }
         try reportingErrors {
             let batches = try TextCorpus(inputs: input, byteBudget: byteBudget).batches()
-            var encoder = tokenizer.makeEncoder(specials: specials)
+            var encoder = tokenizer.makeEncoder(specials: specials, addSpecialTokens: addSpecialTokens)
             var ids: [UInt32] = []
             while let batch = try batches.next() {
                 var out = ""
@@ -357,9 +360,14 @@ struct InspectTokenizer: ParsableCommand {
         let samples = sample.isEmpty
             ? ["Hello world! It's 2026, isn't it?", "    def f(x):\n        return x ** 2\n", "Größere Übersetzungen für 東京 и Москва 😀"]
             : sample
+        let addsTokens = !tokenizer.postProcessing.prefix.isEmpty || !tokenizer.postProcessing.suffix.isEmpty
         for text in samples {
-            let ids = try reportingErrors { try tokenizer.encode(Array(text.utf8), specials: .recognize) }
-            out += "\n\(text.debugDescription)\n  \(ids.count) tokens: " + ids.map { tokenizer.tokenString($0) }.joined(separator: " | ") + "\n  ids: " + ids.map(String.init).joined(separator: " ") + "\n"
+            out += "\n\(text.debugDescription)\n"
+            for add in addsTokens ? [false, true] : [false] {
+                let ids = try reportingErrors { try tokenizer.encode(Array(text.utf8), specials: .recognize, addSpecialTokens: add) }
+                out += (addsTokens ? (add ? "  with special tokens:\n" : "  without special tokens:\n") : "")
+                out += "  \(ids.count) tokens: " + ids.map { tokenizer.tokenString($0) }.joined(separator: " | ") + "\n  ids: " + ids.map(String.init).joined(separator: " ") + "\n"
+            }
         }
         FileOutput.standardOutput(out)
     }
