@@ -18,11 +18,44 @@ public enum TokenizerFiles {
         let bytes = try readFile(path)
         switch kind(of: bytes) {
         case .tiktoken: return try TiktokenFile.read(path: path, pattern: pattern ?? .cl100k, specials: specials)
-        case .sentencePiece: return try SentencePieceTokenizer.read(path: path)
+        case .sentencePiece: return try withConfigSpecials(try SentencePieceTokenizer.read(path: path), beside: path)
         case .json:
-            if isTokenizerJSON(bytes) { return try TokenizerJSON.read(bytes: bytes, path: path) }
+            if isTokenizerJSON(bytes) { return try withConfigSpecials(try TokenizerJSON.read(bytes: bytes, path: path), beside: path) }
             return try vocabJSON(path, specials: specials)
         }
+    }
+
+    /// transformers adds BOS and EOS as `add_bos_token`/`add_eos_token` in the
+    /// tokenizer_config.json beside the file say (Llama 2, Mistral, Gemma); the file's own
+    /// post-processor, when it adds tokens, is what HF uses and wins.
+    static func withConfigSpecials(_ tokenizer: any LoadedTokenizer, beside path: String) throws -> any LoadedTokenizer {
+        let config = (path.contains("/") ? String(path[...path.lastIndex(of: "/")!]) : "") + "tokenizer_config.json"
+        guard tokenizer.specialTokensAroundText == ([], []), fileExists(config) else { return tokenizer }
+        let root: JSONValue
+        do {
+            root = try readFile(config).withUnsafeBytes { try JSONValue.parse($0) }
+        } catch let error as JSONSyntaxError {
+            throw WinnowError.config(path: config, line: nil, detail: "not JSON: \(error.message) at byte offset \(error.offset)")
+        }
+        guard case let .object(o) = root else { return tokenizer }
+        func id(_ flag: String, _ key: String) throws -> [UInt32] {
+            guard case .bool(true)? = o[flag] else { return [] }
+            let name: String?
+            if case let .object(token)? = o[key] { name = token["content"]?.stringValue } else { name = o[key]?.stringValue }
+            guard let name, let id = tokenizer.specialTokens[name] else {
+                throw WinnowError.config(path: config, line: nil, detail: "\(flag) is true but \(key) is not one of the tokenizer's special tokens")
+            }
+            return [id]
+        }
+        let processing = PostProcessing(prefix: try id("add_bos_token", "bos_token"), suffix: try id("add_eos_token", "eos_token"))
+        if processing.isIdentity { return tokenizer }
+        if let processed = tokenizer as? PostProcessedTokenizer {
+            var merged = processed.postProcessing
+            merged.prefix = processing.prefix
+            merged.suffix = processing.suffix
+            return PostProcessedTokenizer(base: processed.base, postProcessing: merged)
+        }
+        return PostProcessedTokenizer(base: tokenizer, postProcessing: processing)
     }
 
     static func kind(of bytes: [UInt8]) -> Kind {

@@ -69,6 +69,7 @@ public struct PostProcessedTokenizer: LoadedTokenizer {
     public var specialTokens: [String: UInt32] { base.specialTokens }
     public func tokenString(_ id: UInt32) -> String { base.tokenString(id) }
     public func decode(_ ids: [UInt32]) throws -> [UInt8] { try base.decode(ids) }
+    public var specialTokensAroundText: (before: [UInt32], after: [UInt32]) { (postProcessing.prefix, postProcessing.suffix) }
 
     public var summary: [String] {
         var lines = base.summary
