@@ -111,6 +111,90 @@ def roberta_like(spec):
                               "trim_offsets": True, "add_prefix_space": False}
 
 
+BLOOM_SPLIT = " ?[^(\\s|[.,!?\u2026\u3002\uff0c\u3001\u0964\u06d4\u060c])]+"
+
+
+def byte_level_family(stack):
+    """A change that gives Llama 3.2's vocabulary another family's byte-level component stack."""
+    def change(spec):
+        for key, value in stack.items():
+            spec[key] = value
+    return change
+
+
+BYTE_LEVEL = {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True, "use_regex": True}
+NEOX = {"normalizer": {"type": "NFC"}, "pre_tokenizer": BYTE_LEVEL, "post_processor": dict(BYTE_LEVEL, trim_offsets=False),
+        "decoder": BYTE_LEVEL}
+BLOOM = {"normalizer": None, "pre_tokenizer": {"type": "Sequence", "pretokenizers": [
+    {"type": "Split", "pattern": {"Regex": BLOOM_SPLIT}, "behavior": "Isolated", "invert": False},
+    dict(BYTE_LEVEL, use_regex=False)]}, "post_processor": dict(BYTE_LEVEL, use_regex=False), "decoder": dict(BYTE_LEVEL, use_regex=False)}
+FALCON = {"normalizer": None, "pre_tokenizer": {"type": "Sequence", "pretokenizers": [
+    {"type": "Punctuation", "behavior": "Contiguous"}, BYTE_LEVEL, {"type": "Digits", "individual_digits": True},
+    {"type": "Split", "pattern": {"Regex": "[0-9][0-9][0-9]"}, "behavior": "Isolated", "invert": False}]},
+    "post_processor": {"type": "TemplateProcessing", "single": [{"Sequence": {"id": "A", "type_id": 0}}],
+                       "pair": [{"Sequence": {"id": "A", "type_id": 0}}, {"Sequence": {"id": "B", "type_id": 1}}], "special_tokens": {}},
+    "decoder": BYTE_LEVEL}
+ROBERTA = {"normalizer": None, "pre_tokenizer": dict(BYTE_LEVEL, add_prefix_space=True),
+           "post_processor": {"type": "RobertaProcessing", "sep": ["<|end_of_text|>", 128001], "cls": ["<|begin_of_text|>", 128000],
+                              "trim_offsets": True, "add_prefix_space": True}, "decoder": BYTE_LEVEL}
+
+
+def trained_families(tmp, lines, files):
+    """Families whose files no package ships, built with HF tokenizers' Python API in their published
+    component stacks (as transformers' converters lay them out) and trained on the first lines."""
+    from sentencepiece import sentencepiece_model_pb2
+    from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
+    proto = sentencepiece_model_pb2.ModelProto()
+    proto.ParseFromString((ROOT / "Tests/WinnowTokenizersTests/Fixtures/unigram-nfkc.model").read_bytes())
+    charsmap = proto.normalizer_spec.precompiled_charsmap
+    sample = lines[:40000]
+    built = {}
+
+    def unigram(name, post, pre=None):
+        tok = Tokenizer(models.Unigram())
+        tok.normalizer = normalizers.Sequence([normalizers.Precompiled(charsmap), normalizers.Strip(left=False, right=True),
+                                               normalizers.Replace(Regex(" {2,}"), "\u2581")])
+        tok.pre_tokenizer = pre or pre_tokenizers.Metaspace(replacement="\u2581", prepend_scheme="always")
+        tok.decoder = decoders.Metaspace(replacement="\u2581", prepend_scheme="always")
+        tok.train_from_iterator(sample, trainers.UnigramTrainer(vocab_size=8000, special_tokens=["<pad>", "</s>", "<unk>", "<s>"],
+                                                                 unk_token="<unk>"))
+        tok.post_processor = post(tok)
+        built[name] = pathlib.Path(tmp) / f"{name.split()[0]}.json"
+        tok.save(str(built[name]))
+
+    def template(single):
+        return lambda tok: processors.TemplateProcessing(single=single, special_tokens=[(t, tok.token_to_id(t)) for t in ["<s>", "</s>"]
+                                                                                            if t in single])
+    unigram("T5 (Unigram, Precompiled+Strip+Replace, WhitespaceSplit+Metaspace, $A </s>)", template("$A </s>"),
+            pre_tokenizers.Sequence([pre_tokenizers.WhitespaceSplit(), pre_tokenizers.Metaspace(replacement="\u2581", prepend_scheme="always")]))
+    unigram("XLM-R (Unigram, Precompiled+Strip+Replace, Metaspace, <s> $A </s>)", template("<s> $A </s>"))
+
+    def spm_bpe(name, normalizer, pre, post, decoder):
+        tok = Tokenizer(models.BPE(unk_token="<unk>", byte_fallback=True, fuse_unk=True))
+        tok.normalizer, tok.pre_tokenizer, tok.decoder = normalizer, pre, decoder
+        alphabet = [f"<0x{b:02X}>" for b in range(256)]
+        tok.train_from_iterator(sample, trainers.BpeTrainer(vocab_size=8000, special_tokens=["<unk>", "<s>", "</s>"] + alphabet))
+        tok.post_processor = processors.TemplateProcessing(single=post, special_tokens=[("<s>", tok.token_to_id("<s>"))])
+        built[name] = pathlib.Path(tmp) / f"{name.split()[0].replace('/', '-')}.json"
+        tok.save(str(built[name]))
+    spm_bpe("Gemma (BPE byte_fallback, Replace ' '→▁, Split ' ' MergedWithPrevious, <s> $A)",
+            normalizers.Replace(" ", "\u2581"), pre_tokenizers.Split(" ", behavior="merged_with_previous"), "<s> $A",
+            decoders.Sequence([decoders.Replace("\u2581", " "), decoders.ByteFallback(), decoders.Fuse()]))
+    spm_bpe("Phi-3/Llama-2 (BPE byte_fallback, Metaspace first no split, <s> $A)", None,
+            pre_tokenizers.Metaspace(replacement="\u2581", prepend_scheme="first", split=False), "<s> $A",
+            decoders.Sequence([decoders.Replace("\u2581", " "), decoders.ByteFallback(), decoders.Fuse(), decoders.Strip(" ", 1, 0)]))
+
+    tok = Tokenizer(models.WordPiece(unk_token="[UNK]"))
+    tok.normalizer = normalizers.BertNormalizer(lowercase=True)
+    tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    tok.decoder = decoders.WordPiece()
+    tok.train_from_iterator(sample, trainers.WordPieceTrainer(vocab_size=8000, special_tokens=["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]))
+    tok.post_processor = processors.BertProcessing(("[SEP]", tok.token_to_id("[SEP]")), ("[CLS]", tok.token_to_id("[CLS]")))
+    built["BERT (WordPiece, BertNormalizer, BertPreTokenizer, BertProcessing)"] = pathlib.Path(tmp) / "bert.json"
+    tok.save(str(pathlib.Path(tmp) / "bert.json"))
+    return built
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--files", required=True)
@@ -143,6 +227,10 @@ def main():
             ("Llama 3.2 tiktoken (tokenizer.model)", files / "llama3.2.tokenizer.model", ["--pattern", "llama3"],
              lambda p: tiktoken_file(p, LLAMA3_PATTERN), False),
             ("Qwen tiktoken", files / "qwen.tiktoken", ["--pattern", "qwen2"], lambda p: tiktoken_file(p, QWEN_PATTERN), False),
+        ] + [(f"{family} form (Llama 3.2's vocabulary)", variant(files, tmp, f"{family.replace('/', '-')}.json", "llama3.2.tokenizer.json", byte_level_family(stack)),
+              [], lambda p: hf_json(p), True)
+             for family, stack in [("GPT-NeoX/OLMo", NEOX), ("BLOOM", BLOOM), ("Falcon", FALCON), ("GPT-2/RoBERTa", ROBERTA)]
+        ] + [(name, path, [], lambda p: hf_json(p), True) for name, path in trained_families(tmp, lines, files).items()
         ] + [(f"Mistral {name}", files / name, [], lambda p: spm(p), False)
              for name in ["tokenizer.model.v1", "mistral_instruct_tokenizer_240216.model.v2", "mistral_instruct_tokenizer_240323.model.v3",
                           "mistral_instruct_tokenizer_241114.model.v7"]]

@@ -188,8 +188,14 @@ struct Reader {
         var prependEvenAfterSpace = false
         var split = false
         if normalizer != .null {
-            guard preTokenizer == .null else {
-                throw fail("pre_tokenizer \(describe(preTokenizer)) after a normalizer is not supported (Llama 2 has none)")
+            // Gemma's Split(" ") finds no space once Replace(" " → "▁") has run: it changes nothing.
+            var spaceSplit = false
+            if case let .object(o) = preTokenizer, string(o, "type") == "Split", case let .object(pattern)? = o["pattern"],
+               string(pattern, "String") == " ", !bool(o, "invert", default: false) {
+                spaceSplit = true
+            }
+            guard preTokenizer == .null || spaceSplit else {
+                throw fail("pre_tokenizer \(describe(preTokenizer)) after a normalizer is not supported (Llama 2 has none; Gemma's Split(' '))")
             }
             let steps: [JSONValue]
             if case let .object(o) = normalizer, string(o, "type") == "Sequence" {
