@@ -16,6 +16,12 @@ public struct PackSettings: Sendable {
     public var sequenceLength = 2048
     public var addBOS = false
     public var addEOS = true
+    /// Take BOS and EOS from the tokenizer (its post-processor, or add_bos_token/add_eos_token
+    /// in the tokenizer_config.json beside it), as its model was trained; `bos`, `eos`,
+    /// `bos_token` and `eos_token` given explicitly still win.
+    public var specialsFromTokenizer = false
+    /// Which of `bos`/`eos` the settings gave (they win over the tokenizer's).
+    public var explicitBOS = false, explicitEOS = false
     /// Special-token names; nil picks the tokenizer's usual one.
     public var bosToken: String?
     public var eosToken: String?
@@ -51,8 +57,11 @@ public struct PackSettings: Sendable {
         packing = PackingMode(rawValue: try settings.choice("packing", PackingMode.allCases.map(\.rawValue), default: "documents"))!
         sequenceLength = try settings.int("seq_len", default: sequenceLength)
         guard sequenceLength >= 1 else { throw settings.error("seq_len", "must be at least 1") }
+        explicitBOS = settings.node("bos") != nil
+        explicitEOS = settings.node("eos") != nil
         addBOS = try settings.bool("bos", default: false)
         addEOS = try settings.bool("eos", default: true)
+        specialsFromTokenizer = try settings.bool("specials_from_tokenizer", default: false)
         bosToken = try settings.string("bos_token")
         eosToken = try settings.string("eos_token")
         padToken = try settings.string("pad_token")
@@ -73,6 +82,26 @@ public struct PackSettings: Sendable {
     /// The layout of the per-task parts: the output's, except that nanoGPT parts are written
     /// as `.ds` so the merge knows where their sequences end (to split files between them).
     public var partFormat: TokenShardFormat { format == .nanogpt ? .datatrove : format }
+
+    /// These settings with BOS and EOS as the tokenizer adds them around a text (with
+    /// `specials_from_tokenizer`; explicit `bos`/`eos`/`bos_token`/`eos_token` win).
+    public func withSpecials(of tokenizer: any Tokenizer, path: String) throws -> PackSettings {
+        guard specialsFromTokenizer else { return self }
+        let (before, after) = tokenizer.specialTokensAroundText
+        guard before.count <= 1, after.count <= 1 else {
+            throw WinnowError.invalid("\(path): the tokenizer adds \(before.count) tokens before and \(after.count) after a text; "
+                + "pack adds one BOS and one EOS: set bos/eos and bos_token/eos_token instead of specials_from_tokenizer")
+        }
+        var out = self
+        if !explicitBOS { out.addBOS = !before.isEmpty }
+        if !explicitEOS { out.addEOS = !after.isEmpty }
+        out.tokenizerBOS = before.first
+        out.tokenizerEOS = after.first
+        return out
+    }
+
+    /// The ids `withSpecials(of:)` took from the tokenizer.
+    public var tokenizerBOS: UInt32?, tokenizerEOS: UInt32?
 
     /// Tokens per packed window.
     public var window: Int { sequenceLength + 1 }

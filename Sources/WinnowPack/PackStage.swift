@@ -55,6 +55,7 @@ public struct PackStage: Stage {
         let started = monotonicSeconds()
         let path = tokenizerPath(task)
         let tokenizer = try loadTokenizer(path)
+        let settings = try self.settings.withSpecials(of: tokenizer, path: path)
         let specials = try SpecialIDs(tokenizer: tokenizer, settings: settings, path: path)
         let width = try TokenWidth.choose(format: settings.format, vocabularySize: tokenizer.vocabularySize)
         let encoders = EncoderPool((0..<settings.threads).map { _ in

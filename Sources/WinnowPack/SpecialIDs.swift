@@ -17,14 +17,14 @@ public struct SpecialIDs: Sendable, Equatable {
             }
             return id
         }
-        if let name = settings.eosToken { eos = try lookup(name) } else { eos = tokenizer.endOfTextID }
+        if let name = settings.eosToken { eos = try lookup(name) } else { eos = settings.tokenizerEOS ?? tokenizer.endOfTextID }
         if settings.addEOS, eos == nil {
             throw WinnowError.invalid("\(path): the tokenizer has no end-of-text token; name one with eos_token, or set eos: false")
         }
         if let name = settings.bosToken {
             bos = try lookup(name)
         } else {
-            bos = SpecialIDs.bosNames.lazy.compactMap { tokenizer.specialTokens[$0] }.first
+            bos = settings.tokenizerBOS ?? SpecialIDs.bosNames.lazy.compactMap { tokenizer.specialTokens[$0] }.first
         }
         if settings.addBOS, bos == nil {
             throw WinnowError.invalid("\(path): the tokenizer has no beginning-of-text token; name one with bos_token")

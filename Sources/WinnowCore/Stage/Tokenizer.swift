@@ -10,9 +10,15 @@ public protocol Tokenizer: Sendable {
     func makeEncoder(specials: SpecialTokenPolicy) -> any TokenEncoder
     /// The bytes the ids stand for; throws on an id outside the vocabulary.
     func decode(_ ids: [UInt32]) throws -> [UInt8]
+    /// The special tokens the tokenizer's own file puts before and after a text when asked to
+    /// add them (HF's `add_special_tokens=True`): Llama 3's `<|begin_of_text|>`, BERT's
+    /// `[CLS]`…`[SEP]`. None by default.
+    var specialTokensAroundText: (before: [UInt32], after: [UInt32]) { get }
 }
 
 extension Tokenizer {
+    public var specialTokensAroundText: (before: [UInt32], after: [UInt32]) { ([], []) }
+
     /// The id of the end-of-document token, by the names tokenizers commonly give it.
     public var endOfTextID: UInt32? {
         for name in ["<|endoftext|>", "</s>", "<|end_of_text|>", "<eos>", "<|im_end|>"] {

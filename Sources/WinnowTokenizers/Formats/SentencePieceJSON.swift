@@ -160,11 +160,22 @@ extension SentencePieceJSON {
             }
         }
         proto.normalizer = try normalizer(top["normalizer"] ?? .null, reader)
-        proto.normalizer.addDummyPrefix = try metaspace(top["pre_tokenizer"] ?? .null, path: "pre_tokenizer", reader)
+        var preTokenizer = top["pre_tokenizer"] ?? .null, path = "pre_tokenizer", whitespaceSplit = false
+        // T5's Sequence[WhitespaceSplit, Metaspace].
+        if case let .object(o) = preTokenizer, reader.string(o, "type") == "Sequence", case let .array(steps)? = o["pretokenizers"],
+           steps.count == 2, case let .object(first) = steps[0], reader.string(first, "type") == "WhitespaceSplit" {
+            preTokenizer = steps[1]
+            path = "pre_tokenizer.pretokenizers[1]"
+            whitespaceSplit = true
+        }
+        proto.normalizer.addDummyPrefix = try metaspace(preTokenizer, path: path, reader)
+        if whitespaceSplit, !proto.normalizer.addDummyPrefix {
+            throw reader.fail("\(path) Metaspace: prepend_scheme never after WhitespaceSplit is not supported (always)")
+        }
         try checkDecoder(top["decoder"] ?? .null, reader)
         proto.unknownSurface = proto.pieces[unknown].bytes
         do {
-            return try SentencePieceTokenizer(proto: proto, path: reader.path, byWord: true, addedTokens: added)
+            return try SentencePieceTokenizer(proto: proto, path: reader.path, byWord: true, whitespaceSplit: whitespaceSplit, addedTokens: added)
         } catch let error as WinnowError {
             throw reader.fail("model: \(error)")
         }

@@ -61,14 +61,15 @@ public enum TiktokenFile {
         func rank(_ bytes: ArraySlice<UInt8>) -> Int? {
             Array(bytes).withUnsafeBufferPointer { table.find($0) }.map { Int(idOfEntry[$0]) }
         }
-        var merges: [BPEVocabulary.Merge] = []
-        for (id, token) in tokens.enumerated() where token.count > 1 && !specialIDs.contains(UInt32(id)) {
-            // Parts as byte ranges; merge the adjacent pair of lowest rank below `id`.
+        /// The two parts tiktoken's merge loop leaves of `token`'s bytes, merging only ranks
+        /// below `limit` (the token's own rank excluded).
+        func parts(_ token: [UInt8], id: Int, limit: Int) -> (Int, Int)? {
+            // Parts as byte ranges; merge the adjacent pair of lowest rank.
             var bounds = Array(0...token.count)
             while bounds.count > 3 {
                 var best = Int.max, at = -1
                 for k in 0..<(bounds.count - 2) {
-                    if let r = rank(token[bounds[k]..<bounds[k + 2]]), r < id, r < best {
+                    if let r = rank(token[bounds[k]..<bounds[k + 2]]), r < limit, r != id, r < best {
                         best = r
                         at = k
                     }
@@ -76,9 +77,15 @@ public enum TiktokenFile {
                 if at < 0 { break }
                 bounds.remove(at: at + 1)
             }
-            guard bounds.count == 3, let left = rank(token[0..<bounds[1]]), let right = rank(token[bounds[1]...]) else {
-                throw WinnowError.config(path: path, line: nil, detail: "token of rank \(id) cannot be built from two lower-ranked tokens")
-            }
+            guard bounds.count == 3, let left = rank(token[0..<bounds[1]]), let right = rank(token[bounds[1]...]) else { return nil }
+            return (left, right)
+        }
+        var merges: [BPEVocabulary.Merge] = []
+        for (id, token) in tokens.enumerated() where token.count > 1 && !specialIDs.contains(UInt32(id)) {
+            // Lower ranks only, as transformers converts; else tiktoken's own loop, which may pass
+            // through higher ranks. A token neither reaches (Llama 3 and Qwen 3.5 have some) is
+            // produced only whole, as tiktoken produces it, so it gets no merge.
+            guard let (left, right) = parts(token, id: id, limit: id) ?? parts(token, id: id, limit: Int.max) else { continue }
             merges.append(.init(left: UInt32(left), right: UInt32(right), result: UInt32(id)))
         }
         return merges

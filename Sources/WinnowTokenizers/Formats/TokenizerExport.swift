@@ -20,6 +20,9 @@ public enum TokenizerExport {
             return "a byte-level BPE tokenizer cannot be a sentencepiece model: sentencepiece pieces are characters, with bytes only as a fallback"
         case (is SentencePieceTokenizer, "tiktoken"), (is MetaspaceTokenizer, "tiktoken"):
             return "a sentencepiece-style model cannot be a .tiktoken file: tiktoken merges byte-level pieces by rank, with no normalizer or ▁"
+        case (is PostProcessedTokenizer, _):
+            return "its post-processor adds special tokens, or it truncates or pads, and the writers write the model's steps only: "
+                + "export the file without post_processor, truncation and padding"
         case (is MetaspaceTokenizer, _):
             return "a sentencepiece-style BPE tokenizer read from tokenizer.json can be exported only as it is (tokenizer.json)"
         default:

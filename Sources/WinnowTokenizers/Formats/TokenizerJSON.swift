@@ -104,12 +104,15 @@ struct Reader {
         if let version = top["version"]?.stringValue, version != "1.0" {
             throw fail("unknown tokenizer.json version '\(version)' (expected 1.0)")
         }
-        for key in ["truncation", "padding"] {
-            if let value = top[key], value != .null { throw fail("\(key) \(describe(value)) is not supported") }
-        }
         if top["model"] == nil, top["config"] != nil, case .array? = top["vocab"] { return try TekkenFile.read(top, self) }
+        let processing = try postProcessing(top)
+        let model = try modelTokenizer(top)
+        return processing.isIdentity ? model : PostProcessedTokenizer(base: model, postProcessing: processing)
+    }
+
+    /// The tokenizer up to the model's ids (normalizer, pre-tokenizer, model, added tokens).
+    func modelTokenizer(_ top: JSONObject) throws -> any LoadedTokenizer {
         guard case let .object(model)? = top["model"] else { throw fail("no model object") }
-        try checkPostProcessor(top["post_processor"] ?? .null)
         switch string(model, "type") {
         case "Unigram": return try SentencePieceJSON.read(top, model: model, self)
         case "BPE", nil: break
@@ -185,8 +188,14 @@ struct Reader {
         var prependEvenAfterSpace = false
         var split = false
         if normalizer != .null {
-            guard preTokenizer == .null else {
-                throw fail("pre_tokenizer \(describe(preTokenizer)) after a normalizer is not supported (Llama 2 has none)")
+            // Gemma's Split(" ") finds no space once Replace(" " → "▁") has run: it changes nothing.
+            var spaceSplit = false
+            if case let .object(o) = preTokenizer, string(o, "type") == "Split", case let .object(pattern)? = o["pattern"],
+               string(pattern, "String") == " ", !bool(o, "invert", default: false) {
+                spaceSplit = true
+            }
+            guard preTokenizer == .null || spaceSplit else {
+                throw fail("pre_tokenizer \(describe(preTokenizer)) after a normalizer is not supported (Llama 2 has none; Gemma's Split(' '))")
             }
             let steps: [JSONValue]
             if case let .object(o) = normalizer, string(o, "type") == "Sequence" {
@@ -341,22 +350,16 @@ struct Reader {
         }
     }
 
-    /// ByteLevel (it only adjusts offsets) and TemplateProcessing (it adds tokens only when
-    /// asked to add special tokens, which corpus encoding never does) do not change the ids.
-    func checkPostProcessor(_ value: JSONValue) throws {
-        guard value != .null else { return }
-        guard case let .object(o) = value, ["ByteLevel", "TemplateProcessing"].contains(string(o, "type") ?? "") else {
-            throw fail("post_processor \(describe(value)) is not supported (ByteLevel, TemplateProcessing)")
-        }
-    }
-
     /// The vocabulary and merges of a BPE model; `byteLevel` vocabularies are written in GPT-2's
     /// byte alphabet, the others (sentencepiece-style) are literal text.
     /// `flags`: the caller handles added tokens' `lstrip`, `rstrip` and `single_word`.
     func bpe(_ model: JSONObject, added: JSONValue, byteLevel: Bool, flags: Bool = false) throws -> (BPEVocabulary, Bool) {
         if let type = string(model, "type"), type != "BPE" { throw fail("model type '\(type)' is not supported (BPE)") }
+        // HF writes "" where it means none (Qwen 2's and GPT-2's files do).
         for key in ["continuing_subword_prefix", "end_of_word_suffix"] + (byteLevel ? ["unk_token"] : []) {
-            if let value = model[key], value != .null { throw fail("model \(key) \(JSONWriter.string(value)) is not supported\(byteLevel ? " in byte-level BPE" : "")") }
+            if let value = model[key], value != .null, value != .string("") {
+                throw fail("model.\(key) \(JSONWriter.string(value)) is not supported\(byteLevel ? " in byte-level BPE" : "")")
+            }
         }
         if let dropout = model["dropout"], dropout != .null, dropout.doubleValue != 0 {
             throw fail("model dropout \(JSONWriter.string(dropout)) is not supported")
@@ -364,17 +367,15 @@ struct Reader {
         guard case let .object(vocabObject)? = model["vocab"] else { throw fail("model has no vocab object") }
 
         var addedTokens: [(content: String, id: UInt32)] = []
-        for item in added.arrayValue {
-            guard case let .object(o) = item, let content = string(o, "content"), let number = o["id"]?.doubleValue else {
-                throw fail("added_tokens: an entry without content or id")
+        for (k, item) in added.arrayValue.enumerated() {
+            guard case let .object(o) = item, let content = string(o, "content") else {
+                throw fail("added_tokens[\(k)]: an entry without content")
             }
-            guard number >= 0, number < 1e8, let id = UInt32(exactly: number) else {
-                throw fail("added_tokens '\(content)': id \(JSONWriter.string(o["id"]!)) is not a token id (0 to 99,999,999)")
-            }
+            let id = try tokenID(o["id"], path: "added_tokens[\(k)].id")
             for flag in ["single_word", "lstrip", "rstrip"] where !flags && bool(o, flag, default: false) {
-                throw fail("added_tokens '\(content)': \(flag) true is not supported with a sentencepiece-style BPE")
+                throw fail("added_tokens[\(k)] '\(content)': \(flag) true is not supported with a sentencepiece-style BPE")
             }
-            addedTokens.append((content, UInt32(id)))
+            addedTokens.append((content, id))
         }
         let addedIDs = Dictionary(addedTokens.map { ($0.content, $0.id) }, uniquingKeysWith: { a, _ in a })
 
@@ -399,6 +400,10 @@ struct Reader {
         }
         for token in addedTokens where idOfString[token.content] == nil {
             let id = Int(token.id)
+            // HF gives tokens outside the vocabulary the ids after it; a larger id is a broken file.
+            guard id < vocabObject.count + addedTokens.count else {
+                throw fail("added_tokens '\(token.content)': id \(id) is past the \(vocabObject.count) vocabulary and \(addedTokens.count) added tokens")
+            }
             if id >= tokens.count { tokens += [[UInt8]?](repeating: nil, count: id + 1 - tokens.count) }
             tokens[id] = Array(token.content.utf8)
             idOfString[token.content] = token.id

@@ -11,6 +11,9 @@ struct MetaspaceWhitespace: Sendable {
     let collapsesSpaces: Bool
     /// Metaspace's `prepend_scheme` is `always` (else `never`).
     let prepends: Bool
+    /// `WhitespaceSplit` comes before `Metaspace` (T5): white space (Unicode White_Space) left
+    /// after the replacements ends a word and is dropped, and each word gets its own `▁`.
+    var whitespaceSplit = false
 
     func apply(_ text: UnsafeBufferPointer<UInt8>, into out: GrowableBuffer<UInt8>) {
         out.count = 0
@@ -26,6 +29,10 @@ struct MetaspaceWhitespace: Sendable {
         }
         guard end > 0 else { return }
         out.reserve(3 * end + 3)
+        if whitespaceSplit {
+            splitWords(UnsafeBufferPointer(rebasing: text[..<end]), into: out)
+            return
+        }
         if prepends, !(end >= 3 && text[0] == 0xE2 && text[1] == 0x96 && text[2] == 0x81) {
             // Metaspace looks at the text after the replacements: a leading space is a ▁ too.
             if text[0] != 0x20 { appendMeta(out) }
@@ -45,6 +52,35 @@ struct MetaspaceWhitespace: Sendable {
                 for _ in i..<run { appendMeta(out) }
             }
             i = run
+        }
+    }
+
+    /// Each white-space-separated word with a `▁` in front unless it starts with one; a run of
+    /// two or more spaces (a `▁` after `Replace`) belongs to the word.
+    private func splitWords(_ text: UnsafeBufferPointer<UInt8>, into out: GrowableBuffer<UInt8>) {
+        var i = 0, wordStart = true
+        while i < text.count {
+            if text[i] == 0x20 {
+                var run = i
+                while run < text.count, text[run] == 0x20 { run += 1 }
+                if collapsesSpaces, run - i >= 2 {
+                    appendMeta(out)
+                    wordStart = false
+                } else {
+                    wordStart = true
+                }
+                i = run
+                continue
+            }
+            let (scalar, length) = DigitSplitter.decode(text, at: i)
+            if scalar.properties.isWhitespace {
+                wordStart = true
+            } else {
+                if wordStart, prepends, scalar != "\u{2581}" { appendMeta(out) }
+                wordStart = false
+                for k in i..<(i + length) { out.append(text[k]) }
+            }
+            i += length
         }
     }
 

@@ -49,7 +49,9 @@ public struct SentencePieceTokenizer: Tokenizer {
     /// Checks what sentencepiece's loader checks (model_interface.cc `InitializePieces`).
     /// `byWord` segments as HF's Unigram model does (see `Model`), with `addedTokens` cut out of
     /// the text first, as HF's added vocabulary does.
-    init(proto: SentencePieceModelProto, path: String, byWord: Bool = false, addedTokens: [(content: String, id: UInt32)] = []) throws {
+    /// `whitespaceSplit`: HF's `WhitespaceSplit` runs before `Metaspace` (T5's files).
+    init(proto: SentencePieceModelProto, path: String, byWord: Bool = false, whitespaceSplit: Bool = false,
+         addedTokens: [(content: String, id: UInt32)] = []) throws {
         func fail(_ detail: String) -> WinnowError { .config(path: path, line: nil, detail: detail) }
         self.proto = proto
         pieces = proto.pieces
@@ -107,7 +109,8 @@ public struct SentencePieceTokenizer: Tokenizer {
         let spec = proto.normalizer
         normalizerName = spec.name
         let charsMap = spec.charsMap.isEmpty ? nil : try PrecompiledCharsMap(spec.charsMap, path: path)
-        metaspace = byWord ? MetaspaceWhitespace(collapsesSpaces: spec.removeExtraWhitespaces, prepends: spec.addDummyPrefix) : nil
+        metaspace = byWord ? MetaspaceWhitespace(collapsesSpaces: spec.removeExtraWhitespaces, prepends: spec.addDummyPrefix,
+                                                          whitespaceSplit: whitespaceSplit) : nil
         graphemeRules = byWord ? charsMap.map { GraphemeCharsMap(charsMap: $0) } : nil
         normalizer = SentencePieceNormalizer(
             charsMap: charsMap, userDefined: self.userDefined, addDummyPrefix: spec.addDummyPrefix,
