@@ -109,8 +109,12 @@ def response(writer, url, body, content_type, coding=None):
 def write_crawl(path, gzipped, limit=None):
     with open(path, "wb") as f:
         writer = WARCWriter(f, gzip=gzipped)
-        writer.write_record(writer.create_warcinfo_record(path.name, {"software": "Scripts/samples/make_warc.py",
-                                                                      "format": "WARC File Format 1.1"}))
+        info = writer.create_warcinfo_record(path.name, {"software": "Scripts/samples/make_warc.py",
+                                                         "format": "WARC File Format 1.1"})
+        # Fixed date and id, so a rerun writes the same bytes.
+        info.rec_headers.replace_header("WARC-Date", DATE)
+        info.rec_headers.replace_header("WARC-Record-ID", record_id(path.name, "warcinfo"))
+        writer.write_record(info)
         for n, (url, html, content_type, coding) in enumerate(pages()[:limit]):
             req = StatusAndHeaders("GET %s HTTP/1.1" % url.split("/", 3)[3], [("Host", url.split("/")[2])],
                                    is_http_request=True)
