@@ -22,6 +22,9 @@ let package = Package(
         .systemLibrary(name: "CSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"])]),
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
         .systemLibrary(name: "CBrotli", pkgConfig: "libbrotlidec", providers: [.apt(["libbrotli-dev"])]),
+        // HTML parsing for the extract stage: libxml2's HTML parser, the one lxml (and so
+        // trafilatura) uses, so both extractors see the same tree.
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CDivSufSort", pkgConfig: "libdivsufsort", providers: [.apt(["libdivsufsort-dev"])]),
         // Loads OpenBLAS at run time (see its header); its cblas.h comes from libopenblas-dev.
         .target(name: "COpenBLAS", linkerSettings: [.linkedLibrary("dl")]),
@@ -32,28 +35,30 @@ let package = Package(
         // Linux calls Swift cannot make directly (variadic prctl).
         .systemLibrary(name: "CLinux"),
 
-        .target(name: "WinnowCore", dependencies: ["CZstd", "CZlib", "CSnappy", "CLZ4", "CBrotli", "CLinux"]),
+        .target(name: "WinnowCore", dependencies: ["CZstd", "CZlib", "CSnappy", "CLZ4", "CBrotli", "CLinux", "CWinnowICU"]),
         .target(name: "WinnowText", dependencies: ["WinnowCore", "CWinnowICU"]),
         .target(name: "WinnowFilters", dependencies: ["WinnowCore", "WinnowText"]),
         .target(name: "WinnowClassifier", dependencies: ["WinnowCore", "CLinux"]),
         .target(name: "WinnowTokenizers", dependencies: ["WinnowCore", "WinnowText", "CWinnowICU"]),
         .target(name: "WinnowMix", dependencies: ["WinnowCore"]),
+        .target(name: "WinnowExtract", dependencies: ["WinnowCore", "CLibXML2"]),
         .target(name: "WinnowPack", dependencies: ["WinnowCore"]),
         .target(name: "WinnowDedup", dependencies: ["WinnowCore", "WinnowText", "CWinnowKernels", "CDivSufSort", "COpenBLAS"]),
         .target(name: "WinnowPipeline", dependencies: [
-            "WinnowCore", "WinnowFilters", "WinnowClassifier", "WinnowTokenizers", "WinnowMix", "WinnowPack", "WinnowDedup", "CSQLite3", "CLinux",
+            "WinnowCore", "WinnowFilters", "WinnowClassifier", "WinnowTokenizers", "WinnowMix", "WinnowPack", "WinnowDedup", "WinnowExtract", "CSQLite3", "CLinux",
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "winnow", dependencies: [
-            "WinnowCore", "WinnowPipeline", "WinnowClassifier", "WinnowTokenizers", "WinnowPack", "WinnowDedup",
+            "WinnowCore", "WinnowPipeline", "WinnowClassifier", "WinnowTokenizers", "WinnowPack", "WinnowDedup", "WinnowExtract",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "WinnowCoreTests", dependencies: ["WinnowCore"], exclude: ["Fixtures"]),
         .testTarget(name: "WinnowTextTests", dependencies: ["WinnowText"], exclude: ["Fixtures"]),
-        .testTarget(name: "WinnowFiltersTests", dependencies: ["WinnowFilters", "WinnowClassifier"]),
+        .testTarget(name: "WinnowFiltersTests", dependencies: ["WinnowFilters", "WinnowClassifier"], exclude: ["Fixtures"]),
         .testTarget(name: "WinnowClassifierTests", dependencies: ["WinnowClassifier"], exclude: ["Fixtures"]),
         .testTarget(name: "WinnowTokenizersTests", dependencies: ["WinnowTokenizers", "WinnowCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "WinnowExtractTests", dependencies: ["WinnowExtract", "WinnowCore"]),
         .testTarget(name: "WinnowMixTests", dependencies: ["WinnowMix", "WinnowCore"]),
         .testTarget(name: "WinnowPackTests", dependencies: ["WinnowPack", "WinnowCore"]),
         .testTarget(name: "WinnowDedupTests", dependencies: ["WinnowDedup", "WinnowCore"], exclude: ["Fixtures"]),

@@ -4,6 +4,10 @@
 #include <unicode/uregex.h>
 #include <unicode/utypes.h>
 #include <unicode/uscript.h>
+#include <unicode/ucsdet.h>
+#include <unicode/ucnv.h>
+#include <unicode/ucnv_cb.h>
+#include <string.h>
 
 cwinnow_word_breaker *cwinnow_word_breaker_open(const char **error_name) {
     UErrorCode status = U_ZERO_ERROR;
@@ -93,4 +97,55 @@ int32_t cwinnow_script(uint32_t code_point) {
     UErrorCode status = U_ZERO_ERROR;
     UScriptCode script = uscript_getScript((UChar32)code_point, &status);
     return U_FAILURE(status) ? -1 : (int32_t)script;
+}
+
+int32_t cwinnow_detect_charset(const uint8_t *bytes, int32_t length, char *name, int32_t capacity) {
+    UErrorCode status = U_ZERO_ERROR;
+    UCharsetDetector *detector = ucsdet_open(&status);
+    if (U_FAILURE(status)) return -1;
+    ucsdet_setText(detector, (const char *)bytes, length, &status);
+    const UCharsetMatch *match = U_SUCCESS(status) ? ucsdet_detect(detector, &status) : NULL;
+    int32_t confidence = -1;
+    if (match && U_SUCCESS(status)) {
+        const char *found = ucsdet_getName(match, &status);
+        int32_t level = ucsdet_getConfidence(match, &status);
+        if (found && U_SUCCESS(status) && (int32_t)strlen(found) < capacity) {
+            strcpy(name, found);
+            confidence = level;
+        }
+    }
+    ucsdet_close(detector);
+    return confidence;
+}
+
+/* Substitutes U+FFFD for bytes that do not decode, as ICU's own substitute callback does, and
+   counts them. */
+static void count_and_substitute(const void *context, UConverterToUnicodeArgs *args, const char *units,
+                                 int32_t length, UConverterCallbackReason reason, UErrorCode *error) {
+    if (reason == UCNV_UNASSIGNED || reason == UCNV_ILLEGAL || reason == UCNV_IRREGULAR) {
+        *(int32_t *)context += length > 0 ? length : 1;
+    }
+    UCNV_TO_U_CALLBACK_SUBSTITUTE(NULL, args, units, length, reason, error);
+}
+
+int32_t cwinnow_convert_to_utf8(const char *charset, const uint8_t *source, int32_t length, uint8_t *dest,
+                                int32_t capacity, int32_t *replaced, const char **error_name) {
+    UErrorCode status = U_ZERO_ERROR;
+    UConverter *converter = ucnv_open(charset, &status);
+    if (U_FAILURE(status)) {
+        if (error_name) *error_name = u_errorName(status);
+        return -1;
+    }
+    *replaced = 0;
+    ucnv_setToUCallBack(converter, count_and_substitute, replaced, NULL, NULL, &status);
+    int32_t needed = U_SUCCESS(status)
+        ? ucnv_toAlgorithmic(UCNV_UTF8, converter, (char *)dest, capacity, (const char *)source, length, &status)
+        : -1;
+    ucnv_close(converter);
+    if (status == U_BUFFER_OVERFLOW_ERROR || status == U_STRING_NOT_TERMINATED_WARNING) return needed;
+    if (U_FAILURE(status)) {
+        if (error_name) *error_name = u_errorName(status);
+        return -1;
+    }
+    return needed;
 }

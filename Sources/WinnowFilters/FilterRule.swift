@@ -15,10 +15,14 @@ public protocol FilterRule: Sendable {
     /// Whether what the rule measures is written even when it passes in drop mode: true for
     /// rules whose measurement is itself an annotation later steps use (the language).
     var alwaysRecords: Bool { get }
+    /// Integer measurements summed into the step's counters (`made`, shown by `winnow status`),
+    /// for rules whose work is a count rather than a decision (the PII replacements).
+    var counters: [String] { get }
 }
 
 extension FilterRule {
     public var alwaysRecords: Bool { false }
+    public var counters: [String] { [] }
 }
 
 /// A rule's new text for a document, with what the rule already knows of it, so that the rules
@@ -113,6 +117,7 @@ public enum FilterRules {
         ToxicityRule.self,
         URLRule.self,
         NormalizeRule.self,
+        PIIRule.self,
     ]
 
     public static func named(_ name: String) -> (any FilterRule.Type)? {

@@ -63,6 +63,8 @@ struct FilterProcessor: DocumentProcessor {
     let tools: RuleTools
     /// Seconds in each rule (by position), including the shared analysis it first asked for.
     var ruleSeconds: [Double]
+    /// Sums of the rules' counted measurements (`FilterRule.counters`), by "label: key".
+    var counted: [String: Int64] = [:]
 
     init(rules: [FilterStage.ConfiguredRule], wordSplitting: DocumentAnalysis.WordSplitting, tools: RuleTools) {
         self.rules = rules
@@ -82,6 +84,9 @@ struct FilterProcessor: DocumentProcessor {
             }
             var measured = JSONObject()
             let result = configured.rule.check(doc, analysis: analysis, measured: &measured)
+            for key in configured.rule.counters {
+                if let value = measured[key]?.doubleValue, value > 0 { counted["\(configured.label): \(key)", default: 0] += Int64(value) }
+            }
             // Measurements are kept when they explain something: in tag mode always; in drop
             // mode when the rule rejected or rewrote the document.
             if configured.mode == .tag || result != .pass || configured.rule.alwaysRecords {
@@ -107,5 +112,6 @@ struct FilterProcessor: DocumentProcessor {
 
     mutating func finish(_ stats: inout TaskStats) {
         for (configured, seconds) in zip(rules, ruleSeconds) { stats.ruleSeconds[configured.label, default: 0] += seconds }
+        stats.made.merge(counted, uniquingKeysWith: +)
     }
 }

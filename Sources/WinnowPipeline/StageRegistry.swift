@@ -1,6 +1,7 @@
 import WinnowCore
 import WinnowClassifier
 import WinnowDedup
+import WinnowExtract
 import WinnowFilters
 import WinnowMix
 import WinnowPack
@@ -24,5 +25,6 @@ public struct StageRegistry: Sendable {
         MixStage.name: { try MixStage(settings: $0, loadTokenizer: { try TokenizerFiles.load(path: $0) }) },
         DedupStage.name: { try DedupStage(settings: $0, embedders: FastTextModel.embedderLoader) },
         PackStage.name: { try PackStage(settings: $0, loadTokenizer: { try TokenizerFiles.load(path: $0) }) },
+        ExtractStage.name: { try ExtractStage(settings: $0) },
     ])
 }

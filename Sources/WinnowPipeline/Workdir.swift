@@ -56,7 +56,8 @@ public struct StepPhase: Sendable, Equatable {
 /// The input shards of a step: the pipeline's `input` patterns, or the output of the step it
 /// reads from.
 public enum StepInputs {
-    static let shardSuffixes = [".jsonl", ".jsonl.zst", ".jsonl.zstd", ".jsonl.gz", ".json", ".json.gz", ".json.zst", ".parquet"]
+    static let shardSuffixes = [".jsonl", ".jsonl.zst", ".jsonl.zstd", ".jsonl.gz", ".json", ".json.gz", ".json.zst", ".parquet",
+                                 ".warc", ".warc.gz", ".warc.zst", ".wet", ".wet.gz", ".wet.zst"]
 
     public static func shards(for step: Pipeline.Step, in pipeline: Pipeline) throws -> [String] {
         var seen: Set<String> = []

@@ -8,7 +8,7 @@ struct Winnow: ParsableCommand {
         commandName: "winnow",
         abstract: "Prepare language-model pretraining data: filter, score, tag, dedup, mix, tokenize, pack.",
         subcommands: [Run.self, Task.self, Status.self, Report.self, Inspect.self, Classifier.self, PreSelect.self,
-                      TokenizerCommand.self])
+                      TokenizerCommand.self, Extract.self])
 }
 
 /// Library errors become one clear line on standard error and a non-zero exit.

@@ -42,4 +42,16 @@ int32_t cwinnow_normalize(int form, const uint16_t *source, int32_t length, uint
 /* ICU's script code (UScriptCode) of a code point; -1 on error. */
 int32_t cwinnow_script(uint32_t code_point);
 
+/* The charset ICU's detector (ucsdet) finds most likely for `bytes`: its name
+   written to `name` (NUL-terminated, at most `capacity` bytes) and its confidence 0-100; -1
+   when there is no guess. */
+int32_t cwinnow_detect_charset(const uint8_t *bytes, int32_t length, char *name, int32_t capacity);
+
+/* Converts `length` bytes in `charset` to UTF-8 in `dest`. Bytes that do not decode become
+   U+FFFD and are counted in *replaced. Returns the UTF-8 length (call again with a larger buffer
+   when it is more than `capacity`), or -1 when ICU does not know the charset or fails, with
+   ICU's error name in *error_name. */
+int32_t cwinnow_convert_to_utf8(const char *charset, const uint8_t *source, int32_t length, uint8_t *dest,
+                                int32_t capacity, int32_t *replaced, const char **error_name);
+
 #endif

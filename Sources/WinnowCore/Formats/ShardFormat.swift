@@ -5,6 +5,8 @@ public enum ShardFormat: Sendable, Equatable {
     case jsonl(ShardCompression)
     /// Apache Parquet: `PAR1` at the start and at the end.
     case parquet
+    /// Web ARChive records (WARC or WET), plain or behind a compressor.
+    case warc(ShardCompression)
 
     /// Looks at the first and last bytes of `path`. A directory is never a shard.
     public static func detect(path: String) throws -> ShardFormat {
@@ -17,10 +19,26 @@ public enum ShardFormat: Sendable, Equatable {
             throw WinnowError.corruptStream(path: path, offset: size,
                                             detail: "starts like a Parquet file (PAR1) but does not end with PAR1: truncated or not Parquet")
         }
-        if head == Array("WARC/".utf8) {
-            throw WinnowError.invalid("\(path): is a WARC file; Winnow does not read WARC shards yet")
+        if head == warcMagic { return .warc(.none) }
+        let compression = ShardCompression(magic: head)
+        if compression != .none, try decompressedHead(path: path) == warcMagic { return .warc(compression) }
+        return .jsonl(compression)
+    }
+
+    static let warcMagic: [UInt8] = Array("WARC/".utf8)
+
+    /// The first five bytes behind the compressor: a `.warc.gz` is a WARC file, not JSONL. A
+    /// stream too damaged to give them is left for the reader to report.
+    private static func decompressedHead(path: String) throws -> [UInt8] {
+        var source = try openByteSource(path: path)
+        var head = [UInt8](repeating: 0, count: 5)
+        var filled = 0
+        while filled < 5 {
+            let n = (try? head.withUnsafeMutableBytes { try source.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[filled...])) }) ?? 0
+            if n == 0 { break }
+            filled += n
         }
-        return .jsonl(ShardCompression(magic: head))
+        return Array(head.prefix(filled))
     }
 
     static let parquetMagic: [UInt8] = Array("PAR1".utf8)

@@ -18,20 +18,22 @@ public enum ShardRecord: Sendable {
     case invalid(InvalidLine)
 }
 
-/// Reads the documents of one shard, whatever its format (JSONL plain, zstd or gzip; Parquet),
+/// Reads the documents of one shard, whatever its format (JSONL plain, zstd or gzip; Parquet; WARC),
 /// which it recognises by the file's bytes.
 public final class ShardReader {
     public let path: String
     public let format: ShardFormat
     private let source: any DocumentSource
 
-    public init(path: String, rows: RowMapping = RowMapping()) throws {
+    /// `maxRecordBytes` (a step's `max_doc_bytes`) bounds what a WARC record may take in memory.
+    public init(path: String, rows: RowMapping = RowMapping(), maxRecordBytes: Int = 0) throws {
         CrashReport.reading(path)
         self.path = path
         format = try ShardFormat.detect(path: path)
         switch format {
         case .jsonl: source = try JSONLDocumentSource(path: path)
         case .parquet: source = try ParquetDocumentSource(path: path, rows: rows)
+        case .warc: source = try WARCDocumentSource(path: path, maxRecordBytes: maxRecordBytes)
         }
     }
 
@@ -45,4 +47,8 @@ public final class ShardReader {
     public var recordBytes: Int { source.recordBytes }
     /// Lines that held only white space, skipped.
     public var blankLines: Int { source.blankLines }
+    /// See `DocumentSource.skippedRecords`.
+    public var skippedRecords: [String: Int] { source.skippedRecords }
+    /// See `DocumentSource.replacedBytes`.
+    public var replacedBytes: Int { source.replacedBytes }
 }

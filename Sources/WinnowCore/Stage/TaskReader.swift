@@ -94,7 +94,8 @@ public final class TaskReader {
             rejected = nil
         }
         return ShardPass(owner: self, path: shards[index], name: names[index],
-                         reader: try ShardReader(path: shards[index], rows: rows), rejected: rejected)
+                         reader: try ShardReader(path: shards[index], rows: rows, maxRecordBytes: maxDocBytes),
+                         rejected: rejected)
     }
 
     /// The task's counters, with its time; reports the final progress.
@@ -132,6 +133,14 @@ public final class TaskReader {
 
     fileprivate func shardFinished(_ pass: ShardPass) {
         stats.blankLines += pass.reader.blankLines
+        for (kind, count) in pass.reader.skippedRecords {
+            stats.docsIn += count
+            stats.docsSkipped += count
+            stats.skippedBy["reader: \(kind)", default: 0] += count
+        }
+        if pass.reader.replacedBytes > 0 {
+            stats.made["undecodable bytes replaced", default: 0] += Int64(pass.reader.replacedBytes)
+        }
         inputDone += fileSize(pass.path)
     }
 

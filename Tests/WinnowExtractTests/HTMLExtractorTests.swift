@@ -1,0 +1,65 @@
+import Testing
+import WinnowCore
+@testable import WinnowExtract
+
+@Suite struct HTMLExtractorTests {
+    let page = """
+        <html><head><title> A page | Site </title></head><body>
+        <header><a href="/">Home</a> <a href="/news">News</a></header>
+        <nav><ul><li><a href="/a">Section A</a></li></ul></nav>
+        <div class="cookie-banner">We use cookies. Accept?</div>
+        <article><h1>The heading</h1>
+        <p>First paragraph of the article, long enough to be the content of the page.</p>
+        <ul><li>item one</li><li>item two</li></ul>
+        <table><tr><td>a</td><td>b</td></tr></table>
+        <p>Second   paragraph,
+        with a <a href="/x">link</a> inside.</p>
+        <div class="share-bar"><a href="/tw">Tweet</a></div>
+        <section class="comments"><p>A reader's comment on the article text.</p></section>
+        </article>
+        <footer>Copyright 2026</footer></body></html>
+        """
+
+    func extract(_ html: String, _ options: ExtractOptions = ExtractOptions()) -> HTMLExtractor.Outcome {
+        HTMLExtractor(options: options).extract(Array(html.utf8))
+    }
+
+    @Test func keepsContentLinesAndDropsFurniture() {
+        let outcome = extract(page)
+        #expect(outcome == .text("""
+            The heading
+            First paragraph of the article, long enough to be the content of the page.
+            - item one
+            - item two
+            a | b |
+            Second paragraph, with a link inside.
+            """, title: "A page | Site"))
+    }
+
+    @Test func commentsKeptOnlyWhenAsked() {
+        guard case let .text(text, _) = extract(page, ExtractOptions(comments: true)) else { Issue.record("rejected"); return }
+        #expect(text.contains("A reader's comment"))
+    }
+
+    @Test func pageWithoutContentIsRejected() {
+        #expect(extract("<html><body><nav><a href=/>Home</a></nav><script>x()</script></body></html>") == .rejected("no main content"))
+        #expect(extract("") == .rejected("no HTML elements"))
+    }
+
+    @Test func linkListsAreDropped() {
+        let html = "<body><p>Real text of the page that a reader would read here.</p><p><a href=1>one</a> <a href=2>two</a></p></body>"
+        #expect(extract(html) == .text("Real text of the page that a reader would read here.", title: nil))
+    }
+
+    @Test func hostileInputsNeitherCrashNorHang() {
+        let deep = String(repeating: "<div>", count: 10_000) + "deep text" + String(repeating: "</div>", count: 10_000)
+        if case .rejected = extract(deep) { Issue.record("deep nesting lost its text") }
+        let nul = "<body><p>before\u{0}after</p></body>"
+        #expect(extract(nul) == .text("before after", title: nil))
+        let huge = Array("<p>".utf8) + [UInt8](repeating: 0x61, count: 25_000_000)
+        #expect(HTMLExtractor(options: ExtractOptions()).extract(huge) == .rejected("page over max_page_bytes"))
+        let unclosed = "<body><p>one<p>two<div><span>three<table><tr><td>four"
+        guard case let .text(text, _) = extract(unclosed) else { Issue.record("rejected"); return }
+        #expect(text.contains("one") && text.contains("four"))
+    }
+}
