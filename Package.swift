@@ -18,6 +18,8 @@ let package = Package(
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CSQLite3", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // HTTP(S) for s3:// and http(s):// shards; signs AWS SigV4 itself (CURLOPT_AWS_SIGV4).
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // Parquet page codecs (snappy, LZ4 raw and Hadoop framing, brotli); zstd and zlib are above.
         .systemLibrary(name: "CSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"])]),
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
@@ -35,7 +37,7 @@ let package = Package(
         // Linux calls Swift cannot make directly (variadic prctl).
         .systemLibrary(name: "CLinux"),
 
-        .target(name: "WinnowCore", dependencies: ["CZstd", "CZlib", "CSnappy", "CLZ4", "CBrotli", "CLinux", "CWinnowICU"]),
+        .target(name: "WinnowCore", dependencies: ["CZstd", "CZlib", "CSnappy", "CLZ4", "CBrotli", "CLinux", "CWinnowICU", "CCurl"]),
         .target(name: "WinnowText", dependencies: ["WinnowCore", "CWinnowICU"]),
         .target(name: "WinnowFilters", dependencies: ["WinnowCore", "WinnowText"]),
         .target(name: "WinnowClassifier", dependencies: ["WinnowCore", "CLinux"]),

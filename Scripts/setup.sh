@@ -7,8 +7,8 @@ cd "$(dirname "$0")/.."
 
 # C libraries Winnow links (zstd, zlib, SQLite, ICU, libdivsufsort for suffix arrays, OpenBLAS
 # for semantic dedup's matrix products), snappy, LZ4 and brotli for Parquet pages, pkg-config to find them, and the zstd command-line tool
-# that the sample and benchmark scripts use.
-packages=(libzstd-dev zlib1g-dev libsqlite3-dev libicu-dev libdivsufsort-dev libopenblas-dev libsnappy-dev liblz4-dev libbrotli-dev libxml2-dev pkg-config zstd)
+# that the sample and benchmark scripts use; libxml2 for HTML, libcurl for s3:// and http(s):// shards.
+packages=(libzstd-dev zlib1g-dev libsqlite3-dev libicu-dev libdivsufsort-dev libopenblas-dev libsnappy-dev liblz4-dev libbrotli-dev libxml2-dev libcurl4-openssl-dev pkg-config zstd)
 
 missing=()
 for p in "${packages[@]}"; do

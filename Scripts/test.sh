@@ -2,8 +2,10 @@
 # The test suite as CI runs it: starts a one-node Slurm cluster on this machine for the Slurm
 # executor's tests (Scripts/slurm/local-cluster.sh; needs root the first time, to install
 # Slurm), installs Debian's chromium for the report's rendering test (as root, when missing),
-# runs `swift test` with any arguments given, and stops the cluster again if it started it.
-# Without a cluster or a browser (not root) those tests are skipped and say so.
+# starts a local S3-compatible store for the object-storage tests (Scripts/s3/local-store.sh:
+# SeaweedFS on 127.0.0.1), runs `swift test` with any arguments given, and stops the cluster
+# and the store again if it started them. Without a cluster, a store or a browser (not root)
+# those tests are skipped and say so.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,7 +25,18 @@ if ! command -v chromium >/dev/null && [[ $(id -u) -eq 0 ]]; then
     || echo "test: chromium did not install; the report's rendering test will be skipped" >&2
 fi
 command -v chromium >/dev/null && export WINNOW_BROWSER_TESTS=1
+store_started=""
+Scripts/s3/local-store.sh status || store_started=1
+if setting="$(Scripts/s3/local-store.sh up)"; then
+  eval "$setting"
+else
+  store_started=""
+  echo "test: no local S3 store; the object-storage tests will be skipped" >&2
+fi
 
-stop() { [[ -n "$started" ]] && Scripts/slurm/local-cluster.sh down || true; }
+stop() {
+  [[ -n "$started" ]] && Scripts/slurm/local-cluster.sh down || true
+  [[ -n "$store_started" ]] && Scripts/s3/local-store.sh down || true
+}
 trap stop EXIT
 swift test "$@"

@@ -19,6 +19,9 @@ public struct Pipeline: Sendable {
         public var stage: any Stage
         /// What its `output/` and `rejected/` shards are written as (`output_format:`).
         public var outputFormat = ShardOutputFormat.jsonl
+        /// `output: s3://bucket/prefix`: its shards go there and its rejected shards under
+        /// `prefix/rejected/`, instead of the workdir's `output/` and `rejected/`.
+        public var output: String?
         /// Changes whenever the step's settings or anything upstream changes.
         public var fingerprint: String
         public var line: Int
@@ -52,6 +55,17 @@ public struct Pipeline: Sendable {
 
     public func step(_ id: String) -> Step? { steps.first { $0.id == id } }
 
+    /// Where step `id` writes its shards: its `output:` or the workdir's `id/output`.
+    public func outputDirectory(_ id: String) -> String {
+        step(id)?.output ?? Workdir(workdir).output(id)
+    }
+
+    /// Where step `id` writes its rejected shards: `rejected/` beside an `output:`'s shards, or
+    /// the workdir's `id/rejected`.
+    public func rejectedDirectory(_ id: String) -> String {
+        step(id)?.output.map { "\($0)/rejected" } ?? Workdir(workdir).rejected(id)
+    }
+
     /// Steps that read, directly or not, from `id` (including `id`), in dependency order.
     public func downstream(of id: String) -> [Step] {
         var affected: Set<String> = [id]
@@ -63,7 +77,7 @@ public struct Pipeline: Sendable {
         "name", "workdir", "seed", "input", "executor", "slurm", "workers", "retries", "compression_level",
         "max_doc_bytes", "text_key", "id_key", "columns", "steps",
     ]
-    static let stepFrameworkKeys: Set<String> = Set(["id", "stage", "from", "tasks", "memory", "slurm"]).union(OutputFormatSettings.keys)
+    static let stepFrameworkKeys: Set<String> = Set(["id", "stage", "from", "tasks", "memory", "slurm", "output"]).union(OutputFormatSettings.keys)
 
     public static func load(path: String, registry: StageRegistry = .builtin) throws -> Pipeline {
         let bytes: [UInt8]
@@ -133,12 +147,19 @@ public struct Pipeline: Sendable {
                 }
                 memoryLimit = bytes
             }
+            var output: String?
+            if let text = settings.node("output")?.scalar {
+                guard case let .s3(bucket, key) = StoragePath(text), !bucket.isEmpty else {
+                    throw stepSettings.error("output", "must be an s3://bucket/prefix address (without it, shards go to the workdir)")
+                }
+                output = "s3://\(bucket)" + (key.isEmpty ? "" : "/" + String(key.reversed().drop { $0 == "/" }.reversed()))
+            }
             let stepSlurm = try SlurmOptions(settings.node("slurm"), owner: owner, over: slurm)
             let stage = try factory(stepSettings)
             try stepSettings.finish()
             let outputFormat = try OutputFormatSettings.read(stepSettings, stage: stage, stageName: stageName, zstdLevel: Int32(level))
             parsed.append(Step(id: id, stageName: stageName, from: from, tasks: tasks, memoryLimit: memoryLimit, slurm: stepSlurm, stage: stage,
-                               outputFormat: outputFormat, fingerprint: YAMLTree.canonical(node, leavingOut: ["slurm"]), line: node.line))
+                               outputFormat: outputFormat, output: output, fingerprint: YAMLTree.canonical(node, leavingOut: ["slurm"]), line: node.line))
         }
         if input.isEmpty, parsed.contains(where: { $0.from.contains("input") }) {
             throw WinnowError.config(path: path, line: root.line, detail: "pipeline: 'input' must be given (a step reads from it)")

@@ -52,6 +52,7 @@ final class PipelineRun {
         try makeDirectories(workdir.root)
         lock = try WorkdirLock(path: workdir.lockFile)
         ledger = try Ledger(workdir: workdir.root)
+        try StorageCheck.run(pipeline)
         // The file as run, so the report (and a person) can see every planned step later.
         try writeFileAtomically(workdir.pipelineCopy, try readFile(pipeline.path))
     }
@@ -67,6 +68,7 @@ final class PipelineRun {
             for step in pipeline.downstream(of: from) {
                 for phase in StepPhase.all(of: step.id, phases: step.stage.phaseCount) { try ledger.forgetStep(phase.ledgerID) }
                 try removeTree(workdir.stepDirectory(step.id))
+                if let output = step.output { try removeTree(output) }
             }
         }
         if let only = options.only {
@@ -168,8 +170,10 @@ final class WorkdirLock {
     }
 }
 
-/// Deletes a directory tree (used by --from to redo steps from scratch).
+/// Deletes a directory tree (used by --from to redo steps from scratch); an `s3://` prefix
+/// loses its objects and unfinished uploads.
 func removeTree(_ path: String) throws {
+    if case let .s3(bucket, key) = StoragePath(path) { return try ObjectStore.removeAll(bucket: bucket, prefix: key.isEmpty ? "" : key + "/") }
     guard isDirectory(path) else {
         if unlink(path) != 0 && errno != ENOENT { throw WinnowError.io(path: path, operation: "unlink", errno: errno) }
         return

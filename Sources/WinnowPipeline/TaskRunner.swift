@@ -40,7 +40,7 @@ public enum TaskRunner {
             let progressPath = workdir.progress(phase, rank: rank)
             var assignment = TaskAssignment(
                 stepID: stepID, phase: phaseNumber, rank: rank, world: world, inputShards: shards,
-                outputDirectory: workdir.output(stepID), rejectedDirectory: workdir.rejected(stepID),
+                outputDirectory: pipeline.outputDirectory(stepID), rejectedDirectory: pipeline.rejectedDirectory(stepID),
                 stepDirectory: workdir.stepDirectory(stepID),
                 seed: taskSeed(pipelineSeed: pipeline.seed, step: phase.ledgerID, rank: rank),
                 compressionLevel: pipeline.compressionLevel, maxDocBytes: pipeline.maxDocBytes,

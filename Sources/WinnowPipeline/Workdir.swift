@@ -71,12 +71,12 @@ public enum StepInputs {
     /// The shards of one source: another step's output, or the pipeline's `input` patterns.
     static func sourceShards(_ source: String, in pipeline: Pipeline) throws -> [String] {
         if source != "input" {
-            let directory = Workdir(pipeline.workdir).output(source)
-            return listDirectory(directory).filter { $0.hasSuffix(".jsonl.zst") }.map { "\(directory)/\($0)" }
+            let directory = pipeline.outputDirectory(source)
+            return try listEntries(directory).filter { $0.hasSuffix(".jsonl.zst") }.map { "\(directory)/\($0)" }
         }
         var shards: [String] = []
         for pattern in pipeline.input {
-            var matches = expandGlob(pattern)
+            var matches = try expandGlob(pattern)
             if matches.count == 1, isDirectory(matches[0]) {
                 let directory = matches[0]
                 matches = listDirectory(directory).map { "\(directory)/\($0)" }.filter(isShardFile)

@@ -11,7 +11,7 @@ public enum ShardFormat: Sendable, Equatable {
     /// Looks at the first and last bytes of `path`. A directory is never a shard.
     public static func detect(path: String) throws -> ShardFormat {
         if isDirectory(path) { throw WinnowError.invalid("\(path): is a directory, not a shard") }
-        let file = try FileSource(path: path)
+        let file = try openRandomAccess(path: path)
         let head = try file.peek(count: 5)
         if head.starts(with: parquetMagic) {
             let size = file.size

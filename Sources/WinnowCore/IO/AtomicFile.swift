@@ -1,9 +1,12 @@
 /// A file written through a buffer under a temporary name, renamed into place by `commit()`,
 /// so a killed task never leaves a file that looks complete (shards, token files, indexes).
+/// An `s3://` path is written as an upload that becomes the object only at `commit()`
+/// (`ObjectWriter`), so every writer above writes to buckets too.
 public final class AtomicFile {
     public let path: String
     private let temporaryPath: String
     private let fd: Int32
+    private let object: ObjectWriter?
     private var buffer: [UInt8] = []
     private var committed = false
     private static let flushThreshold = 1 << 20
@@ -19,15 +22,23 @@ public final class AtomicFile {
         self.path = path
         self.durable = durable
         temporaryPath = "\(path).tmp-\(getpid())"
+        buffer.reserveCapacity(AtomicFile.flushThreshold + 4096)
+        if StoragePath.isRemote(path) {
+            object = try ObjectWriter(path: path)
+            fd = -1
+            return
+        }
+        object = nil
         try makeDirectories(parentOf: path)
         removeStaleTemporaries(of: path)
         fd = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         if fd < 0 { throw WinnowError.io(path: temporaryPath, operation: "create", errno: errno) }
-        buffer.reserveCapacity(AtomicFile.flushThreshold + 4096)
     }
 
     deinit {
-        if !committed {
+        if let object {
+            if !committed { object.abandon() }
+        } else if !committed {
             close(fd)
             unlink(temporaryPath)
         }
@@ -56,6 +67,11 @@ public final class AtomicFile {
     /// Flushes, syncs (if durable) and renames the file to its final name.
     public func commit() throws {
         try flush()
+        if let object {
+            try object.commit()
+            committed = true
+            return
+        }
         if durable, fsync(fd) != 0 { throw WinnowError.io(path: temporaryPath, operation: "fsync", errno: errno) }
         close(fd)
         committed = true
@@ -63,6 +79,7 @@ public final class AtomicFile {
     }
 
     private func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
+        if let object { return try object.append(bytes) }
         try writeFully(fd, bytes, path: temporaryPath)
     }
 }

@@ -12,8 +12,28 @@ public protocol ByteSource {
     var path: String { get }
 }
 
+/// A shard's bytes wherever they live (a local file, an object in a bucket, a web address):
+/// its size, any range of it (`peek`: a magic number, a Parquet footer or column chunk), and
+/// its bytes in order (`read(into:)`), which remote sources read ahead.
+public protocol RandomAccessSource: ByteSource, AnyObject {
+    /// The size in bytes.
+    var size: Int64 { get }
+    /// Up to `count` bytes at `offset`, without moving the read position (fewer at the end).
+    func peek(count: Int, at offset: Int64) throws -> [UInt8]
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int
+}
+
+extension RandomAccessSource {
+    public func peek(count: Int) throws -> [UInt8] { try peek(count: count, at: 0) }
+}
+
+/// Opens `path`: a local file, `s3://bucket/key` or an `http(s)://` address.
+public func openRandomAccess(path: String) throws -> any RandomAccessSource {
+    StoragePath.isRemote(path) ? try RemoteObject(path: path) : try FileSource(path: path)
+}
+
 /// Reads a file with `read(2)`; closes the descriptor when the last copy is released.
-public final class FileSource: ByteSource {
+public final class FileSource: RandomAccessSource {
     public let path: String
     private let fd: Int32
     public private(set) var fileOffset: Int64 = 0
@@ -39,7 +59,7 @@ public final class FileSource: ByteSource {
     }
 
     /// Up to `count` bytes at `offset`, without moving the read position (fewer at the end).
-    public func peek(count: Int, at offset: Int64 = 0) throws -> [UInt8] {
+    public func peek(count: Int, at offset: Int64) throws -> [UInt8] {
         try [UInt8](unsafeUninitializedCapacity: count) { buffer, filled in
             filled = 0
             while filled < count {
@@ -71,9 +91,9 @@ public enum ShardCompression: Sendable, Equatable {
     }
 }
 
-/// Opens `path` and puts the decompressor its first bytes call for in front of it.
+/// Opens `path` (local or remote) and puts the decompressor its first bytes call for in front of it.
 public func openByteSource(path: String) throws -> any ByteSource {
-    let file = try FileSource(path: path)
+    let file = try openRandomAccess(path: path)
     switch ShardCompression(magic: try file.peek(count: 4)) {
     case .none: return file
     case .zstd: return try ZstdSource(file: file)

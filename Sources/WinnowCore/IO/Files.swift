@@ -1,7 +1,10 @@
-/// Small file-system helpers shared by readers, writers and the runner.
+/// Small file-system helpers shared by readers, writers and the runner. Each takes local paths
+/// and `s3://` (and, to read, `http(s)://`) addresses alike (`RemoteFiles`), so no caller
+/// knows where its bytes live.
 
-/// Creates `path` and its missing parents (like `mkdir -p`).
+/// Creates `path` and its missing parents (like `mkdir -p`); buckets have no folders to make.
 public func makeDirectories(_ path: String) throws {
+    if StoragePath.isRemote(path) { return }
     var prefix = path.hasPrefix("/") ? "/" : ""
     for component in path.split(separator: "/") {
         prefix += component
@@ -19,20 +22,26 @@ public func makeDirectories(parentOf path: String) throws {
     }
 }
 
-public func fileExists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+public func fileExists(_ path: String) -> Bool {
+    StoragePath.isRemote(path) ? RemoteFiles.exists(path) : access(path, F_OK) == 0
+}
 
 public func isDirectory(_ path: String) -> Bool {
+    if StoragePath.isRemote(path) { return RemoteFiles.isFolder(path) }
     var st = stat()
     return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
 }
 
 public func fileSize(_ path: String) -> Int64 {
+    if StoragePath.isRemote(path) { return (try? ObjectStore.size(path)) ?? 0 }
     var st = stat()
     return stat(path, &st) == 0 ? Int64(st.st_size) : 0
 }
 
-/// The names in a directory, sorted bytewise; empty if it does not exist.
+/// The names in a directory, sorted bytewise; empty if it does not exist (or cannot be listed:
+/// `listEntries` says why).
 public func listDirectory(_ path: String) -> [String] {
+    if StoragePath.isRemote(path) { return (try? RemoteFiles.list(path)) ?? [] }
     guard let dir = opendir(path) else { return [] }
     defer { closedir(dir) }
     var names: [String] = []
@@ -61,6 +70,7 @@ public func removeStaleTemporaries(of path: String) {
 /// Writes `bytes` to `path` through a temporary file and a rename, so readers never see a
 /// partial file.
 public func writeFileAtomically(_ path: String, _ bytes: [UInt8]) throws {
+    if StoragePath.isRemote(path) { return try ObjectStore.put(path, bytes) }
     try makeDirectories(parentOf: path)
     removeStaleTemporaries(of: path)
     let temporary = "\(path).tmp-\(getpid())"
@@ -97,7 +107,7 @@ public func writeFully(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: Strin
 
 /// The whole content of a file.
 public func readFile(_ path: String) throws -> [UInt8] {
-    let source = try FileSource(path: path)
+    let source = try openRandomAccess(path: path)
     var out: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 1 << 16)
     while true {
@@ -108,11 +118,17 @@ public func readFile(_ path: String) throws -> [UInt8] {
 }
 
 /// Expands a shell glob (`*`, `?`, `[…]`) into sorted matching paths; a path without wildcards
-/// is returned as is if it exists.
-public func expandGlob(_ pattern: String) -> [String] {
+/// is returned as is if it exists. An `s3://` pattern is matched against the bucket's listing.
+public func expandGlob(_ pattern: String) throws -> [String] {
+    if StoragePath.isRemote(pattern) { return try RemoteFiles.glob(pattern) }
     var result = glob_t()
     defer { globfree(&result) }
     guard glob(pattern, 0, nil, &result) == 0 else { return [] }
     return (0..<Int(result.gl_pathc)).compactMap { i in result.gl_pathv[i].map { String(cString: $0) } }
         .sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+}
+
+/// The names under a folder, local or `s3://…/prefix` (objects and sub-folders directly under it).
+public func listEntries(_ path: String) throws -> [String] {
+    StoragePath.isRemote(path) ? try RemoteFiles.list(path) : listDirectory(path)
 }

@@ -2,7 +2,7 @@ import CZlib
 
 /// Streaming gzip decompression of a file, including files made of several gzip members.
 public final class GzipSource: ByteSource {
-    private let file: FileSource
+    private let file: any RandomAccessSource
     private var stream = z_stream()
     private var input: UnsafeMutableRawBufferPointer
     private var inMember = false
@@ -22,7 +22,7 @@ public final class GzipSource: ByteSource {
     public var path: String { file.path }
     public var fileOffset: Int64 { file.fileOffset - Int64(stream.avail_in) }
 
-    public init(file: FileSource, skipsDamagedMembers: Bool = false) throws {
+    public init(file: any RandomAccessSource, skipsDamagedMembers: Bool = false) throws {
         self.file = file
         self.skipsDamagedMembers = skipsDamagedMembers
         input = .allocate(byteCount: 1 << 17, alignment: 16)

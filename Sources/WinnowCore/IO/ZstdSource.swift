@@ -5,7 +5,7 @@ import CZstd
 /// A file that ends inside a frame, or holds bytes that are not zstd, is an error naming the
 /// compressed offset, so a truncated shard fails loudly instead of yielding a short shard.
 public final class ZstdSource: ByteSource {
-    private let file: FileSource
+    private let file: any RandomAccessSource
     private let context: OpaquePointer
     private var input: UnsafeMutableRawBufferPointer
     private var inputFilled = 0
@@ -18,7 +18,7 @@ public final class ZstdSource: ByteSource {
     /// Compressed bytes consumed by the decompressor (not merely read ahead).
     public var fileOffset: Int64 { file.fileOffset - Int64(inputFilled - inputPosition) }
 
-    public init(file: FileSource) throws {
+    public init(file: any RandomAccessSource) throws {
         self.file = file
         guard let context = ZSTD_createDCtx() else {
             throw WinnowError.invalid("\(file.path): cannot allocate a zstd decompression context")

@@ -2,7 +2,7 @@
 /// chunk at a time (memory is what one row group's chosen columns take).
 final class ParquetFile {
     let path: String
-    private let file: FileSource
+    private let file: any RandomAccessSource
     let size: Int64
     let metadata: ParquetFileMetaData
     let schema: ParquetSchema
@@ -11,7 +11,7 @@ final class ParquetFile {
 
     init(path: String) throws {
         self.path = path
-        file = try FileSource(path: path)
+        file = try openRandomAccess(path: path)
         size = file.size
         guard size >= 12 else {
             throw WinnowError.corruptStream(path: path, offset: size, detail: "is \(size) bytes, too short for a Parquet file (truncated?)")
