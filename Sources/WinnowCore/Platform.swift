@@ -29,9 +29,25 @@ public func residentMemory() -> Int {
     return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
 }
 
-/// This process's largest resident memory so far, in bytes.
+/// This process's largest resident memory since it started or since
+/// `resetPeakResidentMemory()`, in bytes (VmHWM in /proc/self/status; getrusage where there is
+/// no /proc).
 public func peakResidentMemory() -> Int64 {
+    if let text = try? readFile("/proc/self/status"),
+       let line = String(decoding: text, as: UTF8.self).split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+       let kilobytes = Int64(line.split(separator: " ").dropFirst().first ?? "") {
+        return kilobytes * 1024
+    }
     var usage = rusage()
     getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
     return Int64(usage.ru_maxrss) * 1024
+}
+
+/// Starts the peak that `peakResidentMemory` reports afresh from the memory in use now, so a
+/// process that runs tasks one after another reports each task's own peak.
+public func resetPeakResidentMemory() {
+    let fd = open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC)
+    guard fd >= 0 else { return }
+    _ = write(fd, "5", 1)
+    close(fd)
 }

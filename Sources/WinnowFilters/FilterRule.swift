@@ -74,7 +74,9 @@ public struct RuleLoaders: Sendable {
 public final class RuleTools {
     private var segmenter: WordSegmenter?
     private var predictors: [ObjectIdentifier: any TextPredictor] = [:]
-    private var englishTokenizer = EnglishWordTokenizer()
+    /// Made on first use: its cache is megabytes to clear, and a task of a small shard whose
+    /// rules count no English words would spend more on it than on its documents.
+    private lazy var englishTokenizer = EnglishWordTokenizer()
 
     /// A predictor of a classifier, made on first use.
     func predictor(for model: any TextClassifier) -> any TextPredictor {

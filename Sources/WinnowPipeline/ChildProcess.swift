@@ -11,8 +11,10 @@ enum ChildProcess {
     }
 
     /// Starts `arguments` (the program found on PATH if it has no slash) with standard output
-    /// and error appended to files (the same file for a log).
-    static func spawn(arguments: [String], logPath: String, errorPath: String? = nil, environment extra: [String: String]) throws -> pid_t {
+    /// and error appended to files (the same file for a log). `channel`: a descriptor of ours
+    /// the child gets under another number (a worker's socket).
+    static func spawn(arguments: [String], logPath: String, errorPath: String? = nil, environment extra: [String: String],
+                      channel: (ours: Int32, theirs: Int32)? = nil) throws -> pid_t {
         try makeDirectories(parentOf: logPath)
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -24,6 +26,7 @@ enum ChildProcess {
         } else {
             posix_spawn_file_actions_adddup2(&actions, 1, 2)
         }
+        if let channel { posix_spawn_file_actions_adddup2(&actions, channel.ours, channel.theirs) }
 
         var environment: [String] = []
         var index = 0

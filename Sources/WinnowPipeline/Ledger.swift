@@ -96,13 +96,23 @@ public final class Ledger {
         try db.query("""
             SELECT step, rank, world, status, attempts, exit_code, started, finished, stats, error, log
             FROM tasks WHERE step = ? ORDER BY rank
-            """, [.text(step)]).map { row in
-            TaskRecord(step: row[0].text ?? "", rank: row[1].int ?? 0, world: row[2].int ?? 0,
-                       status: TaskStatus(rawValue: row[3].text ?? "") ?? .failed, attempts: row[4].int ?? 0,
-                       exitCode: row[5].int, started: row[6].double, finished: row[7].double,
-                       stats: row[8].text.flatMap { try? JSONValue.parse($0) }.map(TaskStats.init(json:)),
-                       error: row[9].text, log: row[10].text)
-        }
+            """, [.text(step)]).map(Ledger.taskRecord)
+    }
+
+    /// One task's record (reading all of a step's would make a step of N tasks cost N² reads).
+    public func task(step: String, rank: Int) throws -> TaskRecord? {
+        try db.query("""
+            SELECT step, rank, world, status, attempts, exit_code, started, finished, stats, error, log
+            FROM tasks WHERE step = ? AND rank = ?
+            """, [.text(step), .int(Int64(rank))]).first.map(Ledger.taskRecord)
+    }
+
+    private static func taskRecord(_ row: [SQLiteDatabase.Value]) -> TaskRecord {
+        TaskRecord(step: row[0].text ?? "", rank: row[1].int ?? 0, world: row[2].int ?? 0,
+                   status: TaskStatus(rawValue: row[3].text ?? "") ?? .failed, attempts: row[4].int ?? 0,
+                   exitCode: row[5].int, started: row[6].double, finished: row[7].double,
+                   stats: row[8].text.flatMap { try? JSONValue.parse($0) }.map(TaskStats.init(json:)),
+                   error: row[9].text, log: row[10].text)
     }
 
     /// Records the start of an attempt and returns its number (1 for the first). `job`: the
@@ -135,13 +145,20 @@ public final class Ledger {
     /// Records a finished task; call only once its files are in place. `time`: when it
     /// finished, if not now.
     public func finishTask(step: String, rank: Int, attempt: Int, stats: TaskStats, at time: Double? = nil) throws {
+        try finishTasks([(step, rank, attempt, stats)], at: time)
+    }
+
+    /// Records finished tasks in one transaction (a worker's batch).
+    func finishTasks(_ tasks: [(step: String, rank: Int, attempt: Int, stats: TaskStats)], at time: Double? = nil) throws {
         let now = time ?? wallClockSeconds()
         try db.execute("BEGIN IMMEDIATE")
         do {
-            try db.query("UPDATE tasks SET status = 'done', exit_code = 0, finished = ?, stats = ? WHERE step = ? AND rank = ?",
-                         [.double(now), .text(JSONWriter.string(stats.json)), .text(step), .int(Int64(rank))])
-            try db.query("UPDATE attempts SET finished = ?, exit_code = 0 WHERE step = ? AND rank = ? AND attempt = ?",
-                         [.double(now), .text(step), .int(Int64(rank)), .int(Int64(attempt))])
+            for task in tasks {
+                try db.query("UPDATE tasks SET status = 'done', exit_code = 0, finished = ?, stats = ? WHERE step = ? AND rank = ?",
+                             [.double(now), .text(JSONWriter.string(task.stats.json)), .text(task.step), .int(Int64(task.rank))])
+                try db.query("UPDATE attempts SET finished = ?, exit_code = 0 WHERE step = ? AND rank = ? AND attempt = ?",
+                             [.double(now), .text(task.step), .int(Int64(task.rank)), .int(Int64(task.attempt))])
+            }
             try db.execute("COMMIT")
         } catch {
             try? db.execute("ROLLBACK")

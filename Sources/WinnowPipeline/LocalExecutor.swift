@@ -1,7 +1,8 @@
 import WinnowCore
 
-/// Runs a pipeline's steps on this machine: each task is its own `winnow task` process, at most
-/// `workers` at a time, step after step in dependency order. Finished tasks (per the ledger) are
+/// Runs a pipeline's steps on this machine: at most `workers` worker processes at a time, each
+/// running the phase's tasks one after another (`TaskWorker`), step after step in dependency
+/// order. Finished tasks (per the ledger) are
 /// skipped, so running again after a crash or a kill redoes only what was unfinished.
 public final class LocalExecutor {
     let pipeline: Pipeline
@@ -52,39 +53,34 @@ public final class LocalExecutor {
         let id = phase.ledgerID
         let ledger = run.ledger, workdir = run.workdir
         let done = try run.plan(phase, of: step, world: world)
-        var queue = (0..<world).filter { !done.contains($0) }
+        var queue = Array((0..<world).filter { !done.contains($0) })[...]
         var attempts: [Int: Int] = [:]
-        var running: [pid_t: Int] = [:]
+        var active: [WorkerProcess] = []
         var failures: [TaskFailure] = []
         let workers = options.workers ?? pipeline.workers
         let tracker = StepProgress(phase: phase, world: world, alreadyDone: done, shards: shards, workdir: workdir)
         display.stepStarted(id, stage: step.stageName, world: world, skipped: done.count)
+        defer {
+            // Workers with tasks remain only when this throws: stop them, as a killed runner would.
+            for worker in active where worker.hasWork { kill(worker.pid, SIGKILL) }
+            active.forEach { $0.retire() }
+        }
+        var lastUpdate = monotonicSeconds()
 
-        while !queue.isEmpty || !running.isEmpty {
-            while running.count < workers, !queue.isEmpty {
-                let rank = queue.removeFirst()
-                attempts[rank, default: 0] += 1
-                let pid = try ChildProcess.spawn(
-                    arguments: run.taskArguments(phase, rank: String(rank), world: world),
-                    logPath: workdir.log(phase, rank: rank),
-                    environment: ["WINNOW_PARENT_PID": String(getpid())])
-                running[pid] = rank
-                tracker.started(rank)
-            }
-            guard let (pid, status) = reapOne(of: running.keys) else {
-                display.update(tracker.snapshot())
-                usleep(100_000)
-                continue
-            }
-            let rank = running.removeValue(forKey: pid)!
-            let exitCode = exitStatus(status)
-            let record = try ledger.tasks(step: id).first { $0.rank == rank }
+        func hand(_ rank: Int, to worker: WorkerProcess) {
+            attempts[rank, default: 0] += 1
+            worker.assign(rank)
+            tracker.started(rank)
+        }
+
+        /// A task's outcome: done, retried, or a failure of the step.
+        func settle(_ rank: Int, exitCode: Int, describedEnd: String) throws {
+            let record = try ledger.task(step: id, rank: rank)
             if exitCode == 0, record?.status == .done {
                 tracker.finished(rank, stats: record?.stats)
-                continue
+                return
             }
-            let reason = record?.error ?? (exitCode == 0 ? "exited without recording its result"
-                                                         : describe(status) + CrashReport.runnerNote(log: workdir.log(phase, rank: rank)))
+            let reason = record?.error ?? (exitCode == 0 ? "exited without recording its result" : describedEnd + CrashReport.runnerNote(log: workdir.log(phase, rank: rank)))
             try ledger.failTask(step: id, rank: rank, attempt: nil, exitCode: exitCode == 0 ? 1 : exitCode, error: reason)
             tracker.stopped(rank)
             if exitCode != Int(TaskRunner.damagedIntermediateExitCode), attempts[rank, default: 0] <= pipeline.retries {
@@ -94,20 +90,49 @@ public final class LocalExecutor {
                 failures.append(TaskFailure(step: id, rank: rank, error: reason, log: workdir.log(phase, rank: rank)))
             }
         }
+
+        while !queue.isEmpty || active.contains(where: \.hasWork) {
+            // While many tasks wait, each worker is handed its next one before it finishes the
+            // current one, so it can record its finished tasks together (`TaskWorker`); near the
+            // end, one at a time, so no task waits behind another while a worker is free.
+            let depth = queue.count > workers * 4 ? 2 : 1
+            for worker in active where worker.assigned.count < depth {
+                guard let rank = queue.popFirst() else { break }
+                hand(rank, to: worker)
+            }
+            while active.count < workers, let rank = queue.popFirst() {
+                let worker = try WorkerProcess(arguments: run.workerArguments(phase, world: world), logPath: workdir.log(phase, rank: rank),
+                                               environment: ["WINNOW_PARENT_PID": String(getpid())])
+                active.append(worker)
+                hand(rank, to: worker)
+            }
+            // Woken by a worker's reply or end, not by a clock: a task that takes a millisecond
+            // is followed by the next at once.
+            for worker in WorkerProcess.wait(active.filter(\.hasWork), timeout: 0.2) {
+                for event in worker.receive() {
+                    switch event {
+                    case let .recorded(rank, code):
+                        try settle(rank, exitCode: Int(code), describedEnd: "exit code \(code)")
+                    case let .lost(rank, running, status) where running:
+                        try settle(rank, exitCode: exitStatus(status), describedEnd: describe(status))
+                    case let .lost(rank, _, _):
+                        // Waiting or done but not recorded when its worker ended: run it again,
+                        // without counting that against its retries.
+                        attempts[rank, default: 1] -= 1
+                        tracker.stopped(rank)
+                        queue.insert(rank, at: queue.startIndex)
+                    }
+                }
+            }
+            active.removeAll { $0.isEnded }
+            if monotonicSeconds() - lastUpdate >= 0.2 {
+                lastUpdate = monotonicSeconds()
+                display.update(tracker.snapshot())
+            }
+        }
         display.stepFinished(tracker.snapshot(), failed: failures.count)
         if failures.isEmpty { try ledger.finishStep(id) }
         return failures
-    }
-
-    /// A child of ours that has exited, and its status, if any has. Only our own task processes
-    /// are waited for, by pid: `waitpid(-1)` would also reap children that other code in this
-    /// process is waiting for (another executor, Foundation's `Process`), which then wait forever.
-    private func reapOne(of pids: Dictionary<pid_t, Int>.Keys) -> (pid_t, Int32)? {
-        for pid in pids {
-            var status: Int32 = 0
-            if waitpid(pid, &status, WNOHANG) == pid { return (pid, status) }
-        }
-        return nil
     }
 
     private func exitStatus(_ status: Int32) -> Int {

@@ -141,6 +141,11 @@ final class PipelineRun {
         try (0..<index).first { try ledger.tasks(step: phases[$0].ledgerID).contains { $0.status != .done } }
     }
 
+    /// The command line of a local worker, which runs tasks of one phase (`TaskWorker`).
+    func workerArguments(_ phase: StepPhase, world: Int) -> [String] {
+        [executable, "worker", pipeline.path, "--step", phase.step, "--phase", String(phase.phase), "--world", String(world)]
+    }
+
     /// The command line of one task.
     func taskArguments(_ phase: StepPhase, rank: String, world: Int) -> [String] {
         [executable, "task", pipeline.path, "--step", phase.step, "--phase", String(phase.phase), "--rank", rank, "--world", String(world)]

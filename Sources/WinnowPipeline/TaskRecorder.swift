@@ -28,6 +28,51 @@ struct LedgerRecorder: TaskRecorder {
     func reopen(producer: String, rank: Int, reason: String) throws { try ledger.reopenTask(step: producer, rank: rank, reason: reason) }
 }
 
+/// The finished tasks of a worker (`TaskWorker`) that are not yet recorded: their files wait for
+/// the disk together (`DeferredSync`), then all are recorded as done — never before their files
+/// are on the disk.
+final class FinishBatch {
+    let ledger: Ledger
+    private(set) var pending: [(step: String, rank: Int, attempt: Int, stats: TaskStats)] = []
+    /// When the oldest pending task finished.
+    private(set) var since = monotonicSeconds()
+
+    init(ledger: Ledger) { self.ledger = ledger }
+
+    func add(step: String, rank: Int, attempt: Int, stats: TaskStats) {
+        if pending.isEmpty { since = monotonicSeconds() }
+        pending.append((step, rank, attempt, stats))
+    }
+
+    /// Waits for the pending tasks' files, records the tasks as done and returns their ranks.
+    func record() throws -> [Int] {
+        guard !pending.isEmpty else { return [] }
+        try DeferredSync.flush()
+        try ledger.finishTasks(pending.map { ($0.step, $0.rank, $0.attempt, $0.stats) })
+        let ranks = pending.map(\.rank)
+        pending.removeAll()
+        return ranks
+    }
+}
+
+/// Records one task of a worker: its start and its failure at once, its finish in the worker's
+/// batch.
+struct BatchedLedgerRecorder: TaskRecorder {
+    let batch: FinishBatch
+    let step: String
+    let rank: Int
+    let world: Int
+
+    func start(log: String) throws -> Int { try batch.ledger.startAttempt(step: step, rank: rank, world: world, log: log) }
+    func finish(attempt: Int, stats: TaskStats) throws { batch.add(step: step, rank: rank, attempt: attempt, stats: stats) }
+    func fail(attempt: Int, exitCode: Int, error: String) throws {
+        try batch.ledger.failTask(step: step, rank: rank, attempt: attempt, exitCode: exitCode, error: error)
+    }
+    func reopen(producer: String, rank: Int, reason: String) throws {
+        try batch.ledger.reopenTask(step: producer, rank: rank, reason: reason)
+    }
+}
+
 /// What a task on a cluster node leaves for the submitting side: `STEP/results/<stem>.json`,
 /// written atomically once the task's other files are in place (or it failed).
 public struct TaskResult: Sendable {

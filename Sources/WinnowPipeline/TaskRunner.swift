@@ -13,8 +13,12 @@ public enum TaskRunner {
     /// (`Workdir.result`) for the submitter, not to the ledger. `expectedInputShards`: the
     /// count `world` was planned for before the step's inputs existed (queued on Slurm behind
     /// the steps it reads from); finding another count is an error, not a silently wrong split.
+    /// `recorder` and `inputShards`: a worker's, which runs many tasks of the phase, records
+    /// them in batches and lists the inputs once (nil: recorded in the ledger or a result
+    /// file, and listed here).
     public static func run(pipeline: Pipeline, stepID: String, phase phaseNumber: Int = 0, rank: Int, world: Int,
                            writingResult: Bool = false, expectedInputShards: Int? = nil,
+                           recorder: (any TaskRecorder)? = nil, inputShards: [String]? = nil,
                            memoryInUse: @escaping @Sendable () -> Int = { residentMemory() }) throws -> TaskStats {
         guard let step = pipeline.step(stepID) else {
             throw WinnowError.invalid("\(pipeline.path): no step '\(stepID)' (steps: \(pipeline.steps.map(\.id).joined(separator: ", ")))")
@@ -27,17 +31,18 @@ public enum TaskRunner {
         }
         let phase = StepPhase(step: stepID, phase: phaseNumber, phases: step.stage.phaseCount)
         let workdir = Workdir(pipeline.workdir)
-        let recorder: any TaskRecorder = writingResult
+        let recorder: any TaskRecorder = try recorder ?? (writingResult
             ? ResultFileRecorder(path: workdir.result(phase, rank: rank), step: phase.ledgerID, rank: rank, world: world)
-            : LedgerRecorder(ledger: try Ledger(workdir: workdir.root), step: phase.ledgerID, rank: rank, world: world)
+            : LedgerRecorder(ledger: try Ledger(workdir: workdir.root), step: phase.ledgerID, rank: rank, world: world))
         let attempt = try recorder.start(log: workdir.log(phase, rank: rank))
         let name = "step \(phase.ledgerID) task \(rank)/\(world)"
         do {
-            let shards = try StepInputs.shards(for: step, in: pipeline)
+            let shards = try inputShards ?? StepInputs.shards(for: step, in: pipeline)
             if let expected = expectedInputShards, shards.count != expected {
                 throw WinnowError.invalid("step '\(stepID)' was planned for \(expected) input shard(s) but finds \(shards.count): a step it reads from wrote another number of shards than it said it would; run winnow run again to plan the step anew")
             }
             let progressPath = workdir.progress(phase, rank: rank)
+            let started = monotonicSeconds()
             var assignment = TaskAssignment(
                 stepID: stepID, phase: phaseNumber, rank: rank, world: world, inputShards: shards,
                 outputDirectory: pipeline.outputDirectory(stepID), rejectedDirectory: pipeline.rejectedDirectory(stepID),
@@ -45,7 +50,10 @@ public enum TaskRunner {
                 seed: taskSeed(pipelineSeed: pipeline.seed, step: phase.ledgerID, rank: rank),
                 compressionLevel: pipeline.compressionLevel, maxDocBytes: pipeline.maxDocBytes,
                 requestedTasks: step.tasks, memoryLimit: step.memoryLimit, memoryInUse: memoryInUse,
-                progress: { progress in try? ProgressFile.write(progress, to: progressPath) })
+                progress: { progress in
+                    // A task of a small shard ends before anyone looks: its ledger row says the rest.
+                    if monotonicSeconds() - started >= ProgressFile.quietSeconds { try? ProgressFile.write(progress, to: progressPath) }
+                })
             assignment.rows = pipeline.rows
             assignment.outputFormat = step.outputFormat
             try makeDirectories(assignment.outputDirectory)
@@ -95,6 +103,9 @@ extension String {
 
 /// The small file through which a running task tells the runner how far it is.
 enum ProgressFile {
+    /// How long a task runs before it writes progress files.
+    static let quietSeconds = 0.5
+
     static func write(_ progress: TaskProgress, to path: String) throws {
         let value = JSONValue.object(JSONObject([
             .init(key: "docs", value: JSONValue(progress.docs)),

@@ -86,3 +86,27 @@ struct Task: ParsableCommand {
         }
     }
 }
+
+struct Worker: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run tasks of one step phase in turn, ranks taken from file descriptor 3 (what the local executor starts).",
+        shouldDisplay: false)
+
+    @Argument(help: "The pipeline file (YAML).")
+    var pipeline: String
+
+    @Option(help: "The step's id.")
+    var step: String
+
+    @Option(help: "The phase of the step.")
+    var phase = 0
+
+    @Option(help: "The phase's number of tasks.")
+    var world: Int
+
+    func run() throws {
+        _ = try reportingErrors {
+            try TaskWorker.serve(pipeline: try Pipeline.load(path: pipeline), stepID: step, phase: phase, world: world)
+        }
+    }
+}

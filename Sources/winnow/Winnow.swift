@@ -7,7 +7,7 @@ struct Winnow: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "winnow",
         abstract: "Prepare language-model pretraining data: filter, score, tag, dedup, mix, tokenize, pack.",
-        subcommands: [Run.self, Task.self, Status.self, Report.self, Inspect.self, Classifier.self, PreSelect.self,
+        subcommands: [Run.self, Task.self, Worker.self, Status.self, Report.self, Inspect.self, Classifier.self, PreSelect.self,
                       TokenizerCommand.self, Extract.self])
 }
 

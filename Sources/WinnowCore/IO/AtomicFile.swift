@@ -64,7 +64,8 @@ public final class AtomicFile {
         buffer.removeAll(keepingCapacity: true)
     }
 
-    /// Flushes, syncs (if durable) and renames the file to its final name.
+    /// Flushes, syncs (if durable; or leaves the wait to `DeferredSync`) and renames the file
+    /// to its final name.
     public func commit() throws {
         try flush()
         if let object {
@@ -72,9 +73,13 @@ public final class AtomicFile {
             committed = true
             return
         }
-        if durable, fsync(fd) != 0 { throw WinnowError.io(path: temporaryPath, operation: "fsync", errno: errno) }
-        close(fd)
-        committed = true
+        if durable, DeferredSync.hold(fd: fd, path: path) {
+            committed = true
+        } else {
+            if durable, fsync(fd) != 0 { throw WinnowError.io(path: temporaryPath, operation: "fsync", errno: errno) }
+            close(fd)
+            committed = true
+        }
         if rename(temporaryPath, path) != 0 { throw WinnowError.io(path: path, operation: "rename", errno: errno) }
     }
 
