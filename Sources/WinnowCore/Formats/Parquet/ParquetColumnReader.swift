@@ -107,7 +107,7 @@ private struct ParquetChunkDecoder {
             guard header.encoding == 0 || header.encoding == 2 else {
                 throw ParquetFailure("a dictionary page in \(ParquetNames.encoding(header.encoding))")
             }
-            let plain = try ParquetCodec.decompress(codec: codec, body, size: header.uncompressedSize)
+            let plain = try ParquetDecompressor.decompress(codec: codec, body, size: header.uncompressedSize)
             var values = ParquetColumnValues(type: data.values.type, typeLength: data.values.typeLength)
             try plain.withUnsafeBytes { bytes in
                 var cursor = ParquetByteCursor(bytes)
@@ -115,7 +115,7 @@ private struct ParquetChunkDecoder {
             }
             dictionary = values
         case .dataPage:
-            let plain = try ParquetCodec.decompress(codec: codec, body, size: header.uncompressedSize)
+            let plain = try ParquetDecompressor.decompress(codec: codec, body, size: header.uncompressedSize)
             try plain.withUnsafeBytes { bytes in
                 var cursor = ParquetByteCursor(bytes)
                 if leaf.repetitionLevel > 0 {
@@ -145,8 +145,8 @@ private struct ParquetChunkDecoder {
             }
             let rest = UnsafeRawBufferPointer(rebasing: body[levelBytes...])
             let plain = header.isCompressed
-                ? try ParquetCodec.decompress(codec: codec, rest, size: header.uncompressedSize - levelBytes)
-                : try ParquetCodec.decompress(codec: 0, rest, size: header.uncompressedSize - levelBytes)
+                ? try ParquetDecompressor.decompress(codec: codec, rest, size: header.uncompressedSize - levelBytes)
+                : try ParquetDecompressor.decompress(codec: 0, rest, size: header.uncompressedSize - levelBytes)
             try plain.withUnsafeBytes { bytes in
                 var cursor = ParquetByteCursor(bytes)
                 try values(&cursor, encoding: header.encoding, entries: header.numValues, pageBytes: bytes.count)

@@ -102,7 +102,7 @@ final class ParquetColumnWriter {
             }
             try pageBuffer.withUnsafeBytes { page in
                 let body = try compressor.compress(page, path: path)
-                let header = ParquetPageHeader.dictionaryPage(uncompressed: page.count, compressed: body.count, values: dictionary.count)
+                let header = WrittenPageHeader.dictionaryPage(uncompressed: page.count, compressed: body.count, values: dictionary.count)
                 try header.withUnsafeBytes { try file.append($0) }
                 try file.append(body)
                 uncompressed += Int64(header.count + page.count)
@@ -180,7 +180,7 @@ final class ParquetColumnWriter {
             if pageVersion == 2 {
                 // v2: the levels stay uncompressed, without a length prefix (the header has it).
                 let body = try compressor.compress(values, path: path)
-                let header = ParquetPageHeader.dataPageV2(uncompressed: uncompressed, compressed: levelBytes.count + body.count,
+                let header = WrittenPageHeader.dataPageV2(uncompressed: uncompressed, compressed: levelBytes.count + body.count,
                                                           values: pageValues, nulls: nulls, encoding: encoding,
                                                           levelBytes: levelBytes.count, isCompressed: compressor.codec != .uncompressed)
                 dataPages.append(contentsOf: header)
@@ -205,7 +205,7 @@ final class ParquetColumnWriter {
 
     private func appendPageV1(_ page: UnsafeRawBufferPointer, uncompressed: Int, encoding: ParquetEncoding) throws {
         let body = try compressor.compress(page, path: path)
-        let header = ParquetPageHeader.dataPage(uncompressed: uncompressed, compressed: body.count, values: pageValues, encoding: encoding)
+        let header = WrittenPageHeader.dataPage(uncompressed: uncompressed, compressed: body.count, values: pageValues, encoding: encoding)
         dataPages.append(contentsOf: header)
         dataPages.append(contentsOf: body)
         dataPagesUncompressed += Int64(header.count + uncompressed)

@@ -119,7 +119,7 @@ enum ParquetFooter {
 }
 
 /// Page headers (PageHeader with its DataPageHeader or DictionaryPageHeader).
-enum ParquetPageHeader {
+enum WrittenPageHeader {
     static func dataPage(uncompressed: Int, compressed: Int, values: Int, encoding: ParquetEncoding) -> [UInt8] {
         var w = ThriftCompactWriter()
         w.i32(1, 0) // DATA_PAGE

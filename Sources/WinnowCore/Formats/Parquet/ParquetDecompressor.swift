@@ -7,7 +7,7 @@ import CZstd
 /// Decompresses Parquet pages with the system libraries Debian packages. Every codec must
 /// produce exactly the size the page header promises, which also bounds the allocation: the
 /// header's size is checked against a limit before anything is allocated.
-enum ParquetCodec {
+enum ParquetDecompressor {
     /// A page larger than this is refused as damage; real writers stay far below (1 MB pages,
     /// row groups of a few hundred MB).
     static let maxPageBytes = 1 << 31 - 1
