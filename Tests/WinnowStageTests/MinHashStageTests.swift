@@ -10,7 +10,7 @@ import WinnowPipeline
     /// English pages of the samples (300 words or more), as (id, text).
     static let pages: [(id: String, text: String)] = {
         var pages: [(String, String)] = []
-        for path in expandGlob(sampleShards) {
+        for path in try! expandGlob(sampleShards) {
             let reader = try! ShardReader(path: path)
             while let record = try! reader.next() {
                 guard case let .document(doc, _) = record, doc.id.contains("/en-US/"),
