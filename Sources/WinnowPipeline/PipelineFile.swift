@@ -179,11 +179,6 @@ public struct Pipeline: Sendable {
                 throw WinnowError.config(path: path, line: step.line,
                                          detail: "step '\(step.id)': 'from' names '\(source)', which is neither 'input' nor a step")
             }
-            // TODO(parquet-read): drop this check once steps read Parquet shards.
-            for source in step.from where byID[source].map({ $0.outputFormat != .jsonl }) == true {
-                throw WinnowError.config(path: path, line: step.line,
-                                         detail: "step '\(step.id)': 'from' names '\(source)', which writes Parquet (output_format: parquet); steps cannot read Parquet shards yet, so only a last step may write them")
-            }
             for used in step.stage.stepsRead where byID[used] == nil || used == step.id {
                 throw WinnowError.config(path: path, line: step.line,
                                          detail: "step '\(step.id)': its settings name the step '\(used)', which is not another step of this pipeline")

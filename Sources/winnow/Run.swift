@@ -105,6 +105,7 @@ struct Worker: ParsableCommand {
     var world: Int
 
     func run() throws {
+        CrashReport.install()
         _ = try reportingErrors {
             try TaskWorker.serve(pipeline: try Pipeline.load(path: pipeline), stepID: step, phase: phase, world: world)
         }

@@ -170,7 +170,6 @@ func configError(_ yaml: String) -> WinnowError? {
         #expect(message(pipeline("from: input\noutput_format: parquet\noutput_columns: [url]")).contains("must map metadata keys to column types"))
         #expect(message(pipeline("from: input\noutput_format: parquet\nvocab_size: 300", stage: "tokenizer-train"))
             .contains("'output_format' does not apply to the tokenizer-train stage"))
-        let reading = message(pipeline("from: input\noutput_format: parquet", next: "  - id: second\n    stage: filter\n    from: first"))
-        #expect(reading.contains("step 'second': 'from' names 'first', which writes Parquet"))
+        #expect(message(pipeline("from: input\noutput_format: parquet", next: "  - id: second\n    stage: filter\n    from: first")) == "")
     }
 }

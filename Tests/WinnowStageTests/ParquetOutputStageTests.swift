@@ -69,4 +69,44 @@ import WinnowCore
         let output = try parquetFiles(run.output("mix"), except: ["mix_report.json"])
         #expect(output.keys.sorted() == ["cooldown-00000.parquet", "cooldown-00001.parquet", "main-00000.parquet", "main-00001.parquet"])
     }
+
+    /// A step reading what a Parquet-writing step wrote gets the same documents as when that
+    /// step writes JSONL: text, id and every metadata value, the declared columns and the
+    /// `metadata` JSON column merged back as datatrove's reader does.
+    @Test func aLaterStepReadsParquetOutputAsTheDocumentsWritten() throws {
+        func secondStepDocuments(firstWrites format: String) throws -> [String: (text: String, metadata: [String: JSONValue])] {
+            let run = try StageHarness("parquet-chain", steps: """
+                  - id: first
+                    stage: filter
+                    from: input
+                    rules:
+                      - rule: length
+                        unit: words
+                        min: 20
+                \(format)
+                  - id: second
+                    stage: filter
+                    from: first
+                    rules:
+                      - rule: length
+                        unit: words
+                        min: 100
+                """)
+            let first = try run.run("first")[0]
+            let second = try run.run("second")[0]
+            #expect(second.docsIn == first.docsKept && second.addsUp && second.docsKept > 0)
+            var docs: [String: (String, [String: JSONValue])] = [:]
+            for doc in try run.documents(in: run.output("second")) {
+                docs[doc.id] = (doc.textString, Dictionary(doc.metadata.map { ($0.key, $0.value) }, uniquingKeysWith: { _, b in b }))
+            }
+            return docs
+        }
+        let viaJSONL = try secondStepDocuments(firstWrites: "")
+        let viaParquet = try secondStepDocuments(firstWrites: Self.parquet)
+        #expect(viaJSONL.count == viaParquet.count && !viaJSONL.isEmpty)
+        for (id, doc) in viaJSONL {
+            #expect(viaParquet[id]?.text == doc.text, "\(id)")
+            #expect(viaParquet[id]?.metadata == doc.metadata, "\(id)")
+        }
+    }
 }

@@ -55,7 +55,18 @@ final class ParquetDocumentSource: DocumentSource {
             }
             let idValue = try id.map { try row.read($0) }
             var fields = JSONObject()
-            for field in metadata { fields[field.name] = try row.read(field) }
+            for field in metadata {
+                let value = try row.read(field)
+                guard field.name == "metadata" else { fields[field.name] = value; continue }
+                // datatrove's convention, and what Winnow's Parquet writer stores: a `metadata`
+                // column (JSON text or a struct) holds members of the document's metadata; a
+                // column of the same name as one of them wins.
+                switch Self.metadataMembers(value) {
+                case let .some(nested): for member in nested where fields[member.key] == nil { fields[member.key] = member.value }
+                case .none where value == .null: break
+                case .none: fields[field.name] = value
+                }
+            }
             return (textBytes, textValue, idValue, fields)
         }
         recordBytes = rows.assembler.valueBytes
@@ -75,6 +86,15 @@ final class ParquetDocumentSource: DocumentSource {
         }
         let doc = Document(id: documentID, text: textBytes, metadata: fields, original: [], layout: [.id, .text, .metadata], edited: true)
         return .document(doc, lineNumber: number)
+    }
+
+    /// The members a `metadata` column's value holds: an object, or JSON text of one.
+    private static func metadataMembers(_ value: JSONValue) -> JSONObject? {
+        switch value {
+        case let .object(members): return members
+        case let .string(text): if case let .object(members)? = try? JSONValue.parse(text) { return members } else { return nil }
+        default: return nil
+        }
     }
 
     /// A row that is not a document, as the JSON line `rejected/` keeps.
