@@ -72,7 +72,7 @@ def main():
     for k in range(args.shards):
         part = rows[k * per:(k + 1) * per]
         table = pa.Table.from_pylist(part, schema=schema)
-        pq.write_table(table, out / f"{k:03d}_00000.parquet", compression=args.compression, row_group_size=max(1, min(len(part), 20000)))
+        pq.write_table(table, out / f"{k:03d}_00000.parquet", compression=args.compression, row_group_size=1000)
     print(f"wrote {args.shards} shards, {len(rows)} rows, {size / 1e6:.1f} MB of text, to {out}")
 
 

@@ -1,11 +1,14 @@
-/// The levels and values of one column chunk, decoded.
-struct ParquetColumnChunkData {
+/// The levels and values of one column chunk, decoded. A class: rows are assembled from it
+/// value by value, and a reference costs one retain where a struct of arrays costs several.
+final class ParquetColumnChunkData {
     /// Definition levels, one per entry; empty when the column's maximum is 0.
     var definitionLevels: [UInt8] = []
     /// Repetition levels, one per entry; empty when the column is not repeated.
     var repetitionLevels: [UInt8] = []
     var values: ParquetColumnValues
     var entryCount = 0
+
+    init(values: ParquetColumnValues) { self.values = values }
 }
 
 /// Reads a column chunk page by page: checks each page's CRC, decompresses it, decodes its
@@ -88,7 +91,7 @@ struct ParquetColumnReader {
 private struct ParquetChunkDecoder {
     let leaf: ParquetSchemaNode
     let codec: Int32
-    var data: ParquetColumnChunkData
+    let data: ParquetColumnChunkData
     var dictionary: ParquetColumnValues?
 
     init(leaf: ParquetSchemaNode, codec: Int32) {
