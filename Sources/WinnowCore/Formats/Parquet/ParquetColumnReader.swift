@@ -18,9 +18,11 @@ struct ParquetColumnReader {
     let rowGroup: Int
     let leaf: ParquetSchemaNode
 
-    /// More entries than this in one page is refused as damage (real writers put at most tens
-    /// of thousands), so a forged count cannot make the reader allocate without bound.
+    /// More entries than this in one page, or in one column chunk, is refused as damage (real
+    /// writers put at most tens of thousands in a page), so forged counts cannot make the
+    /// reader allocate without bound.
     static let maxPageEntries = 1 << 26
+    static let maxChunkEntries = 1 << 28
 
     func read() throws -> ParquetColumnChunkData {
         var page = 0
@@ -101,7 +103,8 @@ private struct ParquetChunkDecoder {
     }
 
     mutating func page(_ header: ParquetPageHeader, _ body: UnsafeRawBufferPointer) throws {
-        guard header.numValues <= ParquetColumnReader.maxPageEntries else {
+        guard header.numValues <= ParquetColumnReader.maxPageEntries,
+              data.entryCount + header.numValues <= ParquetColumnReader.maxChunkEntries else {
             throw ParquetFailure("the page claims \(header.numValues) values")
         }
         switch ParquetPageType(rawValue: header.type) {
