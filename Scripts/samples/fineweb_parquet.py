@@ -3,10 +3,10 @@
 language, language_score, token_count; snappy or zstd, pyarrow's defaults otherwise) from the
 JSONL documents of Samples/web, repeated until the output reaches --mb megabytes of text.
 
-    python3 Scripts/samples/fineweb_parquet.py --out Samples/parquet --shards 2 --take 280
+    python3 Scripts/samples/fineweb_parquet.py --out Samples/parquet --shards 2 --take 140 --compression zstd
     python3 Scripts/samples/fineweb_parquet.py --out /tmp/fw --shards 4 --mb 120   (benchmark)
 
-The committed sample is the first: documents 0..279 of Samples/web, two shards. Values other
+The committed sample is the first: the 140 documents of Samples/web/part-00000, two shards. Values other
 than text, id, url and language are made up in FineWeb's form (dump CC-MAIN-2024-10, a WARC
 file_path, token_count as whitespace words * 1.3); they are deterministic.
 Needs pyarrow.
