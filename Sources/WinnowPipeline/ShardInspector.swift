@@ -30,7 +30,7 @@ public struct ShardInspection {
     public init(path: String, headCount: Int) throws {
         if isDirectory(path) {
             paths = listDirectory(path).map { "\(path)/\($0)" }.filter(StepInputs.isShardFile)
-            if paths.isEmpty { throw WinnowError.invalid("\(path): no .jsonl, .jsonl.zst or .jsonl.gz shards here") }
+            if paths.isEmpty { throw WinnowError.invalid("\(path): no .jsonl, .jsonl.zst, .jsonl.gz or .parquet shards here") }
         } else {
             guard fileExists(path) else { throw WinnowError.io(path: path, operation: "open", errno: ENOENT) }
             paths = [path]

@@ -60,13 +60,11 @@ struct Inspect: ParsableCommand {
             if !inspection.problems.isEmpty { throw ExitCode(1) }
             return
         }
-        let parquet = !isDirectory(path) && (try? ShardFormat.detect(path: path)) == .parquet
         if rows {
-            guard parquet else { throw ValidationError("--rows shows the rows of a Parquet file; \(path) is not one") }
             try reportingErrors { try printRows() }
             return
         }
-        if parquet, !json {
+        if !json, !isDirectory(path), (try? ShardFormat.detect(path: path)) == .parquet {
             FileOutput.standardOutput(try reportingErrors { try ParquetInspection.describe(path: path) })
         }
         let inspection = try reportingErrors { try ShardInspection(path: path, headCount: head) }

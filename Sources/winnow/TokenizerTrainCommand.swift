@@ -45,7 +45,7 @@ struct TrainTokenizer: ParsableCommand {
     @Option(help: "Read at most this many bytes of text.")
     var byteBudget: Int64?
 
-    @Option(parsing: .upToNextOption, help: "Text files (one sequence per line) or JSONL shards (the text field), folders or globs.")
+    @Option(parsing: .upToNextOption, help: "Text files (one sequence per line), JSONL shards (the text field) or Parquet files (the text column), folders or globs.")
     var input: [String]
 
     @Option(help: "Where to write tokenizer.json (tokenizer_config.json is written beside it).")

@@ -1,11 +1,14 @@
-/// The levels and values of one column chunk, decoded.
-struct ParquetColumnChunkData {
+/// The levels and values of one column chunk, decoded. A class: rows are assembled from it
+/// value by value, and a reference costs one retain where a struct of arrays costs several.
+final class ParquetColumnChunkData {
     /// Definition levels, one per entry; empty when the column's maximum is 0.
     var definitionLevels: [UInt8] = []
     /// Repetition levels, one per entry; empty when the column is not repeated.
     var repetitionLevels: [UInt8] = []
     var values: ParquetColumnValues
     var entryCount = 0
+
+    init(values: ParquetColumnValues) { self.values = values }
 }
 
 /// Reads a column chunk page by page: checks each page's CRC, decompresses it, decodes its
@@ -15,9 +18,11 @@ struct ParquetColumnReader {
     let rowGroup: Int
     let leaf: ParquetSchemaNode
 
-    /// More entries than this in one page is refused as damage (real writers put at most tens
-    /// of thousands), so a forged count cannot make the reader allocate without bound.
+    /// More entries than this in one page, or in one column chunk, is refused as damage (real
+    /// writers put at most tens of thousands in a page), so forged counts cannot make the
+    /// reader allocate without bound.
     static let maxPageEntries = 1 << 26
+    static let maxChunkEntries = 1 << 28
 
     func read() throws -> ParquetColumnChunkData {
         var page = 0
@@ -88,7 +93,7 @@ struct ParquetColumnReader {
 private struct ParquetChunkDecoder {
     let leaf: ParquetSchemaNode
     let codec: Int32
-    var data: ParquetColumnChunkData
+    let data: ParquetColumnChunkData
     var dictionary: ParquetColumnValues?
 
     init(leaf: ParquetSchemaNode, codec: Int32) {
@@ -98,7 +103,8 @@ private struct ParquetChunkDecoder {
     }
 
     mutating func page(_ header: ParquetPageHeader, _ body: UnsafeRawBufferPointer) throws {
-        guard header.numValues <= ParquetColumnReader.maxPageEntries else {
+        guard header.numValues <= ParquetColumnReader.maxPageEntries,
+              data.entryCount + header.numValues <= ParquetColumnReader.maxChunkEntries else {
             throw ParquetFailure("the page claims \(header.numValues) values")
         }
         switch ParquetPageType(rawValue: header.type) {

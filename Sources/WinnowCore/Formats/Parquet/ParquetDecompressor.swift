@@ -8,12 +8,17 @@ import CZstd
 /// produce exactly the size the page header promises, which also bounds the allocation: the
 /// header's size is checked against a limit before anything is allocated.
 enum ParquetDecompressor {
-    /// A page larger than this is refused as damage; real writers stay far below (1 MB pages,
-    /// row groups of a few hundred MB).
-    static let maxPageBytes = 1 << 31 - 1
+    /// A page larger than this is refused as damage; real writers stay far below (1 MB pages).
+    static let maxPageBytes = 1 << 30
+    /// How much larger than its compressed bytes a page may claim to be, past a 16 MB
+    /// allowance: more than any codec gives on real data, and it keeps a forged size from
+    /// making the reader allocate gigabytes for a few bytes of input.
+    static let maxRatio = 4096
 
     static func decompress(codec: Int32, _ input: UnsafeRawBufferPointer, size: Int) throws -> [UInt8] {
-        guard size >= 0, size <= maxPageBytes else { throw ParquetFailure("the page claims \(size) uncompressed bytes") }
+        guard size >= 0, size <= maxPageBytes, size <= (16 << 20) + input.count * maxRatio else {
+            throw ParquetFailure("the page claims \(size) uncompressed bytes from \(input.count) compressed")
+        }
         if codec == 0 {
             guard input.count == size else {
                 throw ParquetFailure("an uncompressed page holds \(input.count) bytes but its header says \(size)")

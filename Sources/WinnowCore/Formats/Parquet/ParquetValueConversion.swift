@@ -34,7 +34,7 @@ extension ParquetSchemaNode {
         switch logicalType {
         case let .integer(_, signed) where !signed:
             return .number(bits == 32 ? String(UInt32(truncatingIfNeeded: v)) : String(UInt64(bitPattern: v)))
-        case let .decimal(scale, _):
+        case let .decimal(scale, _) where ParquetDecimal.scales.contains(scale):
             return .number(ParquetDecimal.text(negative: v < 0, magnitude: v.magnitude.bigEndianBytes, scale: scale))
         case .date:
             return .string(ParquetTime.date(days: v))
@@ -51,7 +51,7 @@ extension ParquetSchemaNode {
         switch logicalType {
         case .string, .enumeration, .json:
             return .string(String(decoding: raw, as: UTF8.self))
-        case let .decimal(scale, _):
+        case let .decimal(scale, _) where raw.count <= ParquetDecimal.maxBytes && ParquetDecimal.scales.contains(scale):
             return .number(ParquetDecimal.text(twosComplement: raw, scale: scale))
         case .uuid where raw.count == 16:
             var text = ""
@@ -77,6 +77,13 @@ private extension UInt64 {
 
 /// Decimal values as exact number literals.
 enum ParquetDecimal {
+    /// Longer unscaled values (over 150 digits, past any precision Parquet writers use) are
+    /// shown as bytes: the digit conversion is quadratic in the length.
+    static let maxBytes = 64
+    /// Scales a file may give; a damaged schema's larger one shows the unscaled value instead
+    /// of a number with millions of zeros.
+    static let scales = -1000...1000
+
     /// A big-endian two's-complement integer (any length) scaled by 10^-scale.
     static func text(twosComplement raw: UnsafeRawBufferPointer, scale: Int) -> String {
         guard let first = raw.first else { return "0" }
