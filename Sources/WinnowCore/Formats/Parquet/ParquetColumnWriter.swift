@@ -34,6 +34,9 @@ final class ParquetColumnWriter {
     private var dictionaryFrozen = false
     /// Bits of pending booleans (PLAIN booleans are bit-packed).
     private var booleanBits = 0
+    /// Values after which a page is closed whatever its size (parquet-cpp's default row limit),
+    /// so a column of nulls or tiny values does not make one page of a whole row group.
+    static let maxPageValues = 20_000
 
     init(spec: ParquetColumnSpec, compressor: ParquetPageCompressor, path: String, pageSize: Int, dictionaryLimit: Int, pageVersion: Int) {
         self.spec = spec
@@ -142,7 +145,7 @@ final class ParquetColumnWriter {
     private func valueAdded() throws {
         pageValues += 1
         chunkValues += 1
-        if plain.count >= pageSize || indices.count >= pageSize / 4 { try closePage() }
+        if plain.count >= pageSize || indices.count >= pageSize / 4 || pageValues >= Self.maxPageValues { try closePage() }
     }
 
     /// The dictionary passed its limit: the page of indices so far is closed, and the rest of
