@@ -16,12 +16,12 @@ import Testing
     ])
 
     static let cases: [(name: String, options: ParquetWriteOptions)] = [
-        ("zstd-small-pages", ParquetWriteOptions(codec: .zstd, level: 3, rowGroupSize: .rows(16), pageSize: 512, dictionaryLimit: 200)),
+        ("zstd-small-pages", ParquetWriteOptions(codec: .zstd, level: 3, rowGroupSize: .rows(16), pageSize: 512, writeBatchSize: 4, dictionaryLimit: 200)),
         ("snappy", ParquetWriteOptions(codec: .snappy)),
         ("gzip-byte-row-groups", ParquetWriteOptions(codec: .gzip, level: 6, rowGroupSize: .bytes(4096))),
         ("none-no-dictionary", ParquetWriteOptions(codec: .uncompressed, dictionaryLimit: 0)),
-        ("zstd-v2-pages", ParquetWriteOptions(codec: .zstd, level: 1, rowGroupSize: .rows(25), pageSize: 700, dictionaryLimit: 300, pageVersion: 2)),
-        ("none-v2-pages", ParquetWriteOptions(codec: .uncompressed, pageSize: 900, pageVersion: 2)),
+        ("zstd-v2-pages", ParquetWriteOptions(codec: .zstd, level: 1, rowGroupSize: .rows(25), pageSize: 700, writeBatchSize: 3, dictionaryLimit: 300, pageVersion: 2)),
+        ("none-v2-pages", ParquetWriteOptions(codec: .uncompressed, pageSize: 900, writeBatchSize: 5, pageVersion: 2)),
     ]
 
     static func documents() throws -> [Document] {

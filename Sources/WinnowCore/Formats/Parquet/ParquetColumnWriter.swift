@@ -1,6 +1,6 @@
 /// Buffers one column's values for the current row group and turns them into pages: data pages
-/// (v1 or v2) of about `pageSize` bytes, compressed one by one as they fill, so a row group is held
-/// compressed. A BYTE_ARRAY column starts dictionary-encoded and falls back to PLAIN for the
+/// (v1 or v2) of `pageSize` bytes or more (see `ParquetWriteOptions.pageSize`), compressed one
+/// by one as they fill, so a row group is held compressed. A BYTE_ARRAY column starts dictionary-encoded and falls back to PLAIN for the
 /// rest of the chunk once its dictionary passes `dictionaryLimit` bytes, as parquet-cpp (and
 /// so pyarrow) does: low-cardinality columns (language, dump, domain) shrink to a few bits a
 /// row, and a column of distinct texts pays for its first megabyte only.
@@ -9,6 +9,7 @@ final class ParquetColumnWriter {
     private let compressor: ParquetPageCompressor
     private let path: String
     private let pageSize: Int
+    private let writeBatchSize: Int
     private let dictionaryLimit: Int
     /// Data page version: 1 (DataPageHeader) or 2 (DataPageHeaderV2).
     private let pageVersion: Int
@@ -34,14 +35,18 @@ final class ParquetColumnWriter {
     private var dictionaryFrozen = false
     /// Bits of pending booleans (PLAIN booleans are bit-packed).
     private var booleanBits = 0
+    /// Values after which a page is closed whatever its size (parquet-cpp's default row limit),
+    /// so a column of nulls or tiny values does not make one page of a whole row group.
+    static let maxPageValues = 20_000
 
-    init(spec: ParquetColumnSpec, compressor: ParquetPageCompressor, path: String, pageSize: Int, dictionaryLimit: Int, pageVersion: Int) {
+    init(spec: ParquetColumnSpec, compressor: ParquetPageCompressor, path: String, options: ParquetWriteOptions) {
         self.spec = spec
         self.compressor = compressor
         self.path = path
-        self.pageSize = pageSize
-        self.dictionaryLimit = dictionaryLimit
-        self.pageVersion = pageVersion
+        pageSize = options.pageSize
+        writeBatchSize = max(1, options.writeBatchSize)
+        dictionaryLimit = options.dictionaryLimit
+        pageVersion = options.pageVersion
         startChunk()
     }
 
@@ -142,7 +147,10 @@ final class ParquetColumnWriter {
     private func valueAdded() throws {
         pageValues += 1
         chunkValues += 1
-        if plain.count >= pageSize || indices.count >= pageSize / 4 { try closePage() }
+        let bytes = max(plain.count, indices.count * 4)
+        if bytes >= pageSize && chunkValues % Int64(writeBatchSize) == 0 || bytes >= 16 * pageSize || pageValues >= Self.maxPageValues {
+            try closePage()
+        }
     }
 
     /// The dictionary passed its limit: the page of indices so far is closed, and the rest of
