@@ -96,7 +96,8 @@ import Testing
         let status = try CLI.json(try CLI.run(["status", "\(dir)/run", "--json"]).stdout)
         let clean = (status["steps"] as? [[String: Any]])?.first ?? [:]
         let tasks = clean["tasks"] as? [String: Int] ?? [:]
-        #expect(tasks["done"] == 2)
+        // bad-lines.jsonl, good.jsonl.gz and damaged.warc.gz (its broken records are quarantined).
+        #expect(tasks["done"] == 3)
         #expect(tasks["failed"] == 2)
         let rejected = try CLI.json(try CLI.run(["inspect", "\(dir)/run/clean/rejected/bad-lines.jsonl.zst", "--json", "--head", "20"]).stdout)
         let docs = rejected["head"] as? [[String: Any]] ?? []
