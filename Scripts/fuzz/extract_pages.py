@@ -65,7 +65,7 @@ def mutate_warc(rng, raw_members):
         elif kind == 1:
             m = m[:rng.randrange(len(m))]
         elif kind == 2:
-            plain = bytearray(gzip.decompress(bytes(m)))
+            plain = bytearray(gzip.decompress(raw_members[i]))
             plain = plain.replace(b"Content-Length: ", b"Content-Length: " + str(rng.randrange(10)).encode(), 1)
             m = bytearray(gzip.compress(bytes(plain)))
         else:
