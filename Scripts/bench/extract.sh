@@ -25,7 +25,7 @@ while (($#)); do
 done
 [[ -x "$winnow" ]] || { echo "extract.sh: no $winnow; build it: swift build -c release" >&2; exit 1; }
 venv="${EXTRACT_VENV:-$repo_root/.venv-extract}"
-pins=("trafilatura==1.11.0" "lxml_html_clean==0.4.3" "resiliparse==2.0.1" "fastwarc==2.0.1" "warcio==1.8.1")
+pins=("trafilatura==1.11.0" "lxml_html_clean==0.4.7" "resiliparse==2.0.1" "fastwarc==2.0.1" "warcio==1.8.1")
 if [[ ! -x "$venv/bin/python" ]] || [[ "$(cat "$venv/.pins" 2>/dev/null)" != "${pins[*]}" ]]; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q "${pins[@]}" >&2

@@ -28,6 +28,9 @@ struct BoilerplateNames: Sendable {
         words = list.map { Array($0.utf8) }
     }
 
+    /// An ASCII letter in lower case; any other byte as it is.
+    static func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
+
     /// Whether `value` (a class or id attribute) contains one of the words, ignoring case.
     func matches(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
         let n = value.count
@@ -36,9 +39,9 @@ struct BoilerplateNames: Sendable {
             let first = word[0]
             var i = 0
             while i + word.count <= n {
-                if value[i] | 0x20 == first {
+                if Self.lower(value[i]) == first {
                     var k = 1
-                    while k < word.count, value[i + k] | (value[i + k] >= 0x41 && value[i + k] <= 0x5A ? 0x20 : 0) == word[k] { k += 1 }
+                    while k < word.count, Self.lower(value[i + k]) == word[k] { k += 1 }
                     if k == word.count { return true }
                 }
                 i += 1

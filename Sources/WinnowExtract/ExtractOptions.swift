@@ -20,6 +20,16 @@ public struct ExtractOptions: Sendable {
         self.timeLimit = timeLimit
     }
 
+    /// How much more text than the chosen content element its parent may hold for the parent
+    /// to be taken instead (see `HTMLExtractor.mainElement`).
+    var climbRatio: Double {
+        switch favor {
+        case .precision: 1.5
+        case .balanced: 2
+        case .recall: 3
+        }
+    }
+
     /// The share of a line's characters inside links above which the line is navigation.
     var maxLinkDensity: Double {
         switch favor {

@@ -118,8 +118,9 @@ public struct HTMLExtractor: Sendable {
         }
     }
 
+    /// Whether an attribute value equals a lower-case ASCII word, ignoring the value's case.
     static func same(_ value: UnsafeBufferPointer<UInt8>, _ word: String) -> Bool {
-        value.count == word.utf8.count && zip(value, word.utf8).allSatisfy { $0 | 0x20 == $1 }
+        value.count == word.utf8.count && zip(value, word.utf8).allSatisfy { BoilerplateNames.lower($0) == $1 }
     }
 
     static func hasAncestor(_ node: HTMLTree.Node, in nodes: [HTMLTree.Node]) -> Bool {
@@ -157,8 +158,18 @@ public struct HTMLExtractor: Sendable {
         }
         // A candidate holding little of the page is a teaser or a widget, not the page's content.
         let share: Double = options.favor == .recall ? 0.5 : 0.25
-        if let best, Double(best.length) >= share * Double(total) { return best.node }
-        return body
+        guard var (node, length) = best, Double(length) >= share * Double(total) else { return body }
+        // A content element is often one part of the content (the first section of a chapter,
+        // an article body without its lead): take its parent while the element holds most of
+        // the parent's text, so what cleaning left around it (an introduction, sibling
+        // sections) comes too.
+        while let parent = node.pointee.parent, parent != body, HTMLTree.isElement(parent) {
+            let parentLength = try Self.textLength(parent, clock: clock)
+            guard Double(parentLength) <= options.climbRatio * Double(length) else { break }
+            node = parent
+            length = parentLength
+        }
+        return node
     }
 
     /// Characters of text under `node` outside links.
@@ -198,7 +209,9 @@ public struct HTMLExtractor: Sendable {
 enum ContentNames {
     static let exact = ["content", "main", "main-content", "maincontent", "article", "article-body", "articlebody",
                         "post", "post-content", "post-body", "entry", "entry-content", "story", "story-body",
-                        "page-content", "body-content", "chapter", "section"]
+                        "page-content", "body-content", "chapter", "section", "preface", "appendix", "body", "article-content",
+                        "article__body", "main-body", "page-body", "content-body", "entry-body", "markdown-body",
+                        "mw-content-text", "bodycontent", "blog-post"]
 
     static func matches(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
         // Any of the space-separated tokens equal to one of the words.

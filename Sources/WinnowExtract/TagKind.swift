@@ -56,7 +56,7 @@ enum TagKind: UInt8 {
         var i = 0
         while name[i] != 0 {
             if i == 16 { return .inline }
-            key.set(name[i] | (name[i] >= 0x41 && name[i] <= 0x5A ? 0x20 : 0), at: i)
+            key.set(BoilerplateNames.lower(name[i]), at: i)
             i += 1
         }
         return table[key] ?? .inline

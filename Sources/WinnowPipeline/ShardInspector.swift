@@ -15,6 +15,8 @@ public struct ShardInspection {
     public var paths: [String]
     public var documents = 0
     public var blankLines = 0
+    /// Records that are not documents (a WARC file's requests, metadata, non-HTML responses), by kind.
+    public var skippedRecords: [String: Int] = [:]
     public var bytes: Int64 = 0
     public var compressedBytes: Int64 = 0
     public var textLengths: [Int] = []
@@ -50,6 +52,7 @@ public struct ShardInspection {
             }
             bytes += reader.bytesRead
             blankLines += reader.blankLines
+            skippedRecords.merge(reader.skippedRecords, uniquingKeysWith: +)
         }
     }
 
@@ -105,6 +108,9 @@ public struct ShardInspection {
         if !invalid.isEmpty { out += ", invalid lines: \(invalid.count)" }
         if blankLines > 0 { out += ", blank lines: \(blankLines)" }
         out += "\n  bytes: \(bytes) (\(compressedBytes) on disk)\n"
+        if !skippedRecords.isEmpty {
+            out += "  records skipped: " + skippedRecords.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + "\n"
+        }
         let lengths = ShardInspection.quantiles(textLengths.map(Double.init))
         if !lengths.isEmpty {
             out += "  text length (characters): " + lengths.map { "\($0.0) \(ShardInspection.number($0.1))" }.joined(separator: ", ") + "\n"
@@ -147,6 +153,7 @@ public struct ShardInspection {
         o["paths"] = .array(paths.map { .string($0) })
         o["documents"] = JSONValue(documents)
         o["blank_lines"] = JSONValue(blankLines)
+        o["skipped_records"] = .object(JSONObject(skippedRecords.sorted { $0.key < $1.key }.map { .init(key: $0.key, value: JSONValue($0.value)) }))
         o["bytes"] = JSONValue(Int(bytes))
         o["compressed_bytes"] = JSONValue(Int(compressedBytes))
         o["text_length"] = .object(JSONObject(ShardInspection.quantiles(textLengths.map(Double.init)).map { .init(key: $0.0, value: JSONValue($0.1)) }))

@@ -62,4 +62,32 @@ import WinnowCore
         guard case let .text(text, _) = extract(unclosed) else { Issue.record("rejected"); return }
         #expect(text.contains("one") && text.contains("four"))
     }
+
+    /// Mutated real pages (the sample WARC's): bytes overwritten, cut short, tags inserted
+    /// unclosed, NUL bytes. Every page gives an outcome; none traps.
+    @Test func mutatedPagesAlwaysGiveAnOutcome() throws {
+        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+        parts.removeLast(3)
+        let reader = try ShardReader(path: parts.joined(separator: "/") + "/Samples/warc/small.warc")
+        var pages: [[UInt8]] = []
+        while let record = try reader.next() { if case let .document(doc, _) = record { pages.append(doc.text) } }
+        #expect(pages.count == 3)
+        var rng = SplitMix64(seed: 3)
+        let extractor = HTMLExtractor(options: ExtractOptions(favor: .precision))
+        var extracted = 0
+        for round in 0..<150 {
+            var page = pages[round % pages.count]
+            let at = Int(rng.next() % UInt64(page.count))
+            switch round % 5 {
+            case 0: for _ in 0..<20 { page[Int(rng.next() % UInt64(page.count))] = UInt8(truncatingIfNeeded: rng.next()) }
+            case 1: page.removeLast(page.count - at)
+            case 2: page.insert(contentsOf: Array(String(repeating: "<div><p><table><tr><td>", count: 300).utf8), at: at)
+            case 3: for _ in 0..<50 { page[Int(rng.next() % UInt64(page.count))] = 0 }
+            default: page.insert(contentsOf: Array("<!--<script>".utf8), at: at)
+            }
+            let valid = String(decoding: page, as: UTF8.self)
+            if case .text = extractor.extract(Array(valid.utf8)) { extracted += 1 }
+        }
+        #expect(extracted > 100, "most mutated pages still have their text")
+    }
 }

@@ -18,16 +18,16 @@ struct WARCHeaders {
             defer { lineStart = next }
             if first {
                 first = false
-                startLine = Self.text(line)
+                startLine = Self.text(line, lowercased: false)
                 continue
             }
             if line.isEmpty { continue }
             if line.first == 0x20 || line.first == 0x09, !fields.isEmpty {
-                fields[fields.count - 1].value += " " + Self.text(line).trimming()
+                fields[fields.count - 1].value += " " + Self.text(line, lowercased: false)
                 continue
             }
             guard let colon = line.firstIndex(of: 0x3A) else { continue }
-            fields.append((Self.text(line[..<colon]).trimming().lowercased(), Self.text(line[(colon + 1)...]).trimming()))
+            fields.append((Self.text(line[..<colon], lowercased: true), Self.text(line[(colon + 1)...], lowercased: false)))
         }
     }
 
@@ -36,9 +36,15 @@ struct WARCHeaders {
         fields.first { $0.name == name }?.value
     }
 
-    /// Header bytes are ASCII by the standards; anything else is kept as Latin-1 so no byte is lost.
-    private static func text(_ bytes: ArraySlice<UInt8>) -> String {
-        String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) }))
+    /// Header bytes without surrounding spaces and tabs, as text (ASCII by the standards; other
+    /// bytes are read as UTF-8, with U+FFFD for what does not decode).
+    private static func text(_ bytes: ArraySlice<UInt8>, lowercased: Bool) -> String {
+        var lower = bytes.startIndex, upper = bytes.endIndex
+        while lower < upper, bytes[lower] == 0x20 || bytes[lower] == 0x09 { lower += 1 }
+        while upper > lower, bytes[upper - 1] == 0x20 || bytes[upper - 1] == 0x09 { upper -= 1 }
+        let trimmed = bytes[lower..<upper]
+        guard lowercased else { return String(decoding: trimmed, as: UTF8.self) }
+        return String(decoding: trimmed.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
     }
 }
 

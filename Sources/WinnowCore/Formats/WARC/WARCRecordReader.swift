@@ -34,9 +34,13 @@ final class WARCRecordReader {
     var fileOffset: Int64 { source.fileOffset }
     var path: String { source.path }
 
+    /// The most a record may hold when no `max_doc_bytes` is set: a `Content-Length` that lies
+    /// must not make the reader hold the rest of a multi-gigabyte file.
+    static let defaultMaxBlockBytes = 512 << 20
+
     init(source: any ByteSource, maxBlockBytes: Int, damageOffsets: @escaping () -> [Int64] = { [] }) {
         self.source = source
-        self.maxBlockBytes = maxBlockBytes
+        self.maxBlockBytes = maxBlockBytes > 0 ? maxBlockBytes : Self.defaultMaxBlockBytes
         self.damageOffsets = damageOffsets
     }
 
@@ -66,7 +70,7 @@ final class WARCRecordReader {
                             offset: offset, bytes: skipped)
         }
         let blockStart = headerEnd.blockStart
-        if maxBlockBytes > 0, length > maxBlockBytes {
+        if length > maxBlockBytes {
             start = blockStart
             let passed = try discard(length)
             if passed < length {
@@ -128,9 +132,9 @@ final class WARCRecordReader {
     }
 
     /// Consumes bytes up to the next line that starts with `WARC/` (or the end), returning
-    /// what it skipped (at most `maxBlockBytes`, or 1 MiB with no limit).
+    /// what it skipped (at most 1 MiB of it, for `rejected/`).
     private func resync(from position: Int) throws -> [UInt8] {
-        let keep = maxBlockBytes > 0 ? maxBlockBytes : 1 << 20
+        let keep = min(maxBlockBytes, 1 << 20)
         var skipped = Array(buffer[start..<min(position, buffer.count)].prefix(keep))
         start = min(position, buffer.count)
         while true {
@@ -189,11 +193,12 @@ final class WARCRecordReader {
     private func fill(_ count: Int) throws -> Bool {
         if buffer.count - start >= count { return true }
         if sourceEnded { return false }
-        let chunk = 1 << 16
-        while buffer.count < count, !sourceEnded {
-            let want = max(chunk, count - buffer.count)
+        // Room for the whole request at once; then reads of one chunk each, as a decompressor
+        // may return much less than asked (it stops at the end of each gzip member).
+        buffer.reserveCapacity(min(start + count, buffer.count + (64 << 20)))
+        let want = 1 << 16
+        while buffer.count - start < count, !sourceEnded {
             let old = buffer.count
-            buffer.reserveCapacity(old + want)
             var read = 0
             buffer.append(contentsOf: repeatElement(0, count: want))
             try buffer.withUnsafeMutableBytes { raw in
