@@ -72,7 +72,8 @@ public enum StepInputs {
     static func sourceShards(_ source: String, in pipeline: Pipeline) throws -> [String] {
         if source != "input" {
             let directory = pipeline.outputDirectory(source)
-            return try listEntries(directory).filter { $0.hasSuffix(".jsonl.zst") }.map { "\(directory)/\($0)" }
+            let suffix = pipeline.step(source)?.outputFormat.shardSuffix ?? ShardOutputFormat.jsonl.shardSuffix
+            return try listEntries(directory).filter { $0.hasSuffix(suffix) }.map { "\(directory)/\($0)" }
         }
         var shards: [String] = []
         for pattern in pipeline.input {

@@ -24,6 +24,9 @@ public enum ShardOutputFormat: Sendable, Equatable {
         return stem + ".parquet"
     }
 
+    /// The suffix of the shards a step in this format writes, by which a later step finds them.
+    public var shardSuffix: String { fileName(".jsonl.zst") }
+
     /// Opens the shard `directory/fileName(jsonlName)`.
     public func open(directory: String, jsonlName: String, zstdLevel: Int32) throws -> any DocumentShardWriter {
         let path = "\(directory)/\(fileName(jsonlName))"
