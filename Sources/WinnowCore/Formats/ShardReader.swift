@@ -27,10 +27,11 @@ public final class ShardReader {
 
     public init(path: String, rows: RowMapping = RowMapping()) throws {
         self.path = path
-        format = try ShardFormat.detect(path: path)
+        let file = try ShardFormat.open(path)
+        format = try ShardFormat.detect(file)
         switch format {
-        case .jsonl: source = try JSONLDocumentSource(path: path)
-        case .parquet: source = try ParquetDocumentSource(path: path, rows: rows)
+        case .jsonl: source = try JSONLDocumentSource(file: file)
+        case .parquet: source = try ParquetDocumentSource(file: file, rows: rows)
         }
     }
 
