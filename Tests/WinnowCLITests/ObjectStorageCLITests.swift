@@ -177,37 +177,30 @@ struct ObjectStorageCLITests {
 
 /// Scripts/s3/fault-proxy.py in front of the local store, on a port of its own.
 final class FaultProxy {
-    let process = Process()
+    let server: LoopbackServer
     let endpoint: String
 
     init(arguments: [String]) throws {
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "\(CLI.repoRoot)/Scripts/s3/fault-proxy.py", "--upstream", ObjectStorageCLITests.endpoint] + arguments
-        let line = try firstLine(of: process)
-        let port = line.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard Int(port) != nil else { throw WinnowError.invalid("the fault proxy did not start") }
+        server = try LoopbackServer(["python3", "\(CLI.repoRoot)/Scripts/s3/fault-proxy.py", "--upstream", ObjectStorageCLITests.endpoint] + arguments)
+        let port = server.firstLine.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard Int(port) != nil else { throw WinnowError.invalid("the fault proxy did not start: \(port)") }
         endpoint = "http://127.0.0.1:\(port)"
     }
 
-    func stop() {
-        process.terminate()
-        process.waitUntilExit()
-    }
+    func stop() { server.stop() }
 }
 
 /// `https://`/`http://` inputs, from a plain web server on loopback (Python's, which ignores
 /// range requests and sends whole files: the reader takes what it asked for from them).
 struct WebInputCLITests {
     @Test func webAddressesAreReadLikeFiles() throws {
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        server.arguments = ["python3", "-u", "-m", "http.server", "--bind", "127.0.0.1", "0"]
-        server.currentDirectoryURL = URL(fileURLWithPath: CLI.repoRoot)
-        server.standardError = FileHandle.nullDevice
-        let line = try firstLine(of: server)
-        defer { server.terminate(); server.waitUntilExit() }
+        // It first closes the descriptors it inherits (other children's pipes), as the proxy does.
+        let server = try LoopbackServer(["python3", "-u", "-c", "import os, runpy, sys; os.closerange(3, os.sysconf('SC_OPEN_MAX')); "
+            + "sys.argv = ['http.server', '--bind', '127.0.0.1', '--directory', sys.argv[1], '0']; runpy.run_module('http.server', run_name='__main__')",
+            CLI.repoRoot])
+        defer { server.stop() }
         // "Serving HTTP on 127.0.0.1 port N (http://127.0.0.1:N/) ..."
-        let words = line.split(separator: " ")
+        let words = server.firstLine.split(separator: " ")
         let port = try #require(words.firstIndex(of: "port").map { words[$0 + 1] })
         let base = "http://127.0.0.1:\(port)"
 
@@ -243,19 +236,40 @@ struct WebInputCLITests {
     }
 }
 
-/// Starts `process` with its standard output going to a file and returns the first line it
-/// writes there (a server's port), waiting up to 20 s.
-func firstLine(of process: Process) throws -> String {
-    let path = NSTemporaryDirectory() + "winnow-server-\(UUID().uuidString).out"
-    FileManager.default.createFile(atPath: path, contents: nil)
-    process.standardOutput = FileHandle(forWritingAtPath: path)
-    try process.run()
-    for _ in 0..<200 {
-        if let text = try? String(contentsOfFile: path, encoding: .utf8), let end = text.firstIndex(of: "\n") {
-            return String(text[..<end])
+/// A server on loopback for a test (the fault proxy, a web server), started with posix_spawn
+/// rather than Foundation's Process, whose pipes to concurrently started children it would
+/// otherwise inherit; its standard output goes to a file, whose first line (a port) is read.
+final class LoopbackServer {
+    let pid: pid_t
+    let firstLine: String
+
+    init(_ arguments: [String]) throws {
+        let output = NSTemporaryDirectory() + "winnow-server-\(UUID().uuidString).out"
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let argv: [UnsafeMutablePointer<CChar>?] = (["/usr/bin/env"] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let status = posix_spawn(&pid, "/usr/bin/env", &actions, nil, argv, environ)
+        posix_spawn_file_actions_destroy(&actions)
+        guard status == 0 else { throw WinnowError.invalid("cannot start \(arguments)") }
+        self.pid = pid
+        for _ in 0..<200 {
+            if let text = try? String(contentsOfFile: output, encoding: .utf8), let end = text.firstIndex(of: "\n") {
+                firstLine = String(text[..<end])
+                return
+            }
+            Thread.sleep(forTimeInterval: 0.1)
         }
-        Thread.sleep(forTimeInterval: 0.1)
+        kill(pid, SIGKILL)
+        waitpid(pid, nil, 0)
+        throw WinnowError.invalid("\(arguments) wrote no line within 20 s")
     }
-    process.terminate()
-    throw WinnowError.invalid("\(process.arguments ?? []) wrote no line within 20 s")
+
+    func stop() {
+        kill(pid, SIGKILL)
+        waitpid(pid, nil, 0)
+    }
 }
