@@ -11,7 +11,7 @@ Prints its port on the first line of stdout once it listens. Requests are passed
 byte (the Host header too, so SigV4 signatures stay valid); each answer closes its connection.
 With --log, each request's line and what the proxy did are appended to FILE.
 """
-import argparse, random, socket, socketserver, sys, threading, time
+import argparse, os, random, socket, socketserver, sys, threading, time
 from urllib.parse import urlparse
 
 def read_head(sock):
@@ -25,6 +25,9 @@ def read_head(sock):
     return head, rest
 
 def main():
+    # Descriptors inherited from whoever started us (a test runner's pipes to other children)
+    # would keep their readers from ever seeing end-of-file while we run.
+    os.closerange(3, os.sysconf("SC_OPEN_MAX"))
     ap = argparse.ArgumentParser()
     ap.add_argument("--upstream", required=True)
     ap.add_argument("--port", type=int, default=0)

@@ -9,6 +9,8 @@
 #   Scripts/s3/local-store.sh status  exit 0 when it is running
 #   Scripts/s3/local-store.sh down    stop it (SIGKILL by pid: weed ignores SIGTERM for long)
 #
+# Every bucket is a SeaweedFS collection that takes 7 volumes, so -volume.max=0 (free disk /
+# volume size) rather than a fixed count.
 # State lives in $WINNOW_S3_HOME (default /tmp/winnow-s3-$UID): venv/, data/, s3.json, pid, port.
 set -euo pipefail
 home="${WINNOW_S3_HOME:-/tmp/winnow-s3-$(id -u)}"
@@ -62,7 +64,7 @@ up() {
     -volume.port=$((base + 1)) -volume.port.grpc=$((base + 10001)) \
     -filer.port=$((base + 2)) -filer.port.grpc=$((base + 10002)) \
     -s3 -s3.port=$((base + 3)) -s3.port.grpc=$((base + 10003)) -s3.config="$home/s3.json" \
-    -master.volumeSizeLimitMB=64 -volume.max=50 >"$home/weed.log" 2>&1 &
+    -master.volumeSizeLimitMB=64 -volume.max=0 >"$home/weed.log" 2>&1 &
   echo $! > "$home/pid"
   # Ready when an unsigned request gets an S3 answer (403 AccessDenied) rather than no connection.
   for _ in $(seq 1 120); do

@@ -77,7 +77,7 @@ public enum StepInputs {
         }
         var shards: [String] = []
         for pattern in pipeline.input {
-            var matches = try expandGlob(pattern)
+            var matches = try expandPattern(pattern)
             if matches.count == 1, isDirectory(matches[0]) {
                 let directory = matches[0]
                 matches = listDirectory(directory).map { "\(directory)/\($0)" }.filter(isShardFile)

@@ -59,6 +59,29 @@ enum CLI {
                       stderr: String(decoding: stderrData, as: UTF8.self))
     }
 
+    /// Starts `winnow ARGUMENTS` (output to /dev/null, `environment` over this process's) as the
+    /// leader of a new process group, so a test can kill it and every task it started at once.
+    static func spawnGroupLeader(_ arguments: [String], environment: [String: String] = [:]) -> pid_t {
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+        posix_spawnattr_setpgroup(&attributes, 0)
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let argv: [UnsafeMutablePointer<CChar>?] = ([binary] + arguments).map { strdup($0) } + [nil]
+        let merged = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let envp: [UnsafeMutablePointer<CChar>?] = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var pid: pid_t = 0
+        let status = posix_spawn(&pid, binary, &actions, &attributes, argv, envp)
+        posix_spawn_file_actions_destroy(&actions)
+        posix_spawnattr_destroy(&attributes)
+        #expect(status == 0)
+        return pid
+    }
+
     static func temporaryDirectory(_ name: String) throws -> String {
         let path = NSTemporaryDirectory() + "winnow-cli-\(name)-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)

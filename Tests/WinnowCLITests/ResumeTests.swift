@@ -107,23 +107,7 @@ import Testing
     /// Starts `winnow run` as the leader of a new process group, so the test can kill the
     /// runner and every task it started in one blow.
     func spawnRunner(_ pipelinePath: String) -> pid_t {
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
-        posix_spawnattr_setpgroup(&attributes, 0)
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        let words: [String] = [CLI.binary, "run", pipelinePath]
-        let argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        let status = posix_spawn(&pid, CLI.binary, &actions, &attributes, argv, environ)
-        posix_spawn_file_actions_destroy(&actions)
-        posix_spawnattr_destroy(&attributes)
-        #expect(status == 0)
-        return pid
+        CLI.spawnGroupLeader(["run", pipelinePath])
     }
 
     func outputs(_ workdir: String) throws -> [String: Data] {

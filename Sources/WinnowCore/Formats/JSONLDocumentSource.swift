@@ -12,9 +12,9 @@ final class JSONLDocumentSource: DocumentSource {
     /// the first line is read as the document it is.
     private static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
 
-    init(path: String) throws {
-        self.path = path
-        lines = LineReader(source: try openByteSource(path: path))
+    init(file: any RandomAccessSource) throws {
+        path = file.path
+        lines = LineReader(source: try openByteSource(file))
         idPrefix = String(path.split(separator: "/").last ?? Substring(path))
     }
 

@@ -10,8 +10,19 @@ public enum ShardFormat: Sendable, Equatable {
 
     /// Looks at the first and last bytes of `path`. A directory is never a shard.
     public static func detect(path: String) throws -> ShardFormat {
+        try detect(try open(path))
+    }
+
+    /// Opens `path` (local or remote) as a shard's bytes; a directory is never a shard.
+    static func open(_ path: String) throws -> any RandomAccessSource {
         if isDirectory(path) { throw WinnowError.invalid("\(path): is a directory, not a shard") }
-        let file = try openRandomAccess(path: path)
+        return try openRandomAccess(path: path)
+    }
+
+    /// Looks at the first and last bytes of `file`, which its reader then reads on (a remote
+    /// object's first chunk and tail are fetched once).
+    static func detect(_ file: any RandomAccessSource) throws -> ShardFormat {
+        let path = file.path
         let head = try file.peek(count: 5)
         if head.starts(with: parquetMagic) {
             let size = file.size

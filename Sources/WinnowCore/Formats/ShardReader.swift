@@ -29,10 +29,11 @@ public final class ShardReader {
     public init(path: String, rows: RowMapping = RowMapping(), maxRecordBytes: Int = 0) throws {
         CrashReport.reading(path)
         self.path = path
-        format = try ShardFormat.detect(path: path)
+        let file = try ShardFormat.open(path)
+        format = try ShardFormat.detect(file)
         switch format {
-        case .jsonl: source = try JSONLDocumentSource(path: path)
-        case .parquet: source = try ParquetDocumentSource(path: path, rows: rows)
+        case .jsonl: source = try JSONLDocumentSource(file: file)
+        case .parquet: source = try ParquetDocumentSource(file: file, rows: rows)
         case .warc: source = try WARCDocumentSource(path: path, maxRecordBytes: maxRecordBytes)
         }
     }

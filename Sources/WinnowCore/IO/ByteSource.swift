@@ -93,7 +93,11 @@ public enum ShardCompression: Sendable, Equatable {
 
 /// Opens `path` (local or remote) and puts the decompressor its first bytes call for in front of it.
 public func openByteSource(path: String) throws -> any ByteSource {
-    let file = try openRandomAccess(path: path)
+    try openByteSource(try openRandomAccess(path: path))
+}
+
+/// `file`, behind the decompressor its first bytes call for.
+public func openByteSource(_ file: any RandomAccessSource) throws -> any ByteSource {
     switch ShardCompression(magic: try file.peek(count: 4)) {
     case .none: return file
     case .zstd: return try ZstdSource(file: file)

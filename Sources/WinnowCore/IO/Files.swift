@@ -129,10 +129,15 @@ public func readFile(_ path: String) throws -> [UInt8] {
     }
 }
 
+/// `expandGlob` for local paths and `s3://` patterns (matched against the bucket's listing) alike;
+/// a web address is itself.
+public func expandPattern(_ pattern: String) throws -> [String] {
+    StoragePath.isRemote(pattern) ? try RemoteFiles.glob(pattern) : expandGlob(pattern)
+}
+
 /// Expands a shell glob (`*`, `?`, `[…]`) into sorted matching paths; a path without wildcards
-/// is returned as is if it exists. An `s3://` pattern is matched against the bucket's listing.
-public func expandGlob(_ pattern: String) throws -> [String] {
-    if StoragePath.isRemote(pattern) { return try RemoteFiles.glob(pattern) }
+/// is returned as is if it exists.
+public func expandGlob(_ pattern: String) -> [String] {
     var result = glob_t()
     defer { globfree(&result) }
     guard glob(pattern, 0, nil, &result) == 0 else { return [] }

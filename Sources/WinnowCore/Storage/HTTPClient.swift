@@ -188,7 +188,10 @@ private final class ResponseSink {
         if text.hasPrefix("HTTP/") { headers = [:]; return }
         guard let colon = text.firstIndex(of: ":") else { return }
         let name = text[..<colon].lowercased()
-        headers[name] = String(text[text.index(after: colon)...]).trimmingCharactersOfLine
+        let value = String(text[text.index(after: colon)...]).trimmingCharactersOfLine
+        headers[name] = value
+        // One allocation for the body instead of doubling up to it.
+        if name == "content-length", let length = Int(value), length > 0, length <= 1 << 30 { body.reserveCapacity(length) }
     }
 }
 

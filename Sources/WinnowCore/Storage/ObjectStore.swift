@@ -48,15 +48,17 @@ public enum ObjectStore {
         return response.body
     }
 
-    /// Every object under `prefix` of `bucket` (all pages), or with `delimiter` only those
-    /// directly under it and the folders beside them.
-    public static func list(bucket: String, prefix: String, delimiter: String? = nil, maxKeys: Int? = nil) throws -> Listing {
+    /// Every object under `prefix` of `bucket` (page after page of `pageSize` keys, S3's 1000
+    /// by default), or with `delimiter` only those directly under it and the folders beside
+    /// them; with `firstPageOnly`, one page (a check that something is there).
+    public static func list(bucket: String, prefix: String, delimiter: String? = nil, pageSize: Int? = nil,
+                            firstPageOnly: Bool = false) throws -> Listing {
         var listing = Listing()
         var token: String?
         repeat {
             var query = [("list-type", "2"), ("prefix", prefix)]
             if let delimiter { query.append(("delimiter", delimiter)) }
-            if let maxKeys { query.append(("max-keys", "\(maxKeys)")) }
+            if let pageSize { query.append(("max-keys", "\(pageSize)")) }
             if let token { query.append(("continuation-token", token)) }
             let response = try HTTPClient.send(HTTPRequest(url: settings.url(bucket: bucket, encodedKey: "", query: encodeQuery(query)),
                                                            name: "s3://\(bucket)/\(prefix)", operation: "list", signing: signing))
@@ -67,7 +69,7 @@ public enum ObjectStore {
             }
             for folder in scan.blocks("CommonPrefixes") { if let name = folder.first("Prefix") { listing.folders.append(name) } }
             token = scan.first("IsTruncated") == "true" ? scan.first("NextContinuationToken") : nil
-            if maxKeys != nil { break }
+            if firstPageOnly { break }
         } while token != nil
         sizes.withLock { cache in for object in listing.objects { cache["s3://\(bucket)/\(object.key)"] = object.size } }
         return listing
@@ -95,7 +97,7 @@ public enum ObjectStore {
     /// Checks that `bucket` exists and that these credentials may list it, before any task
     /// runs, so a wrong bucket or key fails at once with a clear message.
     public static func checkAccess(bucket: String, prefix: String) throws {
-        _ = try list(bucket: bucket, prefix: prefix, maxKeys: 1)
+        _ = try list(bucket: bucket, prefix: prefix, pageSize: 1, firstPageOnly: true)
     }
 
     /// Deletes every object under `prefix` and aborts every unfinished upload there (a step's

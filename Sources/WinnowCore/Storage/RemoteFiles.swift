@@ -13,7 +13,7 @@ enum RemoteFiles {
         guard case let .s3(bucket, key) = StoragePath(path) else { return false }
         if !key.isEmpty, !key.hasSuffix("/"), exists(path) { return false }
         let prefix = key.isEmpty || key.hasSuffix("/") ? key : key + "/"
-        return ((try? ObjectStore.list(bucket: bucket, prefix: prefix, delimiter: "/", maxKeys: 1)).map { !$0.objects.isEmpty || !$0.folders.isEmpty }) ?? false
+        return ((try? ObjectStore.list(bucket: bucket, prefix: prefix, delimiter: "/", pageSize: 1, firstPageOnly: true)).map { !$0.objects.isEmpty || !$0.folders.isEmpty }) ?? false
     }
 
     /// The names directly under the folder `path`, sorted bytewise.

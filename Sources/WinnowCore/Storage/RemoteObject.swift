@@ -19,8 +19,8 @@ public final class RemoteObject: RandomAccessSource {
     private var tail: [UInt8]?
     static let tailSize = 64 << 10
 
-    public static let defaultChunkSize = max(1 << 16, (environmentInt("WINNOW_S3_CHUNK_KB") ?? 8192) << 10)
-    public static let defaultDepth = max(1, environmentInt("WINNOW_S3_READ_AHEAD") ?? 4)
+    public static let defaultChunkSize = max(1 << 16, (environmentInt("WINNOW_S3_CHUNK_KB") ?? 2048) << 10)
+    public static let defaultDepth = max(1, environmentInt("WINNOW_S3_READ_AHEAD") ?? 6)
 
     public init(path: String, chunkSize: Int = RemoteObject.defaultChunkSize, depth: Int = RemoteObject.defaultDepth) throws {
         self.path = path
@@ -32,6 +32,11 @@ public final class RemoteObject: RandomAccessSource {
     public func peek(count: Int, at offset: Int64) throws -> [UInt8] {
         guard offset < size, count > 0 else { return [] }
         let count = Int(min(Int64(count), size - offset))
+        if offset == 0, count <= chunkSize, fileOffset == 0 {
+            // A magic number: from the first chunk, which the stream then starts with.
+            if chunks[0] == nil { chunks[0] = fetch(0) }
+            return Array(try chunks[0]!.value().prefix(count))
+        }
         let tailStart = max(0, size - Int64(Self.tailSize))
         if offset >= tailStart {
             if tail == nil { tail = try ObjectStore.read(path, offset: tailStart, count: Int(size - tailStart)) }
@@ -48,9 +53,7 @@ public final class RemoteObject: RandomAccessSource {
             for ahead in index..<index + depth where Int64(ahead) * Int64(chunkSize) < size && chunks[ahead] == nil {
                 chunks[ahead] = fetch(ahead)
             }
-            let chunk = chunks.removeValue(forKey: index)!
-            chunk.done.wait()
-            current = try chunk.result.withLock { $0! }.get()
+            current = try chunks.removeValue(forKey: index)!.value()
             guard !current.isEmpty else {
                 throw WinnowError.corruptStream(path: path, offset: fileOffset, detail: "the object ended before its \(size) bytes (changed while read?)")
             }
@@ -79,5 +82,12 @@ public final class RemoteObject: RandomAccessSource {
     private final class Chunk: Sendable {
         let done = DispatchSemaphore(value: 0)
         let result = Locked<Result<[UInt8], any Error>?>(nil)
+
+        /// The bytes, once they have arrived.
+        func value() throws -> [UInt8] {
+            done.wait()
+            done.signal()
+            return try result.withLock { $0! }.get()
+        }
     }
 }

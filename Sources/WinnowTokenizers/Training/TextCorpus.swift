@@ -18,7 +18,7 @@ public struct TextCorpus: Sendable {
     public init(inputs: [String], byteBudget: Int64? = nil, keep: (@Sendable (Document) -> Bool)? = nil) throws {
         var paths: [String] = []
         for input in inputs {
-            var matches = isDirectory(input) ? [input] : try expandGlob(input)
+            var matches = isDirectory(input) ? [input] : try expandPattern(input)
             if matches.isEmpty { throw WinnowError.invalid("\(input): no such file") }
             matches = matches.flatMap { path in
                 isDirectory(path)

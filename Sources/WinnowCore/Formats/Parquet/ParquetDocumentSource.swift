@@ -12,9 +12,10 @@ final class ParquetDocumentSource: DocumentSource {
     private(set) var recordBytes = 0
     let blankLines = 0
 
-    init(path: String, rows mapping: RowMapping) throws {
+    init(file source: any RandomAccessSource, rows mapping: RowMapping) throws {
+        let path = source.path
         self.path = path
-        let file = try ParquetFile(path: path)
+        let file = try ParquetFile(file: source)
         let schema = file.schema
         let names = schema.fields.map(\.name).joined(separator: ", ")
         guard let text = schema.field(named: mapping.textKey) else {

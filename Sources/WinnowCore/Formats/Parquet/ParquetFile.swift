@@ -9,9 +9,13 @@ final class ParquetFile {
     /// Where the footer starts: column chunks must end before it.
     let footerOffset: Int64
 
-    init(path: String) throws {
-        self.path = path
-        file = try openRandomAccess(path: path)
+    convenience init(path: String) throws {
+        try self.init(file: try openRandomAccess(path: path))
+    }
+
+    init(file: any RandomAccessSource) throws {
+        path = file.path
+        self.file = file
         size = file.size
         guard size >= 12 else {
             throw WinnowError.corruptStream(path: path, offset: size, detail: "is \(size) bytes, too short for a Parquet file (truncated?)")
