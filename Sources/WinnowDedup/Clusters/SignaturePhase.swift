@@ -55,14 +55,12 @@ struct SignaturePhase {
 
     /// A killed attempt may have written some runs; the manifest written last says how many
     /// count, but stale runs are removed so the folder holds only what the manifest names.
-    /// Runs are numbered from 0 without gaps, so they are removed by name until one is missing:
-    /// listing each partition's folder, which holds every rank's runs, made the phase
-    /// quadratic in shards.
     private func removeEarlierAttempts(_ files: ClusterFiles) {
         unlink(files.manifest(rank: task.rank))
+        let prefix = "\(ShardNaming.fiveDigits(task.rank))-"
         for partition in 0..<plan.partitions {
-            var run = 0
-            while unlink(files.run(partition: partition, rank: task.rank, run: run)) == 0 { run += 1 }
+            let folder = "\(files.signatures)/p\(partition)"
+            for name in listDirectory(folder) where name.hasPrefix(prefix) { unlink("\(folder)/\(name)") }
         }
     }
 }
