@@ -9,8 +9,9 @@ Each corpus directory holds the same documents cut into another number of shards
 rules) and MinHash dedup (four phases). Every run's result is checked: the pass-through must write
 every input document, and MinHash must remove the same number of documents whatever the shard
 count (the corpus is the same; only which copy of a cluster is kept depends on shard order).
-Prints a markdown table: wall seconds, peak resident memory of the whole process tree, and the
-ratio to the fewest-shards run; with --baseline, the same for another build, side by side.
+Prints a markdown table: wall seconds, the ratio to the fewest-shards run, CPU seconds (user+sys
+of every process; steadier than wall time on a shared machine) and peak resident memory of the
+whole process tree; with --baseline, the same for another build, side by side.
 """
 import argparse
 import glob
@@ -29,14 +30,15 @@ PIPELINES = {
 
 
 def run(winnow, corpus, work, part, workers):
-    """(wall s, peak bytes, a check value) of one pipeline on one corpus."""
-    shutil.rmtree(work, ignore_errors=True)
+    """(wall s, CPU s, peak bytes, a check value) of one pipeline on one corpus. `work` is a new folder:
+    the runs' folders are deleted only at the end, since creating files where thousands were
+    just deleted costs ext4 a scan of the recently freed inodes, which would tax the next run."""
     os.makedirs(work)
     pipeline = os.path.join(work, "pipeline.yaml")
     with open(pipeline, "w") as f:
         f.write(f"name: scale-{part}\nworkdir: {work}/run\nseed: 1\ninput: [{corpus}/*.jsonl.zst]\n"
                 f"workers: {workers}\nsteps:\n{PIPELINES[part]}")
-    wall, _, peak = measure([winnow, "run", pipeline], cwd=work, name=f"scale.py {part}")
+    wall, cpu, peak = measure([winnow, "run", pipeline], cwd=work, name=f"scale.py {part}")
     status = json.loads(subprocess.run([winnow, "status", f"{work}/run", "--json"], check=True,
                                        capture_output=True, text=True).stdout)
     steps = {s["step"]: s["counters"] for s in status["steps"]}
@@ -46,8 +48,7 @@ def run(winnow, corpus, work, part, workers):
             sys.exit(f"scale.py: the pass-through kept {check[1]} of {check[0]} documents")
     else:
         check = steps["dedup#3"]["docs_rejected"]
-    shutil.rmtree(work, ignore_errors=True)
-    return wall, peak, check
+    return wall, cpu, peak, check
 
 
 def main():
@@ -65,15 +66,21 @@ def main():
     parts = args.parts.split(",")
     results = {}
     checks = {}
+    scratch = os.path.join(args.scratch, f"runs-{os.getpid()}")
+    runs = 0
     for corpus in corpora:
         shards = len(glob.glob(os.path.join(corpus, "*.jsonl.zst")))
         for part in parts:
             for label, binary in builds:
-                wall, peak, check = run(binary, corpus, os.path.join(args.scratch, "work"), part, args.workers)
-                print(f"scale.py: {label}, {part}, {shards} shards: {wall:.1f} s, {peak / 1e6:.0f} MB", file=sys.stderr)
-                results[(label, part, shards)] = (wall, peak)
+                runs += 1
+                wall, cpu, peak, check = run(binary, corpus, os.path.join(scratch, str(runs)), part, args.workers)
+                print(f"scale.py: {label}, {part}, {shards} shards: {wall:.1f} s, {cpu:.1f} s CPU, {peak / 1e6:.0f} MB",
+                      file=sys.stderr)
+                results[(label, part, shards)] = (wall, cpu, peak)
                 if checks.setdefault((part, label), check) != check:
                     sys.exit(f"scale.py: {part} gave {check} at {shards} shards but {checks[(part, label)]} before")
+
+    shutil.rmtree(scratch, ignore_errors=True)
 
     counts = sorted({k[2] for k in results})
     names = {"filter": "pass-through", "minhash": "MinHash dedup"}
@@ -81,17 +88,17 @@ def main():
     rule = "|---:|"
     for part in parts:
         for label, _ in builds:
-            header += f" {names[part]}, {label}: wall s | peak MB | vs {counts[0]} |"
-            rule += "---:|---:|---:|"
+            header += f" {names[part]}, {label}: wall s | vs {counts[0]} | CPU s | peak MB |"
+            rule += "---:|---:|---:|---:|"
     print(header)
     print(rule)
     for n in counts:
         row = f"| {n:,} |"
         for part in parts:
             for label, _ in builds:
-                wall, peak = results[(label, part, n)]
+                wall, cpu, peak = results[(label, part, n)]
                 first = results[(label, part, counts[0])][0]
-                row += f" {wall:.1f} | {peak / 1e6:.0f} | {wall / first:.2f}x |"
+                row += f" {wall:.1f} | {wall / first:.2f}x | {cpu:.1f} | {peak / 1e6:.0f} |"
         print(row)
 
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Task overhead: the same real text (Scripts/bench/make-corpus.py) cut into 8, 100, 1,000 (and
 # 10,000) shards, through a pass-through (`filter` with no rules) and MinHash dedup (four phases),
-# WORKERS worker processes, release build. Prints one markdown table of wall time and peak memory
-# (whole process tree) per shard count, with the ratio to the 8-shard run; with --baseline, another
+# WORKERS worker processes, release build. Prints one markdown table of wall time, CPU time and
+# peak memory (whole process tree) per shard count, with the ratio to the 8-shard run; with --baseline, another
 # build's figures beside ours, measured in the same run.
 #
 # Usage: Scripts/bench/scale.sh [--shards 8,100,1000] [--target-mb 80] [--workers 2]

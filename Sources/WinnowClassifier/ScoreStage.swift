@@ -103,11 +103,10 @@ public struct ScoreStage: Stage {
     /// shards.
     private func computeThreshold(_ task: TaskAssignment) throws -> TaskStats {
         guard case let .top(fraction, byCharacters) = selection else { return TaskStats() }
-        let started = monotonicSeconds()
-        let scoringTasks = TaskPlan.perShard(inputShards: task.inputShards.count, requested: nil)
+        let scoringTasks = task.tasks(inPhase: 0, of: self)
         var pairs: [(score: Float, weight: Int64)] = []
         var stats = TaskStats()
-        for rank in 0..<max(scoringTasks, task.world) {
+        for rank in 0..<scoringTasks {
             let path = ScoreStage.weightsPath(task, rank: rank)
             guard fileExists(path) else { continue }
             stats.bytesIn += fileSize(path)
@@ -140,7 +139,6 @@ public struct ScoreStage: Stage {
         try writeFileAtomically(ScoreStage.thresholdPath(task), written)
         stats.bytesOut = Int64(written.count)
         stats.made = ["scores read": Int64(pairs.count), "thresholds": 1]
-        stats.seconds = monotonicSeconds() - started
         return stats
     }
 

@@ -44,16 +44,12 @@ public struct MixStage: Stage {
     }
 
     public func run(_ task: TaskAssignment) throws -> TaskStats {
-        let started = monotonicSeconds()
-        var stats: TaskStats
         switch task.phase {
-        case 0: stats = try count(task)
-        case 1: stats = try plan(task)
-        case 2: stats = try assign(task)
-        default: stats = try shuffle(task)
+        case 0: return try count(task)
+        case 1: return try plan(task)
+        case 2: return try assign(task)
+        default: return try shuffle(task)
         }
-        stats.seconds = monotonicSeconds() - started
-        return stats
     }
 
     /// The source of a document: its `group_by` metadata value, or with `group_by: folder` the
@@ -99,7 +95,7 @@ public struct MixStage: Stage {
     }
     /// Ranks of the per-shard phases (0 and 2), to find their files.
     func shardTaskCount(_ task: TaskAssignment) -> Int {
-        TaskPlan.perShard(inputShards: task.inputShards.count, requested: nil)
+        task.tasks(inPhase: 0, of: self)
     }
 
     // MARK: Phase 0

@@ -52,7 +52,6 @@ public struct PackStage: Stage {
     // MARK: Phase 0
 
     private func pack(_ task: TaskAssignment) throws -> TaskStats {
-        let started = monotonicSeconds()
         let path = tokenizerPath(task)
         let tokenizer = try loadTokenizer(path)
         let settings = try self.settings.withSpecials(of: tokenizer, path: path)
@@ -118,7 +117,6 @@ public struct PackStage: Stage {
             stats.made["tokens", default: 0] += packer.writer.tokens
         }
         try report.write(PackStage.reportPath(task, rank: task.rank))
-        stats.seconds = monotonicSeconds() - started
         return stats
     }
 
@@ -126,9 +124,8 @@ public struct PackStage: Stage {
 
     /// Appends every task's part of each phase, in rank order, into the output files.
     private func merge(_ task: TaskAssignment) throws -> TaskStats {
-        let started = monotonicSeconds()
         var report = PackReport()
-        let encodeTasks = TaskPlan.perShard(inputShards: task.inputShards.count, requested: nil)
+        let encodeTasks = task.tasks(inPhase: 0, of: self)
         for rank in 0..<encodeTasks {
             let path = PackStage.reportPath(task, rank: rank)
             if fileExists(path) { report.add(try PackReport.read(path)) }
@@ -182,7 +179,6 @@ public struct PackStage: Stage {
         }
         try report.write("\(task.outputDirectory)/pack_report.json")
         stats.made["files"] = Int64(report.files.count)
-        stats.seconds = monotonicSeconds() - started
         return stats
     }
 }

@@ -33,7 +33,7 @@ final class StepProgress {
         self.workdir = workdir
         done = alreadyDone.count
         var sizes: [Int: Int64] = [:]
-        for (i, shard) in shards.enumerated() { sizes[i % world, default: 0] += fileSize(shard) }
+        for (i, shard) in shards.enumerated() { sizes[TaskAssignment.rank(readingShard: i, world: world), default: 0] += fileSize(shard) }
         inputSize = sizes
         totalInput = max(1, sizes.filter { !alreadyDone.contains($0.key) }.values.reduce(0, +))
     }

@@ -35,6 +35,8 @@ public enum TaskRunner {
             ? ResultFileRecorder(path: workdir.result(phase, rank: rank), step: phase.ledgerID, rank: rank, world: world)
             : LedgerRecorder(ledger: try Ledger(workdir: workdir.root), step: phase.ledgerID, rank: rank, world: world))
         let attempt = try recorder.start(log: workdir.log(phase, rank: rank))
+        // A killed earlier attempt, maybe in another process, may have left temporaries since.
+        if attempt > 1 { StaleTemporaries.forget() }
         let name = "step \(phase.ledgerID) task \(rank)/\(world)"
         do {
             let shards = try inputShards ?? StepInputs.shards(for: step, in: pipeline)
@@ -59,6 +61,8 @@ public enum TaskRunner {
             try makeDirectories(assignment.outputDirectory)
             log("\(name)\(writingResult ? "" : " attempt \(attempt)"): \(assignment.shards.count) shard(s)")
             var stats = try step.stage.run(assignment)
+            // Timed here for every stage, reading and writing included.
+            stats.seconds = monotonicSeconds() - started
             stats.peakMemory = peakResidentMemory()
             try writeFileAtomically(workdir.stats(phase, rank: rank), Array((JSONWriter.string(stats.json) + "\n").utf8))
             try recorder.finish(attempt: attempt, stats: stats)

@@ -33,7 +33,6 @@ public struct TokenizerEvaluateStage: Stage {
     public func taskCount(phase: Int, inputShards: Int, requested: Int?) -> Int { 1 }
 
     public func run(_ task: TaskAssignment) throws -> TaskStats {
-        let start = monotonicSeconds()
         let workdir = task.stepDirectory.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
         let named = steps.map { (name: $0, path: "\(workdir)/\($0)/output/tokenizer.json") } + files.map { (name: $0, path: $0) }
         // Every tokenizer loads first, so a missing one fails before the corpus is read.
@@ -52,7 +51,6 @@ public struct TokenizerEvaluateStage: Stage {
         try writeFileAtomically(task.outputDirectory + "/report.json", Array(json.utf8))
         stats.bytesOut = Int64(markdown.utf8.count + json.utf8.count)
         stats.made = ["tokenizers": Int64(results.count), "files": 2]
-        stats.seconds = monotonicSeconds() - start
         return stats
     }
 

@@ -75,7 +75,6 @@ public struct TokenizerTrainStage: Stage {
     public func outputShards(inputShards: Int) -> Int? { 0 }
 
     public func run(_ task: TaskAssignment) throws -> TaskStats {
-        let start = monotonicSeconds()
         var corpus = try TextCorpus(inputs: task.inputShards, byteBudget: byteBudget, keep: samplingRule(seed: task.seed))
         corpus.task = task
         if let unigram {
@@ -84,7 +83,6 @@ public struct TokenizerTrainStage: Stage {
             var stats = report.reading
             stats.bytesOut = Int64(written.reduce(0) { $0 + $1.bytes })
             stats.made = ["tokens": Int64(tokenizer.vocabularySize), "seed pieces": Int64(report.seeds), "files": Int64(written.count)]
-            stats.seconds = monotonicSeconds() - start
             return stats
         }
         let training = try BPETraining(corpus: corpus, split: split, trainer: trainer, skipSpecialText: skipSpecialText)
@@ -93,7 +91,6 @@ public struct TokenizerTrainStage: Stage {
         stats.bytesOut = written
         stats.made = ["tokens": Int64(training.tokenizer.vocabularySize),
                       "merges": Int64(training.tokenizer.vocabulary.merges.count), "files": 2]
-        stats.seconds = monotonicSeconds() - start
         return stats
     }
 

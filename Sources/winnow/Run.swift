@@ -45,10 +45,8 @@ struct Run: ParsableCommand {
     }
 }
 
-struct Task: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Run one task of one step in this process (what executors and Slurm array jobs call).")
-
+/// Which phase of which step a task (or a worker's tasks) belong to.
+struct PhaseOptions: ParsableArguments {
     @Argument(help: "The pipeline file (YAML).")
     var pipeline: String
 
@@ -58,11 +56,18 @@ struct Task: ParsableCommand {
     @Option(help: "The phase of the step, for stages that run in several phases.")
     var phase = 0
 
-    @Option(help: "This task's rank, from 0.")
-    var rank: Int
-
     @Option(help: "The step's number of tasks; rank r takes input shards r, r+N, r+2N, ….")
     var world: Int
+}
+
+struct Task: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run one task of one step in this process (what executors and Slurm array jobs call).")
+
+    @OptionGroup var target: PhaseOptions
+
+    @Option(help: "This task's rank, from 0.")
+    var rank: Int
 
     @Flag(help: "Record the outcome in a result file for a cluster submitter, not in the ledger (what Slurm array jobs pass).")
     var results = false
@@ -75,8 +80,8 @@ struct Task: ParsableCommand {
         TaskRunner.followParent()
         do {
             _ = try reportingErrors {
-                try TaskRunner.run(pipeline: try Pipeline.load(path: pipeline), stepID: step, phase: phase, rank: rank, world: world,
-                                   writingResult: results, expectedInputShards: inputShards)
+                try TaskRunner.run(pipeline: try Pipeline.load(path: target.pipeline), stepID: target.step, phase: target.phase, rank: rank,
+                                   world: target.world, writingResult: results, expectedInputShards: inputShards)
             }
         } catch let exit as ExitCode {
             throw ExitCode(exit.rawValue == 2 ? 1 : exit.rawValue)
@@ -92,22 +97,13 @@ struct Worker: ParsableCommand {
         abstract: "Run tasks of one step phase in turn, ranks taken from file descriptor 3 (what the local executor starts).",
         shouldDisplay: false)
 
-    @Argument(help: "The pipeline file (YAML).")
-    var pipeline: String
-
-    @Option(help: "The step's id.")
-    var step: String
-
-    @Option(help: "The phase of the step.")
-    var phase = 0
-
-    @Option(help: "The phase's number of tasks.")
-    var world: Int
+    @OptionGroup var target: PhaseOptions
 
     func run() throws {
         CrashReport.install()
         _ = try reportingErrors {
-            try TaskWorker.serve(pipeline: try Pipeline.load(path: pipeline), stepID: step, phase: phase, world: world)
+            try TaskWorker.serve(pipeline: try Pipeline.load(path: target.pipeline), stepID: target.step, phase: target.phase,
+                                 world: target.world)
         }
     }
 }

@@ -94,6 +94,23 @@ enum CLI {
         return path
     }
 
+    /// `count` small JSONL shards in `dir` (`shard-NNN.jsonl`, five documents each, of 3 to 42
+    /// words), for runs with many more tasks than workers.
+    static func writeSmallShards(_ count: Int, in dir: String) throws {
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let words = ["river", "stone", "market", "engine", "garden", "letter", "window", "signal", "harbor", "lantern"]
+        for shard in 0..<count {
+            var lines = ""
+            for doc in 0..<5 {
+                let length = 3 + (shard * 7 + doc * 11) % 40
+                let text = (0..<length).map { words[($0 * 3 + shard + doc) % words.count] }.joined(separator: " ")
+                lines += "{\"id\": \"s\(shard)-d\(doc)\", \"text\": \"\(text).\"}\n"
+            }
+            let name = String(format: "shard-%03d.jsonl", shard)
+            try lines.write(toFile: "\(dir)/\(name)", atomically: true, encoding: .utf8)
+        }
+    }
+
     static func json(_ text: String) throws -> [String: Any] {
         try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] ?? [:]
     }

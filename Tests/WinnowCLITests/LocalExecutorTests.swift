@@ -61,6 +61,46 @@ import WinnowPipeline
         #expect(try Ledger(workdir: "\(dir)/run").tasks(step: "filter").allSatisfy { $0.status == .done && $0.attempts == 1 })
     }
 
+    /// Far more tasks than workers: a few worker processes run them all, handed over ahead and
+    /// recorded in batches, yet every task keeps its own ledger row (one attempt), log, stats
+    /// file and output, as a task process of its own did.
+    @Test func manySmallTasksRunInWorkersEachKeptApart() throws {
+        let dir = try CLI.temporaryDirectory("executor-many")
+        try CLI.writeSmallShards(60, in: "\(dir)/shards")
+        let path = try CLI.writePipeline("""
+            name: many
+            workdir: \(dir)/run
+            input: [\(dir)/shards/*.jsonl]
+            workers: 2
+            steps:
+              - id: filter
+                stage: filter
+                from: input
+                rules:
+                  - rule: length
+                    unit: words
+                    min: 10
+            """, in: dir)
+        #expect(try run(try Pipeline.load(path: path)).isEmpty)
+        let tasks = try Ledger(workdir: "\(dir)/run").tasks(step: "filter")
+        #expect(tasks.map(\.rank) == Array(0..<60))
+        #expect(tasks.allSatisfy { $0.status == .done && $0.attempts == 1 && $0.world == 60 })
+        var total = TaskStats()
+        for task in tasks {
+            let stats = try #require(task.stats)
+            #expect(stats.docsIn == 5)
+            total.add(stats)
+            let log = try String(contentsOfFile: "\(dir)/run/filter/logs/\(task.rank).log", encoding: .utf8)
+            #expect(log.contains("task \(task.rank)/60 attempt 1") && log.contains("task \(task.rank)/60 done"))
+            #expect(!log.contains("task \((task.rank + 1) % 60)/60"), "another task's lines in task \(task.rank)'s log")
+            #expect(FileManager.default.fileExists(atPath: "\(dir)/run/filter/stats/\(task.rank).json"))
+        }
+        #expect(total.docsIn == 300 && total.docsKept > 0 && total.docsRejected > 0)
+        let outputs = try FileManager.default.contentsOfDirectory(atPath: "\(dir)/run/filter/output")
+        #expect(outputs.filter { $0.hasSuffix(".jsonl.zst") }.count == 60)
+        #expect(!outputs.contains { $0.contains(".tmp-") })
+    }
+
     @Test func retriesAFailingTaskThenReportsItWithItsLog() throws {
         let dir = try CLI.temporaryDirectory("executor-fail")
         let failing = "\(dir)/failing-task"

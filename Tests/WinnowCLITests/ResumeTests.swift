@@ -4,9 +4,10 @@ import Testing
 /// `kill -9` of the runner and its tasks at arbitrary moments, then `winnow run` again: the
 /// end result must be byte-identical to a run that was never interrupted.
 @Suite(.serialized) struct ResumeTests {
-    func pipeline(_ name: String, workdir: String) -> String {
+    func pipeline(_ name: String, workdir: String, shards: String) -> String {
         switch name {
         case "filters": return filterPipeline(workdir: workdir)
+        case "many-shards": return manyShardPipeline(workdir: workdir, shards: shards)
         case "dedup": return dedupPipeline(workdir: workdir)
         default: return mixPackPipeline(workdir: workdir)
         }
@@ -74,6 +75,32 @@ import Testing
         """
     }
 
+    /// Far more shards than workers, so the local executor's workers take tasks ahead and
+    /// record them in batches (`TaskWorker`): a kill between a task's work and its record must
+    /// cost only a rerun of that task.
+    func manyShardPipeline(workdir: String, shards: String) -> String {
+        """
+        name: resume-many
+        workdir: \(workdir)
+        seed: 11
+        input: [\(shards)/*.jsonl]
+        workers: 2
+        retries: 0
+        steps:
+          - id: words
+            stage: filter
+            from: input
+            rules:
+              - rule: length
+                unit: words
+                min: 10
+          - id: dedup
+            stage: dedup
+            from: words
+            method: exact
+        """
+    }
+
     func filterPipeline(workdir: String) -> String {
         """
         name: resume
@@ -117,15 +144,19 @@ import Testing
         }
     }
 
-    @Test(arguments: ["filters", "mix-pack", "dedup"])
+    @Test(arguments: ["filters", "mix-pack", "dedup", "many-shards"])
     func killedRunsResumeToTheSameBytes(_ name: String) throws {
         let dir = try CLI.temporaryDirectory("resume")
-        let reference = try CLI.writePipeline(pipeline(name, workdir: "\(dir)/reference"), in: dir)
+        let shards = "\(dir)/shards"
+        if name == "many-shards" { try CLI.writeSmallShards(200, in: shards) }
+        let reference = try CLI.writePipeline(pipeline(name, workdir: "\(dir)/reference", shards: shards), in: dir)
         #expect(try CLI.run(["run", reference]).status == 0)
         let expected = try outputs("\(dir)/reference")
         if name == "filters" {
             #expect(expected.keys.contains("english/output/web__part-00003.jsonl.zst"))
             #expect(expected.keys.contains("words/rejected/broken__bad-lines.jsonl.zst"))
+        } else if name == "many-shards" {
+            #expect(expected.keys.contains("dedup/output/shard-199.jsonl.zst"))
         } else if name == "dedup" {
             #expect(expected.keys.contains("substring/output/web__part-00002.jsonl.zst"))
             #expect(expected.keys.contains { $0.hasPrefix("minhash/rejected/") })
@@ -136,7 +167,7 @@ import Testing
 
         let killedDir = "\(dir)/killed"
         try FileManager.default.createDirectory(atPath: killedDir, withIntermediateDirectories: true)
-        let path = try CLI.writePipeline(pipeline(name, workdir: "\(killedDir)/run"), in: killedDir)
+        let path = try CLI.writePipeline(pipeline(name, workdir: "\(killedDir)/run", shards: shards), in: killedDir)
         var kills = 0, partialKills = 0
         var delay = 0.15
         while kills < 30 {

@@ -54,31 +54,6 @@ public func listDirectory(_ path: String) -> [String] {
     return names.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
 }
 
-/// Deletes the temporary files (`path.tmp-PID`) that killed earlier attempts at writing `path`
-/// left behind. Each final name belongs to one task, and attempts at a task never overlap, so
-/// whoever is about to write `path` may delete them.
-public func removeStaleTemporaries(of path: String) {
-    let slash = path.lastIndex(of: "/")
-    let directory = slash.map { String(path[..<$0]) } ?? "."
-    let prefix = (slash.map { String(path[path.index(after: $0)...]) } ?? path) + ".tmp-"
-    let mine = prefix + "\(getpid())"
-    // Unsorted and compared as bytes: this runs before every file a task writes, in folders of
-    // thousands of shards, and sorting every listing made a step's writes quadratic.
-    guard let dir = opendir(directory) else { return }
-    defer { closedir(dir) }
-    let prefixBytes = Array(prefix.utf8)
-    while let entry = readdir(dir) {
-        let matches = withUnsafeBytes(of: entry.pointee.d_name) { name in
-            prefixBytes.indices.allSatisfy { $0 < name.count && name[$0] == prefixBytes[$0] }
-        }
-        guard matches else { continue }
-        let file = withUnsafePointer(to: entry.pointee.d_name) {
-            $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-        }
-        if file != mine { unlink("\(directory)/\(file)") }
-    }
-}
-
 /// Writes `bytes` to `path` through a temporary file and a rename, so readers never see a
 /// partial file.
 public func writeFileAtomically(_ path: String, _ bytes: [UInt8]) throws {

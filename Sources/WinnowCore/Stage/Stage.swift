@@ -7,7 +7,7 @@ public protocol Stage: Sendable {
     var phaseCount: Int { get }
     /// How many tasks a phase runs, given the step's input shards and the `tasks:` setting.
     func taskCount(phase: Int, inputShards: Int, requested: Int?) -> Int
-    /// Does the work of one task (of phase `task.phase`).
+    /// Does the work of one task (of phase `task.phase`); the runner times it.
     func run(_ task: TaskAssignment) throws -> TaskStats
     /// Steps whose outputs the stage reads besides its `from` shards (the tokenizer a `pack`
     /// step encodes with): the pipeline orders, fingerprints and redoes the step after them as
@@ -148,6 +148,15 @@ public struct TaskAssignment: Sendable {
     public var shards: [String] {
         stride(from: rank, to: inputShards.count, by: world).map { inputShards[$0] }
     }
+
+    /// How many tasks phase `phase` of this step ran, for a later phase that reads the files
+    /// each of them wrote: what the stage plans for the step's inputs and `tasks:` setting.
+    public func tasks(inPhase phase: Int, of stage: some Stage) -> Int {
+        stage.taskCount(phase: phase, inputShards: inputShards.count, requested: requestedTasks)
+    }
+
+    /// The rank, of `world` tasks, that reads input shard `index`.
+    public static func rank(readingShard index: Int, world: Int) -> Int { index % world }
 
     /// The output name of an input shard: its path relative to the inputs' common folder, with
     /// `/` turned into `__` so shards from different folders cannot collide, ending `.jsonl.zst`.

@@ -28,16 +28,12 @@ struct ClusterDedup: Stage {
     }
 
     func run(_ task: TaskAssignment) throws -> TaskStats {
-        let started = monotonicSeconds()
-        var stats: TaskStats
         switch task.phase {
-        case 0: stats = try SignaturePhase(plan: plan, task: task).run()
-        case 1: stats = try MatchPhase(plan: plan, task: task).run()
-        case 2: stats = try ClusterPhase(plan: plan, task: task).run()
-        default: stats = try RemovalPhase(plan: plan, task: task).run()
+        case 0: return try SignaturePhase(plan: plan, task: task).run()
+        case 1: return try MatchPhase(plan: plan, task: task).run()
+        case 2: return try ClusterPhase(plan: plan, task: task).run()
+        default: return try RemovalPhase(plan: plan, task: task).run()
         }
-        stats.seconds = monotonicSeconds() - started
-        return stats
     }
 }
 

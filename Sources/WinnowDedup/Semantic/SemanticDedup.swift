@@ -28,18 +28,14 @@ struct SemanticDedup: Stage {
     private var dimension: Int { settings.embedder!.dimension }
 
     func run(_ task: TaskAssignment) throws -> TaskStats {
-        let started = monotonicSeconds()
         if task.phase == 1 || task.phase == 2 { try SimilarityMatrix.prepare(settings.similarity, step: task.stepID) }
         let files = SemanticFiles(root: task.stepDirectory)
-        var stats: TaskStats
         switch task.phase {
-        case 0: stats = try embed(task, files)
-        case 1: stats = try cluster(task, files)
-        case 2: stats = try compare(task, files)
-        default: stats = try remove(task, files)
+        case 0: return try embed(task, files)
+        case 1: return try cluster(task, files)
+        case 2: return try compare(task, files)
+        default: return try remove(task, files)
         }
-        stats.seconds = monotonicSeconds() - started
-        return stats
     }
 
     // MARK: Phase 0
@@ -80,9 +76,9 @@ struct SemanticDedup: Stage {
 
     /// Every embedding file, in shard order (phase 0's task r wrote shards r, r+N, …).
     private func embeddingReaders(_ task: TaskAssignment, _ files: SemanticFiles) throws -> [SealedFileReader] {
-        let world = taskCount(phase: 0, inputShards: task.inputShards.count, requested: task.requestedTasks)
+        let world = task.tasks(inPhase: 0, of: self)
         return try task.inputShards.indices.map { shard in
-            try SealedFileReader(path: files.embeddings(shard: shard), writtenBy: PhaseTask(phase: 0, rank: shard % world))
+            try SealedFileReader(path: files.embeddings(shard: shard), writtenBy: PhaseTask(phase: 0, rank: TaskAssignment.rank(readingShard: shard, world: world)))
         }
     }
 
