@@ -19,6 +19,11 @@ public enum TiktokenFile {
             ranked.append((rank, token))
         }
         let size = max(ranked.map(\.rank).max().map { $0 + 1 } ?? 0, (specials.values.max().map { Int($0) + 1 }) ?? 0)
+        // Ids are dense: checked before allocating, as a rank read from the file can be anything.
+        guard size <= ranked.count + specials.count else {
+            throw WinnowError.config(path: path, line: nil, detail: "ranks and special-token ids reach \(size - 1), but the file has "
+                + "\(ranked.count) tokens and \(specials.count) special tokens: some id has no token")
+        }
         var tokens = [[UInt8]?](repeating: nil, count: size)
         for (rank, token) in ranked {
             guard tokens[rank] == nil else { throw WinnowError.config(path: path, line: nil, detail: "rank \(rank) appears twice") }
