@@ -147,7 +147,7 @@ def trained_families(tmp, lines, files):
     proto = sentencepiece_model_pb2.ModelProto()
     proto.ParseFromString((ROOT / "Tests/WinnowTokenizersTests/Fixtures/unigram-nfkc.model").read_bytes())
     charsmap = proto.normalizer_spec.precompiled_charsmap
-    sample = lines[:40000]
+    sample = lines[:8000]
     built = {}
 
     def unigram(name, post, pre=None):
@@ -156,7 +156,7 @@ def trained_families(tmp, lines, files):
                                                normalizers.Replace(Regex(" {2,}"), "\u2581")])
         tok.pre_tokenizer = pre or pre_tokenizers.Metaspace(replacement="\u2581", prepend_scheme="always")
         tok.decoder = decoders.Metaspace(replacement="\u2581", prepend_scheme="always")
-        tok.train_from_iterator(sample, trainers.UnigramTrainer(vocab_size=8000, special_tokens=["<pad>", "</s>", "<unk>", "<s>"],
+        tok.train_from_iterator(sample, trainers.UnigramTrainer(vocab_size=4000, special_tokens=["<pad>", "</s>", "<unk>", "<s>"],
                                                                  unk_token="<unk>"))
         tok.post_processor = post(tok)
         built[name] = pathlib.Path(tmp) / f"{name.split()[0]}.json"
