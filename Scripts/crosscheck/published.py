@@ -201,7 +201,7 @@ def main():
     ap.add_argument("--mb", type=float, default=10)
     ap.add_argument("--corpus")
     ap.add_argument("--winnow", default=str(ROOT / ".build/release/winnow"))
-    ap.add_argument("--only", help="comma-separated names")
+    ap.add_argument("--only", help="comma-separated parts of names; the trained families only with 'trained'")
     args = ap.parse_args()
     files = pathlib.Path(args.files)
     documents, size = load_texts(sorted(corpus_dir(args.corpus).glob("*.jsonl.zst")), int(args.mb * 1_000_000))
@@ -230,7 +230,8 @@ def main():
         ] + [(f"{family} form (Llama 3.2's vocabulary)", variant(files, tmp, f"{family.replace('/', '-')}.json", "llama3.2.tokenizer.json", byte_level_family(stack)),
               [], lambda p: hf_json(p), True)
              for family, stack in [("GPT-NeoX/OLMo", NEOX), ("BLOOM", BLOOM), ("Falcon", FALCON), ("GPT-2/RoBERTa", ROBERTA)]
-        ] + [(name, path, [], lambda p: hf_json(p), True) for name, path in trained_families(tmp, lines, files).items()
+        ] + [(name, path, [], lambda p: hf_json(p), True)
+             for name, path in (trained_families(tmp, lines, files) if not args.only or "trained" in args.only else {}).items()
         ] + [(f"Mistral {name}", files / name, [], lambda p: spm(p), False)
              for name in ["tokenizer.model.v1", "mistral_instruct_tokenizer_240216.model.v2", "mistral_instruct_tokenizer_240323.model.v3",
                           "mistral_instruct_tokenizer_241114.model.v7"]]

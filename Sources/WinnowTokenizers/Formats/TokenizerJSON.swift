@@ -11,13 +11,16 @@ public enum TokenizerJSON {
 
     /// `bytes` of a tokenizer.json; `path` names it in errors.
     static func read(bytes: [UInt8], path: String) throws -> any LoadedTokenizer {
-        let root: JSONValue
+        try Reader(path: path).tokenizer(try parse(bytes, path: path))
+    }
+
+    /// The JSON of `bytes`, or an error naming `path` and the byte offset.
+    static func parse(_ bytes: [UInt8], path: String) throws -> JSONValue {
         do {
-            root = try bytes.withUnsafeBytes { try JSONValue.parse($0) }
+            return try bytes.withUnsafeBytes { try JSONValue.parse($0) }
         } catch let error as JSONSyntaxError {
             throw WinnowError.config(path: path, line: nil, detail: "not JSON: \(error.message) at byte offset \(error.offset)")
         }
-        return try Reader(path: path).tokenizer(root)
     }
 
     /// The tokenizer.json text of a byte-level BPE tokenizer.
