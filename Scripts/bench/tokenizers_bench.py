@@ -289,6 +289,7 @@ def published_rows(args, shards, texts):
         ranks, pattern = tiktoken_of()
         enc = tiktoken.Encoding(name=name, pat_str=pattern, mergeable_ranks=ranks, special_tokens={})
         tk1 = best_rate(lambda: [enc.encode_ordinary(t) for t in chosen], size, args.reps)
+        print(f"{name}: Winnow {ours:.1f} MB/s, tiktoken {tk1:.1f}, HF {hf1:.1f}", file=sys.stderr, flush=True)
         rows.append((f"{name} tokenizer.json encode MB/s, 1 thread", ours, "tiktoken", tk1, ours / tk1))
         rows.append((f"{name} tokenizer.json encode MB/s, 1 thread", ours, "HF tokenizers", hf1, ours / hf1))
     return rows
@@ -305,7 +306,8 @@ def deepseek_ranks(path):
         else:
             table[chr(256 + n)] = b
             n += 1
-    ranks = {bytes(table[c] for c in token): rank for token, rank in spec["model"]["vocab"].items()}
+    # Entries outside the byte alphabet are its special tokens, which ordinary encoding never makes.
+    ranks = {bytes(table[c] for c in token): rank for token, rank in spec["model"]["vocab"].items() if all(c in table for c in token)}
     return ranks, spec["pre_tokenizer"]["pretokenizers"][2]["pattern"]["Regex"]
 
 

@@ -65,6 +65,9 @@ EDGE_CASES = [
 def hf_json(path):
     from tokenizers import Tokenizer
     tok = Tokenizer.from_file(str(path))
+    if tok.padding:  # a batch pads every text to its longest; Winnow encodes texts one at a time, as `encode` does
+        return (lambda lines, add: [tok.encode(line, add_special_tokens=add).ids for line in lines],
+                lambda ids: tok.decode(ids, skip_special_tokens=False).encode("utf-8"))
     return (lambda lines, add: [e.ids for e in tok.encode_batch(lines, add_special_tokens=add)],
             lambda ids: tok.decode(ids, skip_special_tokens=False).encode("utf-8"))
 
