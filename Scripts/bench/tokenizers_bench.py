@@ -79,6 +79,9 @@ def main():
                     help="bpe (training and byte-level BPE encoding), spm (.model encoding), unigram (unigram training)")
     ap.add_argument("--unigram-vocab-size", type=int, default=8000)
     ap.add_argument("--spm-train-mb", type=float, default=10)
+    ap.add_argument("--published", help="folder of published files (part 'published'): qwen.tokenizer.json, qwen.tiktoken, "
+                    "llama3.2.tokenizer.json, llama3.2.tokenizer.model, deepseek-v4.tokenizer.json (Scripts/crosscheck/published.py)")
+    ap.add_argument("--published-mb", type=float, default=20, help="text for the published files' encoding (MB)")
     args = ap.parse_args()
     parts = set(args.parts.split(","))
     os.makedirs(args.scratch, exist_ok=True)
@@ -95,6 +98,8 @@ def main():
         rows += spm_rows(args, shards, texts, nbytes, cores)
     if "unigram" in parts:
         rows += unigram_rows(args, texts, cores)
+    if "published" in parts:
+        rows += published_rows(args, shards, texts)
 
     from importlib.metadata import version
     print(f"Measured {datetime.date.today()} on {platform.machine()} ({cores} cores), {nbytes / 1e6:.1f} MB of text "
@@ -249,6 +254,61 @@ def bpe_rows(args, shards, texts, nbytes, cores):
     rows.append((f"byte-level BPE encode MB/s, {cores} threads", oursN, "HF tokenizers", hfN, oursN / hfN))
     print(f"BPE: pattern {args.pattern}; merges identical to HF: {same}", file=sys.stderr)
     return rows
+
+
+def published_rows(args, shards, texts):
+    """Encoding with published files on one thread, the first --published-mb MB of text: Winnow
+    (the tokenizer.json) against HF tokenizers (the same file) and tiktoken (Qwen's and Meta's own
+    .tiktoken files with their patterns; for DeepSeek, whose pre-tokenizer is a sequence of three
+    splits no single regex expresses, its vocabulary with the last, word-level split only)."""
+    import tiktoken
+    import tiktoken.load
+    from tokenizers import Tokenizer
+    budget = int(args.published_mb * 1_000_000)
+    chosen, size = [], 0
+    for text in texts:
+        if size >= budget:
+            break
+        chosen.append(text)
+        size += len(text.encode("utf-8"))
+    folder = pathlib.Path(args.published)
+    rows = []
+    for name, json_file, tiktoken_of in [
+        ("Qwen 2.5", "qwen.tokenizer.json", lambda: (tiktoken.load.load_tiktoken_bpe(str(folder / "qwen.tiktoken")), PATTERNS["qwen2"])),
+        ("Llama 3.2", "llama3.2.tokenizer.json",
+         lambda: (tiktoken.load.load_tiktoken_bpe(str(folder / "llama3.2.tokenizer.model")), PATTERNS["llama3"])),
+        ("DeepSeek V4", "deepseek-v4.tokenizer.json", lambda: deepseek_ranks(folder / "deepseek-v4.tokenizer.json")),
+    ]:
+        ours = 0.0
+        for _ in range(args.reps):
+            out = subprocess.run([args.winnow, "tokenizer", "evaluate", str(folder / json_file), "--input", *shards, "--threads", "1",
+                                  "--byte-budget", str(budget), "--no-fertility", "--json"], check=True, capture_output=True, text=True)
+            ours = max(ours, json.loads(out.stdout)["megabytes_per_second"])
+        hf = Tokenizer.from_file(str(folder / json_file))
+        hf1 = best_rate(lambda: [hf.encode(t, add_special_tokens=False) for t in chosen], size, args.reps)
+        ranks, pattern = tiktoken_of()
+        enc = tiktoken.Encoding(name=name, pat_str=pattern, mergeable_ranks=ranks, special_tokens={})
+        tk1 = best_rate(lambda: [enc.encode_ordinary(t) for t in chosen], size, args.reps)
+        print(f"{name}: Winnow {ours:.1f} MB/s, tiktoken {tk1:.1f}, HF {hf1:.1f}", file=sys.stderr, flush=True)
+        rows.append((f"{name} tokenizer.json encode MB/s, 1 thread", ours, "tiktoken", tk1, ours / tk1))
+        rows.append((f"{name} tokenizer.json encode MB/s, 1 thread", ours, "HF tokenizers", hf1, ours / hf1))
+    return rows
+
+
+def deepseek_ranks(path):
+    """DeepSeek's vocabulary as tiktoken ranks (ids), and its word-level split regex."""
+    spec = json.load(open(path, encoding="utf-8"))
+    table = {}
+    n = 0
+    for b in range(256):  # GPT-2's byte alphabet
+        if 33 <= b <= 126 or 161 <= b <= 172 or 174 <= b <= 255:
+            table[chr(b)] = b
+        else:
+            table[chr(256 + n)] = b
+            n += 1
+    # Entries outside the byte alphabet are its special tokens, which ordinary encoding never makes.
+    ranks = {bytes(table[c] for c in token): rank for token, rank in spec["model"]["vocab"].items() if all(c in table for c in token)}
+    return ranks, spec["pre_tokenizer"]["pretokenizers"][2]["pattern"]["Regex"]
 
 
 if __name__ == "__main__":

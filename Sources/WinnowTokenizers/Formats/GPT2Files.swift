@@ -5,12 +5,7 @@ import WinnowCore
 /// `BPE.from_file` and transformers' `GPT2Tokenizer` read them. The split pattern is GPT-2's.
 public enum GPT2Files {
     public static func read(vocab vocabPath: String, merges mergesPath: String, specials: [String: UInt32]) throws -> BPETokenizer {
-        let vocabJSON: JSONValue
-        do {
-            vocabJSON = try readFile(vocabPath).withUnsafeBytes { try JSONValue.parse($0) }
-        } catch let error as JSONSyntaxError {
-            throw WinnowError.config(path: vocabPath, line: nil, detail: "not JSON: \(error.message) at byte offset \(error.offset)")
-        }
+        let vocabJSON = try TokenizerJSON.parse(readFile(vocabPath), path: vocabPath)
         guard case let .object(entries) = vocabJSON else {
             throw WinnowError.config(path: vocabPath, line: nil, detail: "not a JSON object of token → id")
         }

@@ -145,18 +145,20 @@ extension SentencePieceJSON {
             for k in proto.pieces.indices where SentencePieceTokenizer.byteOfPiece(proto.pieces[k].bytes) != nil { proto.pieces[k].type = .byte }
         }
         var added: [(content: String, id: UInt32)] = []
-        for (k, item) in (top["added_tokens"] ?? .array([])).arrayValue.enumerated() {
-            guard case let .object(o) = item, let content = reader.string(o, "content"), let number = o["id"]?.doubleValue,
-                  let id = Int(exactly: number), id < vocab.count, proto.pieces[id].bytes == Array(content.utf8) else {
-                throw reader.fail("added_tokens[\(k)]: not a piece of the model's vocabulary at its id")
+        for token in try reader.addedTokens(top) {
+            let id = Int(token.id)
+            guard id < vocab.count, proto.pieces[id].bytes == Array(token.content.utf8) else {
+                throw reader.fail("\(token.path): not a piece of the model's vocabulary at its id")
             }
-            for flag in ["single_word", "lstrip", "rstrip", "normalized"] where reader.bool(o, flag, default: false) {
-                throw reader.fail("added_tokens[\(k)] '\(content)': \(flag) true is not supported with a Unigram model")
+            let flags = [("single_word", token.matching.singleWord), ("lstrip", token.matching.stripLeft), ("rstrip", token.matching.stripRight),
+                         ("normalized", token.normalizedWritten)]
+            if let flag = flags.first(where: { $0.1 }) {
+                throw reader.fail("\(token.path) '\(token.content)': \(flag.0) true is not supported with a Unigram model")
             }
-            if reader.bool(o, "special", default: false) {
+            if token.special {
                 if proto.pieces[id].type == .normal { proto.pieces[id].type = .control }
             } else {
-                added.append((content, UInt32(id)))
+                added.append((token.content, token.id))
             }
         }
         proto.normalizer = try normalizer(top["normalizer"] ?? .null, reader)
@@ -172,7 +174,7 @@ extension SentencePieceJSON {
         if whitespaceSplit, !proto.normalizer.addDummyPrefix {
             throw reader.fail("\(path) Metaspace: prepend_scheme never after WhitespaceSplit is not supported (always)")
         }
-        try checkDecoder(top["decoder"] ?? .null, reader)
+        try reader.checkDecoders(top, allowed: ["Metaspace", "ByteFallback", "Fuse", "Replace", "Strip"], model: "a Unigram model")
         proto.unknownSurface = proto.pieces[unknown].bytes
         do {
             return try SentencePieceTokenizer(proto: proto, path: reader.path, byWord: true, whitespaceSplit: whitespaceSplit, addedTokens: added)
@@ -233,17 +235,6 @@ extension SentencePieceJSON {
         case "always": return true
         case "never": return false
         case let other: throw reader.fail("\(path) Metaspace: prepend_scheme '\(other)' is not supported with a Unigram model (always, never)")
-        }
-    }
-
-    private static func checkDecoder(_ value: JSONValue, _ reader: Reader) throws {
-        guard value != .null else { return }
-        var parts = [value]
-        if case let .object(o) = value, reader.string(o, "type") == "Sequence" { parts = o["decoders"]?.arrayValue ?? [] }
-        for (k, part) in parts.enumerated() {
-            guard case let .object(o) = part, ["Metaspace", "ByteFallback", "Fuse", "Replace", "Strip"].contains(reader.string(o, "type") ?? "") else {
-                throw reader.fail("decoder\(parts.count > 1 ? ".decoders[\(k)]" : "") \(reader.describe(part)) is not supported with a Unigram model")
-            }
         }
     }
 }

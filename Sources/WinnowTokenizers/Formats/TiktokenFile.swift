@@ -26,7 +26,8 @@ public enum TiktokenFile {
         }
         let size = max(ranked.map(\.rank).max().map { $0 + 1 } ?? 0, (specials.values.max().map { Int($0) + 1 }) ?? 0)
         guard size <= total else {
-            throw WinnowError.config(path: path, line: nil, detail: "special token id \(size - 1) is beyond the \(total) tokens, so some ids would be missing")
+            throw WinnowError.config(path: path, line: nil, detail: "ranks and special-token ids reach \(size - 1), but the file has "
+                + "\(ranked.count) tokens and \(specials.count) special tokens: some id has no token")
         }
         var tokens = [[UInt8]?](repeating: nil, count: size)
         for (rank, token) in ranked {

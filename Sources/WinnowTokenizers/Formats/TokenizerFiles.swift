@@ -20,8 +20,9 @@ public enum TokenizerFiles {
         case .tiktoken: return try TiktokenFile.read(path: path, pattern: pattern ?? .cl100k, specials: specials)
         case .sentencePiece: return try withConfigSpecials(try SentencePieceTokenizer.read(path: path), beside: path)
         case .json:
-            if isTokenizerJSON(bytes) { return try withConfigSpecials(try TokenizerJSON.read(bytes: bytes, path: path), beside: path) }
-            return try vocabJSON(path, specials: specials)
+            let root = try TokenizerJSON.parse(bytes, path: path)
+            if isVocabJSON(root) { return try vocabJSON(path, specials: specials) }
+            return try withConfigSpecials(try Reader(path: path).tokenizer(root), beside: path)
         }
     }
 
@@ -31,13 +32,7 @@ public enum TokenizerFiles {
     static func withConfigSpecials(_ tokenizer: any LoadedTokenizer, beside path: String) throws -> any LoadedTokenizer {
         let config = (path.contains("/") ? String(path[...path.lastIndex(of: "/")!]) : "") + "tokenizer_config.json"
         guard tokenizer.specialTokensAroundText == ([], []), fileExists(config) else { return tokenizer }
-        let root: JSONValue
-        do {
-            root = try readFile(config).withUnsafeBytes { try JSONValue.parse($0) }
-        } catch let error as JSONSyntaxError {
-            throw WinnowError.config(path: config, line: nil, detail: "not JSON: \(error.message) at byte offset \(error.offset)")
-        }
-        guard case let .object(o) = root else { return tokenizer }
+        guard case let .object(o) = try TokenizerJSON.parse(readFile(config), path: config) else { return tokenizer }
         func id(_ flag: String, _ key: String) throws -> [UInt32] {
             guard case .bool(true)? = o[flag] else { return [] }
             let name: String?
@@ -71,12 +66,11 @@ public enum TokenizerFiles {
         return .sentencePiece
     }
 
-    /// tokenizer.json and tekken files have a `model`, `config` or `added_tokens` member at
-    /// the top; GPT-2's vocab.json is a flat token → id object.
-    static func isTokenizerJSON(_ bytes: [UInt8]) -> Bool {
-        guard let root = try? bytes.withUnsafeBytes({ try JSONValue.parse($0) }), case let .object(top) = root else { return true }
-        return top.contains { ["model", "config", "added_tokens", "version", "normalizer", "pre_tokenizer"].contains($0.key) }
-            || !top.allSatisfy { $0.value.doubleValue != nil }
+    /// GPT-2's vocab.json is a flat token → id object; tokenizer.json and tekken files have
+    /// objects and lists at the top (`model`, `config`, `added_tokens`).
+    static func isVocabJSON(_ root: JSONValue) -> Bool {
+        guard case let .object(top) = root, !top.isEmpty else { return false }
+        return top.allSatisfy { $0.value.doubleValue != nil }
     }
 
     /// A vocab.json loads through GPT-2's path (its split pattern, no normalizer) only when that
@@ -86,8 +80,8 @@ public enum TokenizerFiles {
         let folder = path.contains("/") ? String(path[...path.lastIndex(of: "/")!]) : ""
         if fileExists(folder + "tokenizer.json") { return try TokenizerJSON.read(path: folder + "tokenizer.json") }
         let config = folder + "tokenizer_config.json"
-        if fileExists(config), let root = try? readFile(config).withUnsafeBytes({ try JSONValue.parse($0) }),
-           case let .object(o) = root, let name = o["tokenizer_class"]?.stringValue,
+        if fileExists(config), case let .object(o) = try TokenizerJSON.parse(readFile(config), path: config),
+           let name = o["tokenizer_class"]?.stringValue,
            !["GPT2Tokenizer", "GPT2TokenizerFast", "RobertaTokenizer", "RobertaTokenizerFast"].contains(name) {
             throw WinnowError.config(path: path, line: nil, detail: "\(config) names tokenizer_class '\(name)': vocab.json + merges.txt "
                 + "would load with GPT-2's split pattern and no normalizer, and give other ids; use its tokenizer.json")

@@ -11,13 +11,16 @@ public enum TokenizerJSON {
 
     /// `bytes` of a tokenizer.json; `path` names it in errors.
     static func read(bytes: [UInt8], path: String) throws -> any LoadedTokenizer {
-        let root: JSONValue
+        try Reader(path: path).tokenizer(try parse(bytes, path: path))
+    }
+
+    /// The JSON of `bytes`, or an error naming `path` and the byte offset.
+    static func parse(_ bytes: [UInt8], path: String) throws -> JSONValue {
         do {
-            root = try bytes.withUnsafeBytes { try JSONValue.parse($0) }
+            return try bytes.withUnsafeBytes { try JSONValue.parse($0) }
         } catch let error as JSONSyntaxError {
             throw WinnowError.config(path: path, line: nil, detail: "not JSON: \(error.message) at byte offset \(error.offset)")
         }
-        return try Reader(path: path).tokenizer(root)
     }
 
     /// The tokenizer.json text of a byte-level BPE tokenizer.
@@ -121,22 +124,18 @@ struct Reader {
         let normalizer = top["normalizer"] ?? .null, preTokenizer = top["pre_tokenizer"] ?? .null
         // sentencepiece-style BPE: byte fallback, Metaspace, or Llama 2's normalizer with no pre-tokenizer.
         if bool(model, "byte_fallback", default: false) || isMetaspace(preTokenizer) || (normalizer != .null && preTokenizer == .null) {
-            return try metaspace(model: model, normalizer: normalizer, preTokenizer: preTokenizer,
-                                 decoder: top["decoder"] ?? .null, added: top["added_tokens"] ?? .array([]))
+            try checkDecoders(top, allowed: ["Replace", "ByteFallback", "Fuse", "Strip", "Metaspace"], model: "a sentencepiece-style BPE")
+            return try metaspace(model: model, normalizer: normalizer, preTokenizer: preTokenizer, added: try addedTokens(top))
         }
         let (split, prefixSpace) = try self.preTokenizer(preTokenizer)
         let steps = try textNormalizer(normalizer, path: "normalizer")
-        try checkDecoder(top["decoder"] ?? .null)
-        let (vocabulary, ignoreMerges) = try bpe(model, added: top["added_tokens"] ?? .array([]), byteLevel: true, flags: true)
+        try checkDecoders(top, allowed: ["ByteLevel"], model: "a byte-level BPE")
+        let added = try addedTokens(top)
+        let (vocabulary, ignoreMerges) = try bpe(model, added: added, byteLevel: true, flags: true)
         var matching: [UInt32: AddedTokenMatching] = [:]
-        for item in (top["added_tokens"] ?? .array([])).arrayValue {
-            guard case let .object(o) = item, let content = string(o, "content"),
-                  let id = vocabulary.specials.first(where: { $0.content == content })?.id else { continue }
-            // HF's default: special tokens are matched in the raw text, others after normalization.
-            let flags = AddedTokenMatching(stripLeft: bool(o, "lstrip", default: false), stripRight: bool(o, "rstrip", default: false),
-                                           singleWord: bool(o, "single_word", default: false),
-                                           normalized: bool(o, "normalized", default: !bool(o, "special", default: false)))
-            if flags != AddedTokenMatching() { matching[id] = flags }
+        for token in added {
+            guard let id = vocabulary.specials.first(where: { $0.content == token.content })?.id else { continue }
+            if token.matching != AddedTokenMatching() { matching[id] = token.matching }
         }
         do {
             return try BPETokenizer(vocabulary: vocabulary, split: split, ignoreMerges: ignoreMerges, normalizer: TextNormalizer(steps),
@@ -182,8 +181,7 @@ struct Reader {
 
     /// Llama 2 as transformers converts it (normalizer `Prepend("▁")` + `Replace(" ", "▁")`, no
     /// pre-tokenizer) or Mistral's form (no normalizer, `Metaspace` pre-tokenizer).
-    func metaspace(model: JSONObject, normalizer: JSONValue, preTokenizer: JSONValue, decoder: JSONValue,
-                   added: JSONValue) throws -> MetaspaceTokenizer {
+    func metaspace(model: JSONObject, normalizer: JSONValue, preTokenizer: JSONValue, added: [AddedTokenEntry]) throws -> MetaspaceTokenizer {
         var prepend = MetaspaceTokenizer.Prepend.never
         var prependEvenAfterSpace = false
         var split = false
@@ -221,9 +219,8 @@ struct Reader {
             }
             guard replaces else { throw fail("normalizer without Replace(' ' → '▁') is not supported") }
             // HF would match such a token in the normalized text, where its content has gained a ▁.
-            for (k, item) in added.arrayValue.enumerated() {
-                guard case let .object(o) = item, bool(o, "normalized", default: !bool(o, "special", default: false)) else { continue }
-                throw fail("added_tokens[\(k)] '\(string(o, "content") ?? "")': normalized true is not supported under a normalizer in a sentencepiece-style BPE (Llama 2's are false)")
+            if let token = added.first(where: { $0.matching.normalized }) {
+                throw fail("\(token.path) '\(token.content)': normalized true is not supported under a normalizer in a sentencepiece-style BPE (Llama 2's are false)")
             }
         } else {
             guard case let .object(o) = preTokenizer, string(o, "type") == "Metaspace" else {
@@ -238,15 +235,6 @@ struct Reader {
             }
             prepend = parsed
             split = bool(o, "split", default: true)
-        }
-        if decoder != .null {
-            let parts: [JSONValue]
-            if case let .object(o) = decoder, string(o, "type") == "Sequence" { parts = o["decoders"]?.arrayValue ?? [] } else { parts = [decoder] }
-            for part in parts {
-                guard case let .object(o) = part, ["Replace", "ByteFallback", "Fuse", "Strip", "Metaspace"].contains(string(o, "type") ?? "") else {
-                    throw fail("decoder \(describe(part)) is not supported (Replace, ByteFallback, Fuse, Strip, Metaspace)")
-                }
-            }
         }
         let (vocabulary, _) = try bpe(model, added: added, byteLevel: false)
         var unknown: UInt32?
@@ -343,17 +331,10 @@ struct Reader {
         }
     }
 
-    func checkDecoder(_ value: JSONValue) throws {
-        guard value != .null else { return }
-        guard case let .object(o) = value, string(o, "type") == "ByteLevel" else {
-            throw fail("decoder \(describe(value)) is not supported (ByteLevel)")
-        }
-    }
-
     /// The vocabulary and merges of a BPE model; `byteLevel` vocabularies are written in GPT-2's
     /// byte alphabet, the others (sentencepiece-style) are literal text.
     /// `flags`: the caller handles added tokens' `lstrip`, `rstrip` and `single_word`.
-    func bpe(_ model: JSONObject, added: JSONValue, byteLevel: Bool, flags: Bool = false) throws -> (BPEVocabulary, Bool) {
+    func bpe(_ model: JSONObject, added: [AddedTokenEntry], byteLevel: Bool, flags: Bool = false) throws -> (BPEVocabulary, Bool) {
         if let type = string(model, "type"), type != "BPE" { throw fail("model type '\(type)' is not supported (BPE)") }
         // HF writes "" where it means none (Qwen 2's and GPT-2's files do).
         for key in ["continuing_subword_prefix", "end_of_word_suffix"] + (byteLevel ? ["unk_token"] : []) {
@@ -366,17 +347,11 @@ struct Reader {
         }
         guard case let .object(vocabObject)? = model["vocab"] else { throw fail("model has no vocab object") }
 
-        var addedTokens: [(content: String, id: UInt32)] = []
-        for (k, item) in added.arrayValue.enumerated() {
-            guard case let .object(o) = item, let content = string(o, "content") else {
-                throw fail("added_tokens[\(k)]: an entry without content")
-            }
-            let id = try tokenID(o["id"], path: "added_tokens[\(k)].id")
-            for flag in ["single_word", "lstrip", "rstrip"] where !flags && bool(o, flag, default: false) {
-                throw fail("added_tokens[\(k)] '\(content)': \(flag) true is not supported with a sentencepiece-style BPE")
-            }
-            addedTokens.append((content, id))
+        if !flags, let token = added.first(where: { $0.matching.singleWord || $0.matching.stripLeft || $0.matching.stripRight }) {
+            let flag = token.matching.singleWord ? "single_word" : token.matching.stripLeft ? "lstrip" : "rstrip"
+            throw fail("\(token.path) '\(token.content)': \(flag) true is not supported with a sentencepiece-style BPE")
         }
+        let addedTokens = added.map { (content: $0.content, id: $0.id) }
         let addedIDs = Dictionary(addedTokens.map { ($0.content, $0.id) }, uniquingKeysWith: { a, _ in a })
 
         var tokens: [[UInt8]?] = []

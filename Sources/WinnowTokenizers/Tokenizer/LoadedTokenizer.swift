@@ -18,7 +18,14 @@ extension LoadedTokenizer {
     }
 
     func specialsLine(_ vocabulary: BPEVocabulary) -> String {
-        "special tokens: " + (vocabulary.specials.isEmpty ? "none" : vocabulary.specials.map { "\($0.content)=\($0.id)" }.joined(separator: " "))
+        Self.specialsLine(vocabulary.specials)
+    }
+
+    /// The special tokens, the first 40 when there are more (DeepSeek's files have 1,283).
+    static func specialsLine(_ specials: [(content: String, id: UInt32)]) -> String {
+        guard !specials.isEmpty else { return "special tokens: none" }
+        let shown = specials.prefix(40).map { "\($0.content)=\($0.id)" }.joined(separator: " ")
+        return "special tokens: " + shown + (specials.count > 40 ? " … (\(specials.count) in all)" : "")
     }
 
     func vocabularyLine(_ vocabulary: BPEVocabulary) -> String {
@@ -60,6 +67,6 @@ extension SentencePieceTokenizer: LoadedTokenizer {
                 "vocabulary: \(pieces.count) pieces (\(count(.normal)) normal, \(count(.userDefined)) user-defined, \(count(.control)) control, "
                     + "\(count(.byte)) byte, \(count(.unused)) unused), unknown \(tokenString(unknownID))=\(unknownID)",
                 "normalizer: \(normalizerName.isEmpty ? "unnamed" : normalizerName) (\(rules)), \(spaces)",
-                "special tokens: " + (specials.isEmpty ? "none" : specials.map { "\($0.content)=\($0.id)" }.joined(separator: " "))]
+                Self.specialsLine(specials)]
     }
 }
