@@ -2,7 +2,8 @@
 # The test suite as CI runs it: starts a one-node Slurm cluster on this machine for the Slurm
 # executor's tests (Scripts/slurm/local-cluster.sh; needs root the first time, to install
 # Slurm), installs Debian's chromium for the report's rendering test (as root, when missing),
-# runs `swift test` with any arguments given, and stops the cluster again if it started it.
+# runs `swift test` with any arguments given and then the fuzz smoke run (Scripts/fuzz.sh), and
+# stops the cluster again if it started it.
 # Without a cluster or a browser (not root) those tests are skipped and say so.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,3 +28,6 @@ command -v chromium >/dev/null && export WINNOW_BROWSER_TESTS=1
 stop() { [[ -n "$started" ]] && Scripts/slurm/local-cluster.sh down || true; }
 trap stop EXIT
 swift test "$@"
+# The fuzz smoke run: every reader of outside bytes under libFuzzer for 5 s (docs/fuzzing.md).
+# Its instrumented release build is separate (.build-fuzz); WINNOW_SKIP_FUZZ=1 leaves it out.
+[[ -n "${WINNOW_SKIP_FUZZ:-}" ]] || Scripts/fuzz.sh --seconds 5
