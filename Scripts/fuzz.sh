@@ -44,16 +44,21 @@ for target in "${targets[@]}"; do
     corpus="$scratch/corpus/$target"
     regressions="Tests/WinnowFuzzingTests/Regressions/$target"
     mkdir -p "$corpus" "$regressions"
-    WINNOW_FUZZ_TARGET="$target" WINNOW_FUZZ_WRITE_SEEDS="$corpus" WINNOW_REPOSITORY="$PWD" "$binary" 2>/dev/null
+    # Each fuzzing process writes its inputs under $TMPDIR/winnow-fuzz-PID (ScratchFiles); fork
+    # mode starts many, so they get a folder of their own that is removed afterwards.
+    scratch_files="$scratch/tmp/$target"
+    mkdir -p "$scratch_files"
+    TMPDIR="$PWD/$scratch_files" WINNOW_FUZZ_TARGET="$target" WINNOW_FUZZ_WRITE_SEEDS="$corpus" WINNOW_REPOSITORY="$PWD" "$binary" 2>/dev/null
     log="$scratch/logs/$target.log"
     mkdir -p "$(dirname "$log")"
     before=$(ls "$regressions" | wc -l)
     # -fork keeps going after a crash, so one run finds more than one; each crash is written to
     # the regressions folder. -rss_limit_mb: a reader that allocates gigabytes from a few bytes is
     # a finding too. -timeout: a reader that takes 10 s on a small input is a hang.
-    WINNOW_FUZZ_TARGET="$target" "$binary" "$corpus" -max_total_time="$seconds" -fork=1 -ignore_crashes=1 \
-        -ignore_timeouts=1 -ignore_ooms=1 -timeout=10 -rss_limit_mb=2048 -max_len=1048576 \
+    TMPDIR="$PWD/$scratch_files" WINNOW_FUZZ_TARGET="$target" "$binary" "$corpus" -max_total_time="$seconds" -fork=1 \
+        -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 -timeout=10 -rss_limit_mb=2048 -max_len=1048576 \
         -artifact_prefix="$regressions/" >"$log" 2>&1 || true
+    rm -rf "$scratch_files"
     after=$(ls "$regressions" | wc -l)
     crashes=$((after - before))
     # The last status line: "#N ... cov: C ft: F corp: K/S ..." (fork mode prints "#N: cov: C ft: F corp: K exec/s ...").
