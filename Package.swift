@@ -1,4 +1,5 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
 
 // Module map: see docs/architecture.md ("Modules"). Modules depend downward only:
@@ -50,6 +51,10 @@ let package = Package(
             "WinnowCore", "WinnowFilters", "WinnowClassifier", "WinnowTokenizers", "WinnowMix", "WinnowPack", "WinnowDedup", "WinnowExtract", "CSQLite3", "CLinux",
             .product(name: "Yams", package: "Yams"),
         ]),
+        // Every reader of outside bytes as a fuzzing target (docs/fuzzing.md).
+        .target(name: "WinnowFuzzing", dependencies: [
+            "WinnowCore", "WinnowTokenizers", "WinnowClassifier", "WinnowPack", "WinnowDedup", "WinnowPipeline",
+        ]),
         .executableTarget(name: "winnow", dependencies: [
             "WinnowCore", "WinnowPipeline", "WinnowClassifier", "WinnowTokenizers", "WinnowPack", "WinnowDedup", "WinnowExtract",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -66,6 +71,16 @@ let package = Package(
         .testTarget(name: "WinnowDedupTests", dependencies: ["WinnowDedup", "WinnowCore"], exclude: ["Fixtures"]),
         .testTarget(name: "WinnowPipelineTests", dependencies: ["WinnowPipeline"]),
         .testTarget(name: "WinnowStageTests", dependencies: ["WinnowPipeline", "WinnowCore"]),
+        .testTarget(name: "WinnowFuzzingTests", dependencies: ["WinnowFuzzing", "WinnowCore"], exclude: ["Regressions"]),
         .testTarget(name: "WinnowCLITests", dependencies: ["winnow", "WinnowPipeline", "WinnowCore", "CZlib"]),
     ]
 )
+
+// The libFuzzer binary, only when Scripts/fuzz.sh asks for it (WINNOW_FUZZ=1, its own scratch
+// path and -sanitize=fuzzer): it calls libFuzzer's driver, which an ordinary build does not link.
+// Linked by lld: gold stops with an internal error in its DWARF reader on this binary.
+if ProcessInfo.processInfo.environment["WINNOW_FUZZ"] != nil {
+    package.targets.append(.executableTarget(name: "winnow-fuzz", dependencies: ["WinnowFuzzing", "CLinux"],
+                                             linkerSettings: [.unsafeFlags(["-use-ld=lld"])]))
+    package.products.append(.executable(name: "winnow-fuzz", targets: ["winnow-fuzz"]))
+}

@@ -3,9 +3,9 @@
 # executor's tests (Scripts/slurm/local-cluster.sh; needs root the first time, to install
 # Slurm), installs Debian's chromium for the report's rendering test (as root, when missing),
 # starts a local S3-compatible store for the object-storage tests (Scripts/s3/local-store.sh:
-# SeaweedFS on 127.0.0.1), runs `swift test` with any arguments given, and stops the cluster
-# and the store again if it started them. Without a cluster, a store or a browser (not root)
-# those tests are skipped and say so.
+# SeaweedFS on 127.0.0.1), runs `swift test` with any arguments given and then the fuzz smoke
+# run (Scripts/fuzz.sh), and stops the cluster and the store again if it started them. Without
+# a cluster, a store or a browser (not root) those tests are skipped and say so.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -40,3 +40,6 @@ stop() {
 }
 trap stop EXIT
 swift test "$@"
+# The fuzz smoke run: every reader of outside bytes under libFuzzer for 5 s (docs/fuzzing.md).
+# Its instrumented release build is separate (.build-fuzz); WINNOW_SKIP_FUZZ=1 leaves it out.
+[[ -n "${WINNOW_SKIP_FUZZ:-}" ]] || Scripts/fuzz.sh --seconds 5

@@ -21,3 +21,9 @@ static inline void clinux_prefetch(const void *p) { __builtin_prefetch(p, 0, 1);
 int sync_file_range(int fd, long long offset, long long nbytes, unsigned int flags);
 int syncfs(int fd);
 static inline int clinux_start_writeback(int fd) { return sync_file_range(fd, 0, 0, 2 /* SYNC_FILE_RANGE_WRITE */); }
+
+/* libFuzzer's driver, called by the fuzzing harness's main (Sources/winnow-fuzz); defined only
+   in binaries linked with -sanitize=fuzzer, and referenced by nothing else. */
+#include <stdint.h>
+#include <stddef.h>
+int LLVMFuzzerRunDriver(int *argc, char ***argv, int (*callback)(const uint8_t *data, size_t size));

@@ -103,8 +103,10 @@ public final class TokenShardReader {
             sequenceEnds = [0, Int64(data.count / 2)]
             documentIndices = [0, 1]
         }
-        guard Int64(data.count) == tokenCount * Int64(width.byteCount) else {
-            throw WinnowError.invalid("\(dataPath): holds \(data.count) bytes, but the index promises \(tokenCount) \(width.name) tokens (\(tokenCount * Int64(width.byteCount)) bytes)")
+        // The token count comes from the index: multiplied with overflow checked.
+        let (promised, overflow) = tokenCount.multipliedReportingOverflow(by: Int64(width.byteCount))
+        guard !overflow, Int64(data.count) == promised else {
+            throw WinnowError.invalid("\(dataPath): holds \(data.count) bytes, but the index promises \(tokenCount) \(width.name) tokens")
         }
         if let mask, Int64(mask.count) != tokenCount {
             throw WinnowError.invalid("\(format.lossPath(base)): holds \(mask.count) mask bytes for \(tokenCount) tokens")

@@ -141,7 +141,7 @@ import Testing
               - id: pack
                 stage: pack
                 from: input
-                tokenizer: Tests/WinnowTokenizersTests/Fixtures/digits.tokenizer.json
+                tokenizer: Tests/WinnowTokenizersTests/Fixtures/llama3-2000.tokenizer.json
                 packing: zigzag
             """
         let bad = try CLI.run(["run", try CLI.writePipeline(yaml, in: dir)])

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WinnowPipeline
 
 /// What a refused or broken run leaves and says (issue 22), through the real binary.
 @Suite struct RefusedRunTests {
@@ -69,13 +70,15 @@ import Testing
         run.standardError = err
         run.standardOutput = FileHandle.nullDevice
         try run.run()
-        // Wait until the task has said it started, then kill it with a signal a trap would send.
+        // Wait until the task has recorded its attempt (with its pid) and started reading, then
+        // kill it with a signal a trap would send.
         let log = "\(dir)/work/clean/logs/0.log"
         var pid: Int32?
-        for _ in 0..<600 where pid == nil {
+        for _ in 0..<1200 where pid == nil {
             usleep(50_000)
-            guard let text = try? String(contentsOfFile: log, encoding: .utf8), text.contains("shard(s)") else { continue }
-            pid = childTask(of: run.processIdentifier)
+            // The progress file is written once documents are being read.
+            guard FileManager.default.fileExists(atPath: "\(dir)/work/clean/progress/0.json") else { continue }
+            pid = try Ledger(workdir: "\(dir)/work").latestAttemptProcess(step: "clean", rank: 0)
         }
         let task = try #require(pid)
         kill(task, SIGBUS)
@@ -84,11 +87,5 @@ import Testing
         #expect(run.terminationStatus != 0)
         #expect(stderr.contains("killed by signal 7 while reading \(dir)/big.jsonl"), "\(stderr)")
         #expect(try String(contentsOfFile: log, encoding: .utf8).contains("winnow: task killed by SIGBUS while reading \(dir)/big.jsonl"))
-    }
-
-    /// The first child process of `parent` (the task the runner started).
-    private func childTask(of parent: Int32) -> Int32? {
-        let text = (try? String(contentsOfFile: "/proc/\(parent)/task/\(parent)/children", encoding: .utf8)) ?? ""
-        return text.split(separator: " ").first.flatMap { Int32($0) }
     }
 }

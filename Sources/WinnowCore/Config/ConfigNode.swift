@@ -137,11 +137,12 @@ public final class SettingsReader {
     /// One name is a prefix of the other, or they differ by at most two edits.
     static func resembles(_ a: String, _ b: String) -> Bool {
         let a = Array(a.lowercased().utf8), b = Array(b.lowercased().utf8)
+        // (Both are non-empty past this line: the empty name is a prefix of every name.)
         if a.starts(with: b) || b.starts(with: a) { return true }
         var previous = Array(0...b.count)
-        for i in 1...max(a.count, 1) where !a.isEmpty {
+        for i in 1...a.count {
             var current = [i] + [Int](repeating: 0, count: b.count)
-            for j in stride(from: 1, through: b.count, by: 1) {
+            for j in 1...b.count {
                 current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
             }
             previous = current

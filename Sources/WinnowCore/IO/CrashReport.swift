@@ -33,7 +33,6 @@ public enum CrashReport {
     /// Installs the handler (a task process calls this once, before reading anything).
     public static func install() {
         reading("")
-        _ = marker
         for sig in signals { signal(sig, crashHandler) }
     }
 
